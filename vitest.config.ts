@@ -1,0 +1,36 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// Workspace packages resolve to their TypeScript sources (the "source" export condition),
+// so tests never run against stale builds. swc supplies the decorator metadata Nest needs.
+const shared = {
+  plugins: [swc.vite({ module: { type: 'es6' } })],
+  resolve: { conditions: ['source'] },
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        ...shared,
+        test: {
+          name: 'unit',
+          include: ['{packages,hub,agent}/**/src/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
+        },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'integration',
+          include: ['{packages,hub,agent}/**/src/**/*.int.test.ts', 'test/e2e/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          // Each file starts its own control planes; two cores fit two at a time.
+          maxWorkers: 2,
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});

@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 // so tests never run against stale builds. swc supplies the decorator metadata Nest needs.
 const shared = {
   plugins: [swc.vite({ module: { type: 'es6' } })],
-  resolve: { conditions: ['source'] },
+  resolve: { conditions: ['source', 'module', 'node', 'development|production'] },
+  ssr: { resolve: { conditions: ['source', 'module', 'node', 'development|production'] } },
 };
 
 export default defineConfig({

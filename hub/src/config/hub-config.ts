@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { ConfigError } from './config-error.js';
+import { readSettings, type SettingsSource } from './read-settings.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Every hub setting: `FLOTILLA_<KEY>` in the environment or `--<key>` on the command line. */
+export const hubConfigSchema = z
+  .object({
+    httpHost: z.string().min(1).default('0.0.0.0').describe('address the REST API listens on'),
+    httpPort: port.default(8080).describe('port of the REST API, /healthz and /metrics'),
+    grpcHost: z.string().min(1).default('0.0.0.0').describe('address the gRPC services listen on'),
+    grpcPort: port.default(9090).describe('port of AgentService and StatusService'),
+    dataDir: z.string().min(1).default('./data').describe('directory of the SQLite file and caches'),
+    databaseUrl: z
+      .string()
+      .regex(/^(postgres(ql)?|sqlite):\/\//, 'must start with postgres://, postgresql:// or sqlite://')
+      .optional()
+      .describe('postgres://… switches to PostgreSQL; default is a SQLite file in the data directory'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
+  })
+  .strict();
+
+/** The hub's validated configuration. */
+export type HubConfig = z.infer<typeof hubConfigSchema>;
+
+/** Reads and validates the hub configuration; throws a ConfigError listing every bad key. */
+export function parseHubConfig(source: SettingsSource): HubConfig {
+  let settings;
+  try {
+    settings = readSettings(hubConfigSchema, source);
+  } catch (error) {
+    // node:util parseArgs names the unknown or malformed flag in its message.
+    throw new ConfigError([{ key: 'flags', message: (error as Error).message }]);
+  }
+  const result = hubConfigSchema.safeParse(settings.values);
+  if (!result.success) throw ConfigError.fromZod(result.error, settings.origins);
+  return result.data;
+}

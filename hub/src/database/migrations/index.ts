@@ -1,0 +1,5 @@
+import type { MigrationInterface } from 'typeorm';
+import { Initial1764100000000 } from './1764100000000-initial.js';
+
+/** Every schema migration, oldest first. The schema is made by these, never by `synchronize`. */
+export const migrations: Array<new () => MigrationInterface> = [Initial1764100000000];

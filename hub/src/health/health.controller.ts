@@ -1,0 +1,30 @@
+import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+
+/** Liveness and readiness probes, at the root (outside /api/v1) as Kubernetes probes expect. */
+@Controller()
+export class HealthController {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The process is up. */
+  @Get('healthz')
+  @HttpCode(HttpStatus.OK)
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** The hub can serve: its database answers. */
+  @Get('readyz')
+  async readyz(@Res({ passthrough: true }) res: Response): Promise<{ status: string; database: string; error?: string }> {
+    const database = this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    try {
+      await this.dataSource.query('SELECT 1');
+      return { status: 'ok', database };
+    } catch (error) {
+      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return { status: 'unavailable', database, error: (error as Error).message };
+    }
+  }
+}

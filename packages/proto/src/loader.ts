@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import * as protoLoader from '@grpc/proto-loader';
+
+/** Directory holding the `.proto` files (`flotilla/v1/*.proto`), for proto-loader, NestJS and reflection. */
+export const PROTO_DIR = fileURLToPath(new URL('../../../proto', import.meta.url));
+
+/** The files that define the flotilla.v1 services, relative to PROTO_DIR. */
+export const PROTO_FILES = ['flotilla/v1/agent.proto', 'flotilla/v1/status.proto'] as const;
+
+/** The gRPC package every service lives in. */
+export const PROTO_PACKAGE = 'flotilla.v1';
+
+/**
+ * proto-loader options matching the generated ts-proto types: camelCase fields, enums as their names,
+ * 64-bit integers as numbers, defaults filled in. Unset message fields come out as `null` (ts-proto types
+ * say `undefined`): treat both as absent.
+ */
+export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTO_DIR],
+};
+
+/** Largest message either side accepts, in bytes (a status report of a large App fits well within it). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+/** Loads the flotilla.v1 services with proto-loader, for servers built on it (NestJS) and for reflection. */
+export function loadPackageDefinition(): protoLoader.PackageDefinition {
+  return protoLoader.loadSync([...PROTO_FILES], PROTO_LOADER_OPTIONS);
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPostgresDatabase, type PostgresDatabase } from '@flotilla/testenv';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { parseHubConfig } from '../config/hub-config.js';
 import { type Hub, startHub } from '../start-hub.js';
 

@@ -1,0 +1,46 @@
+/**
+ * The closed set of error codes. Callers branch on `code`; the REST and gRPC edges map each to a status in one
+ * table. Add codes here, never ad-hoc strings elsewhere.
+ */
+export const ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'INVALID_REVISION',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'CONFLICT',
+  'UNAUTHENTICATED',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+/** A stable, machine-readable error code. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Options of a FlotillaError: typed data for callers and the underlying cause. */
+export interface FlotillaErrorOptions {
+  data?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/** The one error type of Flotilla: a stable `code`, typed `data`, a `cause`, and a message for people. */
+export class FlotillaError extends Error {
+  readonly data: Record<string, unknown>;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: FlotillaErrorOptions = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'FlotillaError';
+    this.data = options.data ?? {};
+  }
+
+  /** Whether a value is a FlotillaError, optionally with a given code. */
+  static is(value: unknown, code?: ErrorCode): value is FlotillaError {
+    return value instanceof FlotillaError && (code === undefined || value.code === code);
+  }
+}

@@ -24,6 +24,7 @@ export default defineConfig({
         ...shared,
         test: {
           name: 'integration',
+          globalSetup: ['test/global-setup.ts'],
           include: ['{packages,hub,agent}/**/src/**/*.int.test.ts', 'test/e2e/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           // Each file starts its own control planes; two cores fit two at a time.

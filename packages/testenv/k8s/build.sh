@@ -20,6 +20,13 @@ fi
 
 command -v go >/dev/null || { echo "build.sh: Go is needed to build kube-apiserver and etcd (https://go.dev/dl)" >&2; exit 1; }
 mkdir -p "$root"
+# One build at a time per cache: parallel test workers (or two clones) wait for the first one's result.
+exec 9>"$root/.lock"
+flock 9
+if [ -x "$out/kube-apiserver" ] && [ -x "$out/etcd" ] && [ -x "$out/kubectl" ]; then
+  echo "$out"
+  exit 0
+fi
 tmp=$(mktemp -d "$root/.build-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -31,7 +38,7 @@ done
 
 cd "$here"
 export CGO_ENABLED=0 GOFLAGS=-mod=mod
-# -p 1 keeps the peak memory of a cold build within a 2-core, small-memory machine.
+# Two packages at a time suits the 2-core machines; set FLOTILLA_K8S_BUILD_PARALLEL=1 if memory is short.
 parallel=${FLOTILLA_K8S_BUILD_PARALLEL:-2}
 start=$(date +%s)
 echo "building Kubernetes $version test binaries into $out (a cold build takes several minutes)" >&2

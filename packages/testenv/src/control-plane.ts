@@ -1,0 +1,172 @@
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { writeControlPlaneCredentials } from './control-plane-credentials.js';
+import { registerExitCleanup } from './exit-cleanup.js';
+import { writeKubeconfigFile } from './kubeconfig-file.js';
+import { ensureKubernetesBinaries, type KubernetesBinaries } from './kubernetes-binaries.js';
+import { startEtcd, type EtcdServer } from './start-etcd.js';
+import { startKubeApiserver, type KubeApiserver } from './start-kube-apiserver.js';
+import type { SupervisedProcess } from './supervised-process.js';
+
+/** Which token a client uses: `admin` is in system:masters, `user` is subject to RBAC with no grants. */
+export type ControlPlaneIdentity = 'admin' | 'user';
+
+/** One process of a control plane, for diagnostics and for tests that check what is left running. */
+export interface ControlPlaneProcess {
+  component: 'etcd' | 'kube-apiserver';
+  pid: number;
+  logPath: string;
+}
+
+/** A running etcd + kube-apiserver pair: a real, empty Kubernetes API with no controllers and no nodes. */
+export interface ControlPlane {
+  readonly name: string;
+  /** https://127.0.0.1:<port> */
+  readonly server: string;
+  /** Base64 of the PEM CA bundle (kubeconfig's certificate-authority-data). */
+  readonly caData: string;
+  readonly caCertPath: string;
+  readonly adminToken: string;
+  readonly userToken: string;
+  readonly userName: string;
+  readonly kubeconfigPath: string;
+  readonly userKubeconfigPath: string;
+  /** The Kubernetes version the binaries were built as, e.g. v1.36.3. */
+  readonly version: string;
+  /** The plane's temp dir: data, certificates, kubeconfigs and one log file per process. */
+  readonly dir: string;
+  readonly processes: readonly ControlPlaneProcess[];
+  /** A client configuration for the admin (default) or the non-admin user. */
+  kubeConfig(identity?: ControlPlaneIdentity): KubeConfig;
+  /** SIGTERM (then SIGKILL after the grace period) to every process, then removes `dir`. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Options of startControlPlane(s); every field has a default. */
+export interface ControlPlaneOptions {
+  /** Cluster name in kubeconfigs and in the temp dir name; default `flotilla` (`flotilla-1`… for several). */
+  name?: string;
+  /** Binaries to run; default: ensureKubernetesBinaries({ cacheDir: k8sCacheDir }). */
+  binaries?: KubernetesBinaries;
+  /** Cache root for build.sh when `binaries` is not given. */
+  k8sCacheDir?: string;
+  /** Parent of the plane's temp dir; default os.tmpdir(). */
+  tmpDir?: string;
+  /** Per process; default 90 s (kube-apiserver takes 5-20 s, much more on a busy 2-core machine). */
+  readyTimeoutMs?: number;
+  /** Between SIGTERM and SIGKILL on stop(); default 5 s. */
+  stopGraceMs?: number;
+}
+
+/** Starts one control plane with its own etcd. */
+export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  const binaries = options.binaries ?? (await ensureKubernetesBinaries({ cacheDir: options.k8sCacheDir }));
+  const name = options.name ?? 'flotilla';
+  const timeoutMs = options.readyTimeoutMs ?? 90_000;
+  const graceMs = options.stopGraceMs ?? 5_000;
+
+  const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), `flotilla-${name}-`));
+  // Registered before any process, so on exit it runs after their kills (cleanups run last-first).
+  const unregisterDir = registerExitCleanup(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
+  const started: SupervisedProcess[] = [];
+  const stopProcesses = async (): Promise<void> => {
+    // kube-apiserver first: with etcd gone first it would spend its grace period retrying.
+    for (const child of [...started].reverse()) await child.stop(graceMs);
+  };
+  try {
+    const etcd: EtcdServer = await startEtcd({ etcdPath: binaries.etcd, dir: join(dir, 'etcd'), timeoutMs, removeWhenOrphaned: dir });
+    started.push(etcd.process);
+    const credentials = await writeControlPlaneCredentials(dir);
+    const apiserver: KubeApiserver = await startKubeApiserver({
+      apiserverPath: binaries.kubeApiserver,
+      dir: join(dir, 'kube-apiserver'),
+      etcdUrl: etcd.url,
+      credentials,
+      timeoutMs,
+      removeWhenOrphaned: dir,
+    });
+    started.push(apiserver.process);
+
+    const caData = Buffer.from(apiserver.caPem).toString('base64');
+    const kubeconfigPath = join(dir, 'kubeconfig');
+    const userKubeconfigPath = join(dir, 'kubeconfig-user');
+    const cluster = { clusterName: name, server: apiserver.server, caData };
+    await writeKubeconfigFile(kubeconfigPath, { ...cluster, userName: 'admin', token: credentials.adminToken });
+    await writeKubeconfigFile(userKubeconfigPath, { ...cluster, userName: credentials.userName, token: credentials.userToken });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      name,
+      server: apiserver.server,
+      caData,
+      caCertPath: apiserver.caCertPath,
+      adminToken: credentials.adminToken,
+      userToken: credentials.userToken,
+      userName: credentials.userName,
+      kubeconfigPath,
+      userKubeconfigPath,
+      version: binaries.version,
+      dir,
+      processes: [
+        { component: 'etcd', pid: etcd.process.pid, logPath: etcd.process.logPath },
+        { component: 'kube-apiserver', pid: apiserver.process.pid, logPath: apiserver.process.logPath },
+      ],
+      kubeConfig: (identity = 'admin') =>
+        createKubeConfig({
+          ...cluster,
+          userName: identity === 'admin' ? 'admin' : credentials.userName,
+          token: identity === 'admin' ? credentials.adminToken : credentials.userToken,
+        }),
+      stop: () =>
+        (stopping ??= (async () => {
+          await stopProcesses();
+          await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+          unregisterDir();
+        })()),
+    };
+  } catch (error) {
+    await stopProcesses();
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    unregisterDir();
+    throw error;
+  }
+}
+
+/**
+ * Starts `count` independent control planes at once, named `<name>-1`…; if one fails, the others are stopped.
+ *
+ * Each plane gets its own etcd rather than sharing one etcd under different --etcd-prefix values. Measured on
+ * 2 cores (v1.36.3): sharing saved about 35 MiB per extra plane (etcd 41-43 MiB each vs one of about 50 MiB,
+ * next to about 265 MiB per kube-apiserver) and no start time (3.0-4.3 s for two planes either way), while it
+ * would tie the planes' lifetimes and failures together. Independence wins at that price.
+ */
+export async function startControlPlanes(count: number, options: ControlPlaneOptions = {}): Promise<ControlPlane[]> {
+  // Build (or find) the binaries once, before the planes race for them.
+  const binaries = options.binaries ?? (await ensureKubernetesBinaries({ cacheDir: options.k8sCacheDir }));
+  const name = options.name ?? 'flotilla';
+  const results = await Promise.allSettled(
+    Array.from({ length: count }, (_, i) => startControlPlane({ ...options, binaries, name: `${name}-${i + 1}` })),
+  );
+  const planes = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) {
+    await Promise.all(planes.map((plane) => plane.stop()));
+    throw failure.reason;
+  }
+  return planes;
+}
+
+function createKubeConfig(options: { clusterName: string; server: string; caData: string; userName: string; token: string }): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  const context = `${options.userName}@${options.clusterName}`;
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: options.clusterName, server: options.server, caData: options.caData, skipTLSVerify: false }],
+    users: [{ name: options.userName, token: options.token }],
+    contexts: [{ name: context, cluster: options.clusterName, user: options.userName }],
+    currentContext: context,
+  });
+  return kubeConfig;
+}

@@ -1,0 +1,22 @@
+export { GitCheckout } from './git-checkout.js';
+export { GitCommandError, type GitCommandErrorData } from './git-command.js';
+export { startGitServer, type GitCredentials, type GitRepository, type GitServer, type GitServerOptions } from './git-server.js';
+export {
+  createPostgresDatabase,
+  DEFAULT_POSTGRES_URL,
+  isPostgresAvailable,
+  PostgresUnavailableError,
+  type PostgresDatabase,
+  type PostgresDatabaseOptions,
+} from './postgres-database.js';
+export { createSqliteFile, type SqliteFile } from './sqlite-database.js';
+export {
+  startControlPlane,
+  startControlPlanes,
+  type ControlPlane,
+  type ControlPlaneIdentity,
+  type ControlPlaneOptions,
+  type ControlPlaneProcess,
+} from './control-plane.js';
+export { ControlPlaneError, type ControlPlaneErrorCode, type ControlPlaneErrorData } from './control-plane-error.js';
+export { ensureKubernetesBinaries, type EnsureKubernetesBinariesOptions, type KubernetesBinaries } from './kubernetes-binaries.js';

@@ -14,6 +14,18 @@ export const ERROR_CODES = [
   'FAILED_PRECONDITION',
   'UNAVAILABLE',
   'INTERNAL',
+  // Manifests of a revision could not be rendered; `data.errors` lists every RenderErrorDetail.
+  'RENDER_FAILED',
+  // A manifest is not valid YAML/JSON or not a valid Kubernetes object.
+  'INVALID_MANIFEST',
+  // Two manifests declare the same object (group, kind, namespace, name).
+  'DUPLICATE_OBJECT',
+  // A manifest refers to a `${variable}` the App does not define.
+  'UNKNOWN_VARIABLE',
+  // A manifest file is larger than allowed, or its YAML aliases expand too far.
+  'MANIFEST_TOO_LARGE',
+  // A stored inventory cannot be decoded.
+  'INVALID_INVENTORY',
 ] as const;
 
 /** A stable, machine-readable error code. */

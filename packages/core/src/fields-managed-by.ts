@@ -1,0 +1,127 @@
+import { isJsonEqual } from './compare-objects.js';
+import { formatJsonPointer, parseJsonPointer, type PathSegment } from './json-pointer.js';
+import { isPlainObject, type ManagedFieldsEntry } from './kube-object.js';
+
+/** The fields one manager owns in one object, as recorded in its managedFields. */
+export interface ManagedFieldSet {
+  /** Whether the field at `pointer` in `object` (the object the managedFields belong to) is owned, wholly or in part. */
+  covers(object: unknown, pointer: string): boolean;
+  /** JSON pointers of the owned fields present in `object`: leaves, atomic values and owned list items or maps. */
+  pointers(object: unknown): string[];
+}
+
+/** Options of fieldsManagedBy. */
+export interface FieldsManagedByOptions {
+  /** Only entries of this operation ("Apply" for server-side apply, "Update" for writes such as kubectl edit). */
+  operation?: string;
+}
+
+type Trie = Record<string, unknown>;
+
+function mergeTries(into: Trie, from: Trie): void {
+  for (const [key, value] of Object.entries(from)) {
+    if (!isPlainObject(value)) continue;
+    const existing = into[key];
+    if (isPlainObject(existing)) mergeTries(existing, value);
+    else into[key] = structuredClone(value);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The child of a trie node that stands for item `index` of `list` (k:, v: or i: key), if any. */
+function itemChild(node: Trie, list: readonly unknown[], index: number): [string, Trie] | undefined {
+  const item = list[index];
+  for (const [key, child] of Object.entries(node)) {
+    if (!isPlainObject(child)) continue;
+    if (key.startsWith('k:')) {
+      const fields = parseJson(key.slice(2));
+      if (isPlainObject(fields) && isPlainObject(item) && Object.entries(fields).every(([name, value]) => isJsonEqual(item[name], value))) {
+        return [key, child];
+      }
+    } else if (key.startsWith('v:')) {
+      if (isJsonEqual(parseJson(key.slice(2)), item)) return [key, child];
+    } else if (key === `i:${index}`) {
+      return [key, child];
+    }
+  }
+  return undefined;
+}
+
+// A node without children owns the whole value at its path (an atomic value or a leaf); "." marks the item itself.
+const isLeaf = (node: Trie): boolean => Object.keys(node).length === 0;
+
+function collect(node: Trie, value: unknown, path: PathSegment[], out: string[]): void {
+  const children = Object.keys(node).filter((key) => key !== '.');
+  if (children.length === 0 || '.' in node) out.push(formatJsonPointer(path));
+  for (const key of children) {
+    const child = node[key];
+    if (!isPlainObject(child)) continue;
+    if (key.startsWith('f:')) {
+      const name = key.slice(2);
+      if (isPlainObject(value) && value[name] !== undefined) collect(child, value[name], [...path, name], out);
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        if (itemChild({ [key]: child }, value, i)) {
+          collect(child, value[i], [...path, i], out);
+          break;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The fields `manager` owns according to an object's managedFields (fieldsV1 tries of `f:` fields, `k:` keyed list
+ * items, `v:` set values and `i:` indexes), merged over all its entries (and subresources). Lets drift detection
+ * compare only the fields Flotilla applied, and tell which manager changed a field.
+ */
+export function fieldsManagedBy(
+  managedFields: readonly ManagedFieldsEntry[] | undefined,
+  manager: string,
+  options: FieldsManagedByOptions = {},
+): ManagedFieldSet {
+  const trie: Trie = {};
+  for (const entry of managedFields ?? []) {
+    if (entry.manager !== manager || (options.operation !== undefined && entry.operation !== options.operation)) continue;
+    if (entry.fieldsType !== undefined && entry.fieldsType !== 'FieldsV1') continue;
+    if (isPlainObject(entry.fieldsV1)) mergeTries(trie, entry.fieldsV1);
+  }
+  const empty = Object.keys(trie).length === 0;
+
+  return {
+    covers(object, pointer) {
+      if (empty) return false;
+      let node: Trie = trie;
+      let value: unknown = object;
+      for (const segment of parseJsonPointer(pointer)) {
+        if (isLeaf(node)) return true;
+        let next: Trie | undefined;
+        if (Array.isArray(value) && /^(0|[1-9][0-9]*)$/.test(segment)) {
+          const index = Number(segment);
+          next = itemChild(node, value, index)?.[1];
+          value = value[index];
+        } else {
+          const child = node[`f:${segment}`];
+          next = isPlainObject(child) ? child : undefined;
+          value = isPlainObject(value) ? value[segment] : undefined;
+        }
+        if (!next) return false;
+        node = next;
+      }
+      return true;
+    },
+    pointers(object) {
+      if (empty) return [];
+      const out: string[] = [];
+      collect(trie, object, [], out);
+      return out;
+    },
+  };
+}

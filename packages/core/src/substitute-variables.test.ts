@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { isVariableName, substituteVariables } from './substitute-variables.js';
+
+describe('variable substitution', () => {
+  it('replaces ${name} with the value of the variable', () => {
+    const result = substituteVariables('image: app:${tag}\nreplicas: ${cluster.replicas}\n', { tag: 'v2', 'cluster.replicas': '3' });
+    expect(result.text).toBe('image: app:v2\nreplicas: 3\n');
+    expect(result.errors).toEqual([]);
+  });
+
+  it('turns $${ into a literal ${', () => {
+    expect(substituteVariables('script: echo $${HOME} ${x}', { x: 'y' }).text).toBe('script: echo ${HOME} y');
+  });
+
+  it('reports every unknown variable with its line', () => {
+    const result = substituteVariables('a: ${one}\nb: ok\nc: ${two} ${one}\n', {});
+    expect(result.errors.map((e) => [e.code, e.line])).toEqual([
+      ['UNKNOWN_VARIABLE', 1],
+      ['UNKNOWN_VARIABLE', 3],
+      ['UNKNOWN_VARIABLE', 3],
+    ]);
+    expect(result.errors[0]?.message).toContain('"one" is not defined');
+  });
+
+  it('refuses a malformed reference and says how to write a literal', () => {
+    const result = substituteVariables('a: ok\nb: ${HOME:-/root}\nc: ${\n', {});
+    expect(result.errors.map((e) => [e.code, e.line])).toEqual([
+      ['INVALID_MANIFEST', 2],
+      ['INVALID_MANIFEST', 3],
+    ]);
+    expect(result.errors[0]?.message).toContain('write $${ for a literal ${');
+  });
+
+  it('maps lines of the result back to the original when a value spans lines', () => {
+    const result = substituteVariables('a: |\n  ${block}\nb: 1\n', { block: 'x\n  y\n  z' });
+    expect(result.text).toBe('a: |\n  x\n  y\n  z\nb: 1\n');
+    expect(result.sourceLines).toEqual([1, 2, 2, 2, 3, 4]);
+  });
+
+  it('does not look variables up on the object prototype', () => {
+    expect(substituteVariables('${constructor}', {}).errors).toHaveLength(1);
+  });
+
+  it('accepts names of letters, digits, _, . and - that do not start with a digit', () => {
+    expect(['tag', '_x', 'a.b-c_1'].every(isVariableName)).toBe(true);
+    expect(['1a', '', 'a b', 'a$', '-a'].some(isVariableName)).toBe(false);
+  });
+});

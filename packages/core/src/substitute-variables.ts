@@ -1,0 +1,84 @@
+import { type ErrorCode } from './flotilla-error.js';
+
+/** A `${...}` problem found while substituting, at a 1-based line of the original text. */
+export interface SubstitutionError {
+  code: Extract<ErrorCode, 'UNKNOWN_VARIABLE' | 'INVALID_MANIFEST'>;
+  line: number;
+  message: string;
+}
+
+/** The substituted text, and for each of its lines the line of the original text it came from. */
+export interface Substitution {
+  text: string;
+  /** `sourceLines[i]` is the 1-based original line of line i + 1 of `text` (values may add lines). */
+  sourceLines: number[];
+  errors: SubstitutionError[];
+}
+
+const NAME = /[A-Za-z_][A-Za-z0-9_.-]*/y;
+
+/** Whether a string is a valid variable name: `[A-Za-z_][A-Za-z0-9_.-]*`. */
+export function isVariableName(name: string): boolean {
+  NAME.lastIndex = 0;
+  return NAME.test(name) && NAME.lastIndex === name.length;
+}
+
+/**
+ * Replaces `${name}` with `variables[name]` in raw manifest text; `$${` stands for a literal `${`. Every unknown or
+ * malformed reference is reported (the text keeps it as written), so one pass finds them all.
+ */
+export function substituteVariables(text: string, variables: Readonly<Record<string, string>>): Substitution {
+  const out: string[] = [];
+  const sourceLines = [1];
+  const errors: SubstitutionError[] = [];
+  let line = 1;
+  let from = 0;
+
+  const copy = (end: number): void => {
+    const chunk = text.slice(from, end);
+    for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) sourceLines.push(++line);
+    out.push(chunk);
+    from = end;
+  };
+  const insert = (value: string): void => {
+    for (let i = value.indexOf('\n'); i >= 0; i = value.indexOf('\n', i + 1)) sourceLines.push(line);
+    out.push(value);
+  };
+
+  for (let at = text.indexOf('${'); at >= 0; at = text.indexOf('${', from)) {
+    if (at > from && text[at - 1] === '$') {
+      copy(at - 1);
+      from = at + 2;
+      out.push('${');
+      continue;
+    }
+    copy(at);
+    NAME.lastIndex = at + 2;
+    const named = NAME.test(text) && text[NAME.lastIndex] === '}';
+    if (!named) {
+      const end = text.slice(at, at + 40).search(/[}\n]/);
+      const shown = end < 0 ? `${text.slice(at, at + 40)}…` : text.slice(at, at + end + 1);
+      errors.push({
+        code: 'INVALID_MANIFEST',
+        line,
+        message: `"${shown.trimEnd()}" is not a variable reference: names match [A-Za-z_][A-Za-z0-9_.-]*; write $\${ for a literal \${`,
+      });
+      copy(at + 2);
+      continue;
+    }
+    const name = text.slice(at + 2, NAME.lastIndex);
+    from = NAME.lastIndex + 1;
+    if (Object.hasOwn(variables, name)) {
+      insert(variables[name] ?? '');
+    } else {
+      errors.push({
+        code: 'UNKNOWN_VARIABLE',
+        line,
+        message: `variable "${name}" is not defined by the App; define it, or write $\${${name}} for a literal \${${name}}`,
+      });
+      out.push(text.slice(at, from));
+    }
+  }
+  copy(text.length);
+  return { text: out.join(''), sourceLines, errors };
+}

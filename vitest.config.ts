@@ -16,6 +16,8 @@ export default defineConfig({
         ...shared,
         test: {
           name: 'unit',
+          // Fast pure tests run first; the integration project (different worker limits) runs after them.
+          sequence: { groupOrder: 0 },
           include: ['{packages,hub,agent}/**/src/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
         },
@@ -24,6 +26,7 @@ export default defineConfig({
         ...shared,
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           globalSetup: ['test/global-setup.ts'],
           include: ['{packages,hub,agent}/**/src/**/*.int.test.ts', 'test/e2e/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],

@@ -3,6 +3,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { HubConfig } from './config/hub-config.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { migrations } from './database/migrations/index.js';
+import { AgentsModule } from './agents/agents.module.js';
+import { AppsModule } from './apps/apps.module.js';
+import { AssignmentsModule } from './assignments/assignments.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { SourcesModule } from './sources/sources.module.js';
+import { StatusModule } from './status/status.module.js';
+import { ClustersModule } from './clusters/clusters.module.js';
+import { HUB_CONFIG } from './common/hub-config.provider.js';
+import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 
 /** The hub's root module, built from a validated configuration. */
@@ -11,7 +20,18 @@ export class AppModule {
   static register(config: HubConfig): DynamicModule {
     return {
       module: AppModule,
+      global: true,
+      providers: [{ provide: HUB_CONFIG, useValue: config }],
+      exports: [HUB_CONFIG],
       imports: [
+        EventsModule,
+        AuditModule,
+        ClustersModule,
+        SourcesModule,
+        AppsModule,
+        AssignmentsModule,
+        StatusModule,
+        AgentsModule,
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), migrations, autoLoadEntities: true }),
         HealthModule,
       ],

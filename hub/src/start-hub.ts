@@ -1,28 +1,44 @@
 import 'reflect-metadata';
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { FlotillaExceptionFilter } from './common/flotilla-exception.filter.js';
 import type { HubConfig } from './config/hub-config.js';
 import { createLogger, NestPinoLogger } from './logging/create-logger.js';
+import { connectGrpc } from './grpc/connect-grpc.js';
+import { setUpOpenApi } from './openapi/set-up-openapi.js';
 
 /** A running hub and how to reach and stop it. */
 export interface Hub {
   app: INestApplication;
   /** Base URL of the REST API, e.g. `http://127.0.0.1:8080`. */
   httpUrl: string;
+  /** host:port of the gRPC services. */
+  grpcAddress: string;
   logger: Logger;
   close(): Promise<void>;
 }
 
 /** Builds the hub from a validated configuration and starts listening (port 0 picks a free port). */
 export async function startHub(config: HubConfig, logger: Logger = createLogger(config.logLevel)): Promise<Hub> {
-  const app = await NestFactory.create(AppModule.register(config), { logger: new NestPinoLogger(logger), abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    logger: new NestPinoLogger(logger),
+    abortOnError: false,
+    // Webhook signatures are computed over the exact bytes received.
+    rawBody: true,
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: config.maxBodyBytes });
+  app.useGlobalFilters(new FlotillaExceptionFilter());
   app.enableShutdownHooks();
+  setUpOpenApi(app);
+  const grpcAddress = await connectGrpc(app, config);
   await app.listen(config.httpPort, config.httpHost);
   const address = app.getHttpServer().address() as { port: number };
   const host = config.httpHost === '0.0.0.0' ? '127.0.0.1' : config.httpHost;
   const httpUrl = `http://${host}:${address.port}`;
-  logger.info({ httpUrl }, 'hub listening');
-  return { app, httpUrl, logger, close: () => app.close() };
+  logger.info({ httpUrl, grpcAddress }, 'hub listening');
+  return { app, httpUrl, grpcAddress, logger, close: () => app.close() };
 }

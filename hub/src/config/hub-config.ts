@@ -17,6 +17,11 @@ export const hubConfigSchema = z
       .regex(/^(postgres(ql)?|sqlite):\/\//, 'must start with postgres://, postgresql:// or sqlite://')
       .optional()
       .describe('postgres://… switches to PostgreSQL; default is a SQLite file in the data directory'),
+    maxBodyBytes: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024).describe('largest REST request body accepted'),
+    pollTickMs: z.coerce.number().int().min(100).max(60_000).default(1000).describe('how often the poller looks for sources due a refresh'),
+    heartbeatIntervalMs: z.coerce.number().int().min(100).max(300_000).default(10_000).describe('how often agents send heartbeats'),
+    heartbeatTimeoutMs: z.coerce.number().int().min(300).max(900_000).default(30_000).describe('silence after which an agent counts as disconnected'),
+    grpcMaxMessageBytes: z.coerce.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024).describe('largest gRPC message accepted or sent'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
   })
   .strict();

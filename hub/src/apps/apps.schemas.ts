@@ -1,0 +1,79 @@
+import { validateLabelSelector } from '@flotilla/core';
+import { z } from 'zod';
+import { resourceName } from '../common/names.js';
+
+/** `deploy/prod`, `.`, ``: a relative directory that stays inside the repository. */
+const appPath = z
+  .string()
+  .max(1024)
+  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.includes('\0'), 'must be a relative path inside the repository')
+  .refine((p) => !p.split('/').includes('..'), 'must not contain ".." (it would leave the repository)')
+  .transform((p) => p.split('/').filter((part) => part !== '' && part !== '.').join('/'));
+
+const requirement = z.strictObject({
+  key: z.string(),
+  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+  values: z.array(z.string()).optional(),
+});
+
+const labelSelector = z
+  .strictObject({ matchLabels: z.record(z.string(), z.string()).optional(), matchExpressions: z.array(requirement).optional() })
+  .superRefine((selector, ctx) => {
+    for (const message of validateLabelSelector(selector)) ctx.addIssue({ code: 'custom', message });
+  });
+
+const variableName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'variable names are letters, digits, "_", "." and "-", starting with a letter or "_"')
+  .refine((name) => !name.startsWith('cluster.'), 'names starting with "cluster." are set by the hub for each cluster');
+
+const ignoreRule = z.strictObject({
+  kind: z.string().max(253).optional(),
+  namespace: z.string().max(253).optional(),
+  name: z.string().max(253).optional(),
+  jsonPointers: z.array(z.string().regex(/^(\/([^~]|~[01])*)+$/, 'must be a JSON pointer such as /spec/replicas')).optional(),
+});
+
+/** A policy in a body: every field optional; what is left out takes the default. */
+const policySchema = z.strictObject({
+  prune: z.boolean().optional(),
+  drift: z
+    .strictObject({
+      mode: z.enum(['report', 'correct', 'off']).optional(),
+      ignore: z.array(ignoreRule).max(100).optional(),
+      checkIntervalSeconds: z.number().int().min(0).max(86_400).optional(),
+    })
+    .optional(),
+  health: z.strictObject({ timeoutSeconds: z.number().int().min(1).max(86_400).optional() }).optional(),
+  rollback: z.strictObject({ auto: z.boolean().optional() }).optional(),
+});
+
+const targetsSchema = z.strictObject({
+  selector: labelSelector.optional(),
+  clusters: z.array(resourceName).max(10_000).optional(),
+});
+
+/** Body of POST /api/v1/apps. */
+export const createAppSchema = z.strictObject({
+  name: resourceName,
+  source: resourceName,
+  path: appPath.default(''),
+  targets: targetsSchema.default({}),
+  variables: z.record(variableName, z.string().max(4096)).default({}),
+  namespace: resourceName.default('default'),
+  policy: policySchema.default({}),
+});
+
+/** Body of PATCH /api/v1/apps/{name}: fields given replace the stored ones (policy fields merge). */
+export const updateAppSchema = z.strictObject({
+  source: resourceName.optional(),
+  path: appPath.optional(),
+  targets: targetsSchema.optional(),
+  variables: z.record(variableName, z.string().max(4096)).optional(),
+  namespace: resourceName.optional(),
+  policy: policySchema.optional(),
+});
+
+export type CreateAppBody = z.infer<typeof createAppSchema>;
+export type UpdateAppBody = z.infer<typeof updateAppSchema>;
+export type PolicyBody = z.infer<typeof policySchema>;

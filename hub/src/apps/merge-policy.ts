@@ -1,0 +1,16 @@
+import type { PolicyBody } from './apps.schemas.js';
+import type { AppPolicy } from './app-policy.js';
+
+/** Overlays the fields a body gives onto a policy. */
+export function mergePolicy(base: AppPolicy, patch: PolicyBody): AppPolicy {
+  return {
+    prune: patch.prune ?? base.prune,
+    drift: { ...base.drift, ...stripUndefined(patch.drift ?? {}) },
+    health: { ...base.health, ...stripUndefined(patch.health ?? {}) },
+    rollback: { ...base.rollback, ...stripUndefined(patch.rollback ?? {}) },
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

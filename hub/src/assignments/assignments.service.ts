@@ -1,0 +1,189 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Subscription } from 'rxjs';
+import { Repository } from 'typeorm';
+import { App } from '../apps/app.entity.js';
+import { Cluster } from '../clusters/cluster.entity.js';
+import type { HubEvent } from '../events/hub-event.js';
+import { HubEvents } from '../events/hub-events.js';
+import { Source } from '../sources/source.entity.js';
+import { Assignment } from './assignment.entity.js';
+import { desiredAssignment, isSameAssignment, isTarget } from './desired-assignment.js';
+
+/**
+ * Keeps the assignments table equal to what apps, clusters and sources say, like a controller: events mark apps
+ * dirty, one worker recomputes them in turn, and only assignments whose desired state changed get a new generation.
+ */
+@Injectable()
+export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('assignments');
+  private readonly dirty = new Set<string>();
+  private everything = false;
+  private worker: Promise<void> | undefined;
+  private subscription: Subscription | undefined;
+
+  constructor(
+    @InjectRepository(Assignment) private readonly assignments: Repository<Assignment>,
+    @InjectRepository(App) private readonly apps: Repository<App>,
+    @InjectRepository(Cluster) private readonly clusters: Repository<Cluster>,
+    @InjectRepository(Source) private readonly sources: Repository<Source>,
+    private readonly events: HubEvents,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.events.events.subscribe((event) => this.onEvent(event));
+    // Anything that changed while the hub was down is caught up by one full pass.
+    this.markAll();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.subscription?.unsubscribe();
+    await this.whenIdle();
+  }
+
+  /** Resolves when every pending recomputation is done. */
+  async whenIdle(): Promise<void> {
+    while (this.worker) await this.worker;
+  }
+
+  /** Assignments of a cluster that are active (what its agent must run). */
+  activeForCluster(cluster: string): Promise<Assignment[]> {
+    return this.assignments.find({ where: { clusterName: cluster, active: true }, order: { appName: 'ASC' } });
+  }
+
+  /** Every assignment row of a cluster, including removals its agent has not acked yet. */
+  allForCluster(cluster: string): Promise<Assignment[]> {
+    return this.assignments.find({ where: { clusterName: cluster }, order: { appName: 'ASC' } });
+  }
+
+  /** Assignments of an app, by cluster. */
+  forApp(app: string): Promise<Assignment[]> {
+    return this.assignments.find({ where: { appName: app }, order: { clusterName: 'ASC' } });
+  }
+
+  /** One assignment, or null. */
+  find(app: string, cluster: string): Promise<Assignment | null> {
+    return this.assignments.findOneBy({ appName: app, clusterName: cluster });
+  }
+
+  /** Records the generation an agent reconciled; refuses generations the hub never issued. */
+  async recordAck(app: string, cluster: string, generation: number): Promise<'recorded' | 'stale' | 'unknown'> {
+    const assignment = await this.find(app, cluster);
+    if (!assignment || generation > assignment.generation) return 'unknown';
+    if (generation <= assignment.ackedGeneration) return 'stale';
+    await this.assignments.update({ appName: app, clusterName: cluster }, { ackedGeneration: generation });
+    return 'recorded';
+  }
+
+  private onEvent(event: HubEvent): void {
+    switch (event.kind) {
+      case 'cluster':
+        if (event.type === 'registered' || event.type === 'updated' || event.type === 'removed') this.markAll();
+        break;
+      case 'source':
+        if (event.type === 'revision' || event.type === 'updated') void this.markSource(event.source.name);
+        break;
+      case 'app':
+        this.mark(event.app.name);
+        break;
+      case 'assignment':
+      case 'status':
+        break;
+      default:
+        event satisfies never;
+    }
+  }
+
+  private mark(app: string): void {
+    this.dirty.add(app);
+    this.schedule();
+  }
+
+  private markAll(): void {
+    this.everything = true;
+    this.schedule();
+  }
+
+  private async markSource(source: string): Promise<void> {
+    const apps = await this.apps.find({ where: { sourceName: source }, select: { name: true } });
+    for (const app of apps) this.dirty.add(app.name);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.worker) return;
+    this.worker = this.drain().finally(() => {
+      this.worker = undefined;
+      if (this.everything || this.dirty.size > 0) this.schedule();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.everything || this.dirty.size > 0) {
+      let names: string[];
+      if (this.everything) {
+        this.everything = false;
+        this.dirty.clear();
+        const stored = await this.assignments.createQueryBuilder('a').select('DISTINCT a.appName', 'appName').getRawMany<{ appName: string }>();
+        names = [...new Set([...(await this.apps.find({ select: { name: true } })).map((a) => a.name), ...stored.map((r) => r.appName)])];
+      } else {
+        names = [...this.dirty];
+        this.dirty.clear();
+      }
+      const clusters = await this.clusters.find();
+      for (const name of names) {
+        try {
+          await this.recompute(name, clusters);
+        } catch (error) {
+          this.logger.error(`recomputing assignments of app ${name}: ${(error as Error).stack}`);
+        }
+      }
+    }
+  }
+
+  /** Brings one app's assignments in line with its targets, source and policy. */
+  private async recompute(appName: string, clusters: Cluster[]): Promise<void> {
+    const app = await this.apps.findOneBy({ name: appName });
+    const source = app ? await this.sources.findOneBy({ name: app.sourceName }) : null;
+    const existing = new Map((await this.forApp(appName)).map((a) => [a.clusterName, a]));
+    const clusterNames = new Set(clusters.map((c) => c.name));
+    const now = new Date();
+    const changed: Assignment[] = [];
+
+    // Until the source resolves there is no commit to assign: targets wait, nothing is sent.
+    if (app && source?.commit) {
+      for (const cluster of clusters) {
+        if (!isTarget(app, cluster)) continue;
+        const current = existing.get(cluster.name) ?? null;
+        const desired = desiredAssignment(app, { ...source, commit: source.commit }, cluster, current);
+        if (current && isSameAssignment(current, desired)) continue;
+        const assignment = this.assignments.create({
+          appName,
+          clusterName: cluster.name,
+          ackedGeneration: current?.ackedGeneration ?? 0,
+          ...desired,
+          active: true,
+          generation: (current?.generation ?? 0) + 1,
+          updatedAt: now,
+        });
+        changed.push(assignment);
+      }
+    }
+    for (const current of existing.values()) {
+      if (!clusterNames.has(current.clusterName)) {
+        // The cluster is gone, and with it its agent's credential: nothing is left to tell.
+        await this.assignments.delete({ appName, clusterName: current.clusterName });
+        continue;
+      }
+      const cluster = clusters.find((c) => c.name === current.clusterName) as Cluster;
+      // A target whose source is merely unresolved keeps its assignment; one the app no longer selects loses it.
+      if (current.active && (app === null || !isTarget(app, cluster))) {
+        changed.push(this.assignments.merge(this.assignments.create(), current, { active: false, generation: current.generation + 1, updatedAt: now }));
+      }
+    }
+    if (changed.length === 0) return;
+    await this.assignments.save(changed, { chunk: 500 });
+    for (const assignment of changed) this.events.publish({ kind: 'assignment', assignment });
+  }
+}
+

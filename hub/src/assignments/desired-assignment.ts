@@ -1,0 +1,70 @@
+import { matchesLabelSelector } from '@flotilla/core';
+import type { AppPolicy } from '../apps/app-policy.js';
+import type { App } from '../apps/app.entity.js';
+import type { Cluster } from '../clusters/cluster.entity.js';
+import type { Source } from '../sources/source.entity.js';
+import type { Assignment } from './assignment.entity.js';
+
+/** The fields of an Assignment that make up the desired state (a change of any bumps the generation). */
+export interface DesiredAssignment {
+  sourceName: string;
+  sourceUrl: string;
+  ref: string;
+  commit: string;
+  path: string;
+  variables: Record<string, string>;
+  defaultNamespace: string;
+  policy: AppPolicy;
+  pinned: boolean;
+}
+
+/** Whether an app targets a cluster: named explicitly, or matched by its selector. */
+export function isTarget(app: App, cluster: Cluster): boolean {
+  return app.targetClusters.includes(cluster.name) || (app.targetSelector !== null && matchesLabelSelector(app.targetSelector, cluster.labels));
+}
+
+/** The variables a cluster sees: the app's, then `cluster.name` and `cluster.labels.<key>`. */
+export function clusterVariables(app: App, cluster: Cluster): Record<string, string> {
+  const variables: Record<string, string> = { ...app.variables, 'cluster.name': cluster.name };
+  for (const [key, value] of Object.entries(cluster.labels)) variables[`cluster.labels.${key}`] = value;
+  return variables;
+}
+
+/** What a cluster must run for an app now. A pinned assignment keeps its commit whatever the branch does. */
+export function desiredAssignment(app: App, source: Source & { commit: string }, cluster: Cluster, current: Assignment | null): DesiredAssignment {
+  const pinned = current?.active === true && current.pinned && current.commit !== null;
+  return {
+    sourceName: source.name,
+    sourceUrl: source.url,
+    ref: source.ref,
+    commit: pinned ? (current.commit as string) : source.commit,
+    path: app.path,
+    variables: clusterVariables(app, cluster),
+    defaultNamespace: app.defaultNamespace,
+    policy: app.policy,
+    pinned,
+  };
+}
+
+/** Whether a stored assignment already holds the desired state. */
+export function isSameAssignment(current: Assignment, desired: DesiredAssignment): boolean {
+  return (
+    current.active &&
+    current.sourceName === desired.sourceName &&
+    current.sourceUrl === desired.sourceUrl &&
+    current.ref === desired.ref &&
+    current.commit === desired.commit &&
+    current.path === desired.path &&
+    current.defaultNamespace === desired.defaultNamespace &&
+    current.pinned === desired.pinned &&
+    stableJson(current.variables) === stableJson(desired.variables) &&
+    stableJson(current.policy) === stableJson(desired.policy)
+  );
+}
+
+/** JSON with object keys sorted, so equal values compare equal whatever their key order. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { FlotillaError, type LabelSelector, matchesLabelSelector } from '@flotilla/core';
+import { MoreThan, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { decodeContinue, type Page, toPage } from '../common/page.js';
+import { hashSecret, newSecretToken } from '../common/secret-token.js';
+import { HubEvents } from '../events/hub-events.js';
+import { Cluster } from './cluster.entity.js';
+import type { CreateClusterBody, UpdateClusterBody } from './clusters.schemas.js';
+
+/** Filters of a cluster listing. */
+export interface ClusterQuery {
+  selector?: LabelSelector;
+  limit: number;
+  continue?: string;
+}
+
+/** Registers clusters, keeps their labels, and tells the fleet when they change. */
+@Injectable()
+export class ClustersService {
+  constructor(
+    @InjectRepository(Cluster) private readonly clusters: Repository<Cluster>,
+    private readonly events: HubEvents,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Registers a cluster; returns it with its join token, which is shown this once and stored hashed. */
+  async create(body: CreateClusterBody, actor: string): Promise<{ cluster: Cluster; joinToken: string }> {
+    if (await this.clusters.existsBy({ name: body.name })) {
+      throw new FlotillaError('ALREADY_EXISTS', `cluster "${body.name}" already exists`, { data: { cluster: body.name } });
+    }
+    const joinToken = newSecretToken('flj');
+    const now = new Date();
+    const cluster = this.clusters.create({
+      name: body.name,
+      labels: body.labels,
+      credentialHash: hashSecret(joinToken),
+      connected: false,
+      lastHeartbeatAt: null,
+      agentVersion: '',
+      kubernetesVersion: '',
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.clusters.insert(cluster);
+    await this.audit.record({ actor, action: 'cluster.create', target: `cluster/${cluster.name}`, result: 'success', details: { labels: body.labels } });
+    this.events.publish({ kind: 'cluster', type: 'registered', cluster });
+    return { cluster, joinToken };
+  }
+
+  /** Lists clusters by name, filtered by a label selector. */
+  async list(query: ClusterQuery): Promise<Page<Cluster>> {
+    const after = decodeContinue(query.continue);
+    // Label selectors are matched here rather than in SQL: labels are JSON, and fleets are thousands, not millions.
+    const rows = await this.clusters.find({ where: after === undefined ? {} : { name: MoreThan(after) }, order: { name: 'ASC' } });
+    const matching = query.selector ? rows.filter((c) => matchesLabelSelector(query.selector as LabelSelector, c.labels)) : rows;
+    return toPage(matching.slice(0, query.limit + 1), query.limit, (c) => c.name);
+  }
+
+  /** Every cluster (for target computation). */
+  all(): Promise<Cluster[]> {
+    return this.clusters.find({ order: { name: 'ASC' } });
+  }
+
+  /** One cluster; NOT_FOUND when unknown. */
+  async get(name: string): Promise<Cluster> {
+    const cluster = await this.clusters.findOneBy({ name });
+    if (!cluster) throw new FlotillaError('NOT_FOUND', `cluster "${name}" not found`, { data: { cluster: name } });
+    return cluster;
+  }
+
+  /** Replaces a cluster's labels. */
+  async update(name: string, body: UpdateClusterBody, actor: string): Promise<Cluster> {
+    const cluster = await this.get(name);
+    cluster.labels = body.labels;
+    cluster.updatedAt = new Date();
+    await this.clusters.update({ name }, { labels: cluster.labels, updatedAt: cluster.updatedAt });
+    await this.audit.record({ actor, action: 'cluster.update', target: `cluster/${name}`, result: 'success', details: { labels: body.labels } });
+    this.events.publish({ kind: 'cluster', type: 'updated', cluster });
+    return cluster;
+  }
+
+  /** Removes a cluster; its agent can no longer connect. */
+  async remove(name: string, actor: string): Promise<void> {
+    const cluster = await this.get(name);
+    await this.clusters.delete({ name });
+    await this.audit.record({ actor, action: 'cluster.delete', target: `cluster/${name}`, result: 'success' });
+    this.events.publish({ kind: 'cluster', type: 'removed', cluster });
+  }
+
+  /** The cluster whose credential hashes to this value, if any. */
+  findByCredentialHash(credentialHash: string): Promise<Cluster | null> {
+    return this.clusters.findOneBy({ credentialHash });
+  }
+
+  /** Records an agent's connection state and what it reported about itself. */
+  async setConnection(name: string, state: { connected: boolean; agentVersion?: string; kubernetesVersion?: string; heartbeatAt?: Date }): Promise<Cluster | null> {
+    const patch: Partial<Cluster> = { connected: state.connected };
+    if (state.agentVersion !== undefined) patch.agentVersion = state.agentVersion;
+    if (state.kubernetesVersion !== undefined) patch.kubernetesVersion = state.kubernetesVersion;
+    if (state.heartbeatAt) patch.lastHeartbeatAt = state.heartbeatAt;
+    await this.clusters.update({ name }, patch);
+    const cluster = await this.clusters.findOneBy({ name });
+    if (cluster) this.events.publish({ kind: 'cluster', type: state.connected ? 'connected' : 'disconnected', cluster });
+    return cluster;
+  }
+
+  /** Records heartbeats of many clusters in one write per cluster, batched by the caller. */
+  async recordHeartbeats(beats: Map<string, Date>): Promise<void> {
+    for (const [name, at] of beats) await this.clusters.update({ name }, { lastHeartbeatAt: at });
+  }
+}

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+/** Names of clusters, sources and apps: DNS labels, as Kubernetes names them. */
+export const resourceName = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit');
+
+/** Label maps in bodies. */
+export const labelsSchema = z.record(z.string(), z.string());

@@ -1,0 +1,16 @@
+import type { Assignment } from '../assignments/assignment.entity.js';
+import type { Cluster } from '../clusters/cluster.entity.js';
+import type { App } from '../apps/app.entity.js';
+import type { Source } from '../sources/source.entity.js';
+import type { ClusterAppStatus } from '../status/cluster-app-status.entity.js';
+
+/** Kinds of cluster events. */
+export type ClusterEventType = 'registered' | 'updated' | 'connected' | 'disconnected' | 'removed';
+
+/** Something that happened in the fleet, as domain services announce it. */
+export type HubEvent =
+  | { kind: 'cluster'; type: ClusterEventType; cluster: Cluster }
+  | { kind: 'source'; type: 'created' | 'updated' | 'removed' | 'revision'; source: Source }
+  | { kind: 'app'; type: 'created' | 'updated' | 'removed'; app: App }
+  | { kind: 'assignment'; assignment: Assignment }
+  | { kind: 'status'; status: ClusterAppStatus };

@@ -1,0 +1,163 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { FlotillaError, formatRevision } from '@flotilla/core';
+import { LessThan, MoreThan, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { decodeContinue, type Page, toPage } from '../common/page.js';
+import { HubEvents } from '../events/hub-events.js';
+import { GitRefResolver } from './git-ref-resolver.js';
+import { Revision } from './revision.entity.js';
+import { Source } from './source.entity.js';
+import type { CreateSourceBody, UpdateSourceBody } from './sources.schemas.js';
+
+/** How a refresh was triggered. */
+export type RefreshTrigger = Revision['trigger'];
+
+/** Outcome of a refresh. */
+export interface RefreshResult {
+  source: Source;
+  /** True when the ref moved to a commit the hub had not recorded. */
+  changed: boolean;
+}
+
+/** Tracks Git sources: their refs, the commits they resolve to, and each new Revision. */
+@Injectable()
+export class SourcesService {
+  private readonly logger = new Logger('sources');
+  /** Refreshes in flight by source, so a webhook and a poll of one source do not race. */
+  private readonly inFlight = new Map<string, Promise<RefreshResult>>();
+
+  constructor(
+    @InjectRepository(Source) private readonly sources: Repository<Source>,
+    @InjectRepository(Revision) private readonly revisions: Repository<Revision>,
+    private readonly resolver: GitRefResolver,
+    private readonly events: HubEvents,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Adds a source and resolves its ref once (a failure is recorded, not fatal: the poller retries). */
+  async create(body: CreateSourceBody, actor: string): Promise<Source> {
+    if (await this.sources.existsBy({ name: body.name })) {
+      throw new FlotillaError('ALREADY_EXISTS', `source "${body.name}" already exists`, { data: { source: body.name } });
+    }
+    const now = new Date();
+    const source = this.sources.create({
+      name: body.name,
+      url: body.url,
+      ref: body.ref,
+      pollIntervalSeconds: body.pollIntervalSeconds,
+      credentials: body.credentials ?? null,
+      webhookSecret: body.webhookSecret ?? null,
+      commit: null,
+      checkedAt: null,
+      lastError: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.sources.insert(source);
+    await this.audit.record({ actor, action: 'source.create', target: `source/${source.name}`, result: 'success', details: { url: source.url, ref: source.ref } });
+    this.events.publish({ kind: 'source', type: 'created', source });
+    return (await this.refresh(source.name, 'create')).source;
+  }
+
+  /** Lists sources by name. */
+  async list(query: { limit: number; continue?: string }): Promise<Page<Source>> {
+    const after = decodeContinue(query.continue);
+    const rows = await this.sources.find({ where: after === undefined ? {} : { name: MoreThan(after) }, order: { name: 'ASC' }, take: query.limit + 1 });
+    return toPage(rows, query.limit, (s) => s.name);
+  }
+
+  /** Every source (for the poller). */
+  all(): Promise<Source[]> {
+    return this.sources.find();
+  }
+
+  /** One source; NOT_FOUND when unknown. */
+  async get(name: string): Promise<Source> {
+    const source = await this.sources.findOneBy({ name });
+    if (!source) throw new FlotillaError('NOT_FOUND', `source "${name}" not found`, { data: { source: name } });
+    return source;
+  }
+
+  /** Changes a source; a new URL or ref is resolved at once. */
+  async update(name: string, body: UpdateSourceBody, actor: string): Promise<Source> {
+    const source = await this.get(name);
+    const moved = (body.url !== undefined && body.url !== source.url) || (body.ref !== undefined && body.ref !== source.ref);
+    if (body.url !== undefined) source.url = body.url;
+    if (body.ref !== undefined) source.ref = body.ref;
+    if (body.pollIntervalSeconds !== undefined) source.pollIntervalSeconds = body.pollIntervalSeconds;
+    if (body.credentials !== undefined) source.credentials = body.credentials;
+    if (body.webhookSecret !== undefined) source.webhookSecret = body.webhookSecret;
+    source.updatedAt = new Date();
+    await this.sources.save(source);
+    const changed = Object.keys(body).filter((key) => key !== 'credentials' && key !== 'webhookSecret');
+    await this.audit.record({ actor, action: 'source.update', target: `source/${name}`, result: 'success', details: { changed: Object.keys(body) } });
+    this.events.publish({ kind: 'source', type: 'updated', source });
+    if (moved || changed.length === 0) return (await this.refresh(name, 'poll')).source;
+    return source;
+  }
+
+  /** Removes a source; refused while apps use it. */
+  async remove(name: string, actor: string, isInUse: (source: string) => Promise<string[]>): Promise<void> {
+    const source = await this.get(name);
+    const apps = await isInUse(name);
+    if (apps.length > 0) {
+      throw new FlotillaError('FAILED_PRECONDITION', `source "${name}" is used by apps ${apps.join(', ')}; delete or move them first`, {
+        data: { source: name, apps },
+      });
+    }
+    await this.sources.delete({ name });
+    await this.revisions.delete({ sourceName: name });
+    await this.audit.record({ actor, action: 'source.delete', target: `source/${name}`, result: 'success' });
+    this.events.publish({ kind: 'source', type: 'removed', source });
+  }
+
+  /** Revisions of a source, newest first. */
+  async listRevisions(name: string, query: { limit: number; continue?: string }): Promise<Page<Revision>> {
+    await this.get(name);
+    const after = decodeContinue(query.continue);
+    const where = after === undefined ? { sourceName: name } : { sourceName: name, id: LessThan(Number(after)) };
+    const rows = await this.revisions.find({ where, order: { id: 'DESC' }, take: query.limit + 1 });
+    return toPage(rows, query.limit, (r) => String(r.id));
+  }
+
+  /**
+   * Resolves the source's ref now; when it points at a new commit, records the Revision and announces it.
+   * Concurrent refreshes of one source share one resolution.
+   */
+  refresh(name: string, trigger: RefreshTrigger): Promise<RefreshResult> {
+    const running = this.inFlight.get(name);
+    if (running) return running;
+    const work = this.resolveAndRecord(name, trigger).finally(() => this.inFlight.delete(name));
+    this.inFlight.set(name, work);
+    return work;
+  }
+
+  private async resolveAndRecord(name: string, trigger: RefreshTrigger): Promise<RefreshResult> {
+    const source = await this.get(name);
+    const checkedAt = new Date();
+    let commit: string;
+    try {
+      commit = await this.resolver.resolve(source);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (source.lastError !== message) this.logger.warn(`source ${name}: ${message}`);
+      await this.sources.update({ name }, { checkedAt, lastError: message });
+      return { source: { ...source, checkedAt, lastError: message }, changed: false };
+    }
+    const changed = commit !== source.commit;
+    await this.sources.update({ name }, { checkedAt, lastError: null, ...(changed ? { commit } : {}) });
+    const updated: Source = { ...source, checkedAt, lastError: null, commit };
+    if (changed) {
+      await this.revisions
+        .createQueryBuilder()
+        .insert()
+        .values({ sourceName: name, ref: source.ref, commit, trigger, createdAt: checkedAt })
+        .orIgnore()
+        .execute();
+      this.logger.log(`source ${name} at ${formatRevision({ ref: source.ref, commit })} (${trigger})`);
+      this.events.publish({ kind: 'source', type: 'revision', source: updated });
+    }
+    return { source: updated, changed };
+  }
+}

@@ -1,0 +1,61 @@
+import { Controller, Headers, HttpCode, Param, Post, type RawBodyRequest, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { FlotillaError, formatRevision } from '@flotilla/core';
+import type { Request, Response } from 'express';
+import { AuditService } from '../audit/audit.service.js';
+import { SourcesService } from './sources.service.js';
+import { isValidWebhookSignature } from './webhook-signature.js';
+
+/** How long a webhook call waits for the refresh before answering 202 and letting it finish in the background. */
+const WAIT_FOR_REFRESH_MS = 5_000;
+
+/** POST /api/v1/webhooks/{source}: GitHub-style push events, signed with the source's webhook secret. */
+@ApiTags('webhooks')
+@Controller('api/v1/webhooks')
+export class WebhooksController {
+  constructor(
+    private readonly sources: SourcesService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Post(':source')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Receive a push event (X-Hub-Signature-256 signed) and refresh the source at once' })
+  async receive(
+    @Param('source') name: string,
+    @Req() request: RawBodyRequest<Request>,
+    @Res({ passthrough: true }) response: Response,
+    @Headers('x-hub-signature-256') signature: string | undefined,
+    @Headers('x-github-event') event: string | undefined,
+  ) {
+    const source = await this.sources.get(name);
+    const actor = `webhook:${name}`;
+    if (!source.webhookSecret) {
+      throw new FlotillaError('FAILED_PRECONDITION', `source "${name}" has no webhook secret; set one to accept webhooks`, { data: { source: name } });
+    }
+    if (!isValidWebhookSignature(source.webhookSecret, request.rawBody ?? Buffer.alloc(0), signature)) {
+      await this.audit.record({ actor, action: 'source.webhook', target: `source/${name}`, result: 'failure', details: { reason: 'bad signature' } });
+      throw new FlotillaError('UNAUTHENTICATED', `webhook for source "${name}": missing or wrong X-Hub-Signature-256`, { data: { source: name } });
+    }
+    if (event === 'ping') return { status: 'pong' };
+    const pushedRef = typeof request.body?.ref === 'string' ? (request.body.ref as string) : undefined;
+    if (pushedRef && !refMatches(source.ref, pushedRef)) {
+      return { status: 'ignored', reason: `push to ${pushedRef}, source follows ${source.ref}` };
+    }
+    const refresh = this.sources.refresh(name, 'webhook');
+    const outcome = await Promise.race([refresh, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), WAIT_FOR_REFRESH_MS).unref())]);
+    await this.audit.record({ actor, action: 'source.webhook', target: `source/${name}`, result: 'success', details: { ref: pushedRef ?? null } });
+    if (!outcome) {
+      response.status(202);
+      return { status: 'refreshing' };
+    }
+    const { source: refreshed, changed } = outcome;
+    if (refreshed.lastError) throw new FlotillaError('UNAVAILABLE', `source "${name}" could not be resolved: ${refreshed.lastError}`);
+    return { status: changed ? 'updated' : 'unchanged', revision: formatRevision({ ref: refreshed.ref, commit: refreshed.commit as string }) };
+  }
+}
+
+/** Whether a pushed ref (`refs/heads/main`) is the one a source follows (`main` or `refs/heads/main`). */
+function refMatches(followed: string, pushed: string): boolean {
+  return pushed === followed || pushed === `refs/heads/${followed}` || pushed === `refs/tags/${followed}`;
+}

@@ -1,0 +1,36 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { counterColumn, jsonColumn, timestampColumn } from '../database/columns.js';
+import type { ChangeCounts } from './status-types.js';
+
+/** One revision applied to one cluster for one App, and its outcome. Bounded per App and cluster. */
+@Entity({ name: 'history' })
+@Index(['appName', 'clusterName', 'id'])
+export class HistoryEntry {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'varchar', length: 63 })
+  appName!: string;
+
+  @Column({ type: 'varchar', length: 63 })
+  clusterName!: string;
+
+  @Column({ type: 'varchar', length: 320 })
+  revision!: string;
+
+  @Column(counterColumn())
+  generation!: number;
+
+  /** healthy | degraded | progressing | failed | rolled-back */
+  @Column({ type: 'varchar', length: 16 })
+  outcome!: string;
+
+  @Column(jsonColumn())
+  changes!: ChangeCounts;
+
+  @Column({ type: 'text', default: '' })
+  message!: string;
+
+  @Column(timestampColumn())
+  createdAt!: Date;
+}

@@ -1,0 +1,149 @@
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { type StatusEvent, toTimestamp, type WatchRequest } from '@flotilla/proto';
+import { concatMap, from, Observable, Subject, type Subscription } from 'rxjs';
+import { AssignmentsService } from '../assignments/assignments.service.js';
+import { ClustersService } from '../clusters/clusters.service.js';
+import type { HubEvent } from '../events/hub-event.js';
+import { HubEvents } from '../events/hub-events.js';
+import { toAppClusterStatus, toAssignmentEvent, toClusterEvent, toClusterInfo } from './status-event-mapping.js';
+import { StatusService } from './status.service.js';
+
+/** How many recent events a replica keeps for resuming watchers. */
+export const EVENT_LOG_SIZE = 10_000;
+
+/** An event with what it concerns, for filtering. */
+interface LoggedEvent {
+  seq: number;
+  cluster?: string;
+  app?: string;
+  message: StatusEvent;
+}
+
+/**
+ * StatusService.Watch: a snapshot, then live events. Keeps the last EVENT_LOG_SIZE events with increasing cursors,
+ * so a watcher that reconnects with `resume_from` gets exactly what it missed, or a fresh snapshot if that is gone.
+ */
+@Injectable()
+export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
+  /** Cursors of another process (or an older start of this one) cannot be resumed: they carry this id. */
+  private readonly bootId = randomBytes(4).toString('hex');
+  private readonly log: LoggedEvent[] = [];
+  private readonly live = new Subject<LoggedEvent>();
+  private seq = 0;
+  private subscription: Subscription | undefined;
+
+  constructor(
+    private readonly events: HubEvents,
+    private readonly clusters: ClustersService,
+    private readonly assignments: AssignmentsService,
+    private readonly statuses: StatusService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Events are mapped in order; a status event needs the assignment it answers, which is a lookup.
+    this.subscription = this.events.events.pipe(concatMap((event) => from(this.toLogged(event)))).subscribe((logged) => {
+      if (!logged) return;
+      this.log.push(logged);
+      if (this.log.length > EVENT_LOG_SIZE) this.log.shift();
+      this.live.next(logged);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+    this.live.complete();
+  }
+
+  /** Serves one Watch call. */
+  watch(request: WatchRequest): Observable<StatusEvent> {
+    const clusters = new Set(request.clusters ?? []);
+    const apps = new Set(request.apps ?? []);
+    const wanted = (e: { cluster?: string; app?: string }): boolean =>
+      (clusters.size === 0 || e.cluster === undefined || clusters.has(e.cluster)) && (apps.size === 0 || e.app === undefined || apps.has(e.app));
+
+    return new Observable<StatusEvent>((subscriber) => {
+      // Subscribe to live events first and hold them while the snapshot is read, so nothing falls between the two.
+      const held: LoggedEvent[] = [];
+      let replaying = true;
+      let lastSent = 0;
+      const send = (logged: LoggedEvent): void => {
+        if (logged.seq <= lastSent) return;
+        lastSent = logged.seq;
+        if (wanted(logged)) subscriber.next(logged.message);
+      };
+      const liveSubscription = this.live.subscribe({
+        next: (logged) => (replaying ? held.push(logged) : send(logged)),
+        complete: () => subscriber.complete(),
+      });
+      void (async () => {
+        const resumeFrom = this.parseCursor(request.resumeFrom ?? '');
+        const oldest = this.log[0]?.seq ?? this.seq + 1;
+        if (resumeFrom !== undefined && resumeFrom >= oldest - 1) {
+          lastSent = resumeFrom;
+          for (const logged of this.log) send(logged);
+        } else {
+          const cursorAtSnapshot = this.seq;
+          if (!request.skipSnapshot) {
+            for (const message of await this.snapshot(wanted)) subscriber.next({ cursor: this.cursor(cursorAtSnapshot), time: toTimestamp(new Date()), ...message });
+            subscriber.next({ cursor: this.cursor(cursorAtSnapshot), time: toTimestamp(new Date()), snapshotComplete: { reset: Boolean(request.resumeFrom) } });
+          }
+          lastSent = cursorAtSnapshot;
+        }
+        replaying = false;
+        for (const logged of held.splice(0)) send(logged);
+      })().catch((error: unknown) => subscriber.error(error));
+      return () => liveSubscription.unsubscribe();
+    });
+  }
+
+  private async snapshot(wanted: (e: { cluster?: string; app?: string }) => boolean): Promise<Array<Omit<StatusEvent, 'cursor' | 'time'>>> {
+    const messages: Array<Omit<StatusEvent, 'cursor' | 'time'>> = [];
+    const clusters = (await this.clusters.all()).filter((c) => wanted({ cluster: c.name }));
+    for (const cluster of clusters) messages.push({ clusterSnapshot: toClusterInfo(cluster) });
+    for (const cluster of clusters) {
+      const [assignments, statuses] = await Promise.all([this.assignments.allForCluster(cluster.name), this.statuses.forCluster(cluster.name)]);
+      const apps = new Set([...assignments.filter((a) => a.active).map((a) => a.appName), ...statuses.map((s) => s.appName)]);
+      for (const app of [...apps].sort()) {
+        if (!wanted({ cluster: cluster.name, app })) continue;
+        const assignment = assignments.find((a) => a.appName === app) ?? null;
+        const status = statuses.find((s) => s.appName === app) ?? null;
+        messages.push({ statusSnapshot: toAppClusterStatus(app, cluster.name, assignment, status) });
+      }
+    }
+    return messages;
+  }
+
+  private async toLogged(event: HubEvent): Promise<LoggedEvent | undefined> {
+    const base = (fields: Partial<StatusEvent>, concerns: { cluster?: string; app?: string }): LoggedEvent => {
+      const seq = ++this.seq;
+      return { seq, ...concerns, message: { cursor: this.cursor(seq), time: toTimestamp(new Date()), ...fields } };
+    };
+    switch (event.kind) {
+      case 'cluster':
+        return base({ cluster: toClusterEvent(event.type, event.cluster) }, { cluster: event.cluster.name });
+      case 'assignment':
+        return base({ assignment: toAssignmentEvent(event.assignment) }, { cluster: event.assignment.clusterName, app: event.assignment.appName });
+      case 'status': {
+        const { appName, clusterName } = event.status;
+        const assignment = await this.assignments.find(appName, clusterName);
+        return base({ status: toAppClusterStatus(appName, clusterName, assignment, event.status) }, { cluster: clusterName, app: appName });
+      }
+      case 'source':
+      case 'app':
+        return undefined;
+      default:
+        return event satisfies never;
+    }
+  }
+
+  private cursor(seq: number): string {
+    return `${this.bootId}-${seq}`;
+  }
+
+  private parseCursor(cursor: string): number | undefined {
+    const match = /^([0-9a-f]{8})-(\d+)$/.exec(cursor);
+    if (!match || match[1] !== this.bootId) return undefined;
+    return Number(match[2]);
+  }
+}

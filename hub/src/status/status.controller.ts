@@ -1,0 +1,55 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { AppsService } from '../apps/apps.service.js';
+import { AssignmentsService } from '../assignments/assignments.service.js';
+import { ClustersService } from '../clusters/clusters.service.js';
+import { pageQuerySchema } from '../common/page.js';
+import { ZodPipe } from '../common/zod-body.pipe.js';
+import { toHistoryView, toStatusView } from './status-view.js';
+import { StatusService } from './status.service.js';
+
+const historyQuerySchema = pageQuerySchema.extend({ cluster: z.string().max(63).optional() });
+
+/** Status per app (by cluster) and per cluster (by app), and history. */
+@ApiTags('status')
+@Controller('api/v1')
+export class StatusController {
+  constructor(
+    private readonly status: StatusService,
+    private readonly assignments: AssignmentsService,
+    private readonly apps: AppsService,
+    private readonly clusters: ClustersService,
+  ) {}
+
+  @Get('apps/:name/status')
+  @ApiOperation({ summary: 'Status of an app on each of its clusters: desired and applied revision, phase, health' })
+  async appStatus(@Param('name') name: string) {
+    await this.apps.get(name);
+    const [assignments, statuses] = await Promise.all([this.assignments.forApp(name), this.status.forApp(name)]);
+    const byCluster = new Map(statuses.map((s) => [s.clusterName, s]));
+    const clusters = [...new Set([...assignments.filter((a) => a.active).map((a) => a.clusterName), ...byCluster.keys()])].sort();
+    const items = clusters.map((cluster) =>
+      toStatusView(name, cluster, assignments.find((a) => a.clusterName === cluster), byCluster.get(cluster)),
+    );
+    return { app: name, clusters: items.length, inSync: items.filter((i) => i.inSync).length, items };
+  }
+
+  @Get('clusters/:name/status')
+  @ApiOperation({ summary: 'Status of each app on a cluster' })
+  async clusterStatus(@Param('name') name: string) {
+    await this.clusters.get(name);
+    const [assignments, statuses] = await Promise.all([this.assignments.allForCluster(name), this.status.forCluster(name)]);
+    const byApp = new Map(statuses.map((s) => [s.appName, s]));
+    const apps = [...new Set([...assignments.filter((a) => a.active).map((a) => a.appName), ...byApp.keys()])].sort();
+    return { cluster: name, items: apps.map((app) => toStatusView(app, name, assignments.find((a) => a.appName === app), byApp.get(app))) };
+  }
+
+  @Get('apps/:name/history')
+  @ApiOperation({ summary: 'Revisions applied to an app on its clusters and their outcomes, newest first' })
+  async history(@Param('name') name: string, @Query(new ZodPipe(historyQuerySchema, 'query')) query: z.infer<typeof historyQuerySchema>) {
+    await this.apps.get(name);
+    const page = await this.status.listHistory(name, query);
+    return { ...page, items: page.items.map(toHistoryView) };
+  }
+}

@@ -1,0 +1,140 @@
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LessThan, Repository } from 'typeorm';
+import { decodeContinue, type Page, toPage } from '../common/page.js';
+import { HubEvents } from '../events/hub-events.js';
+import type { AgentReport } from './agent-report.js';
+import { ClusterAppStatus } from './cluster-app-status.entity.js';
+import { HistoryEntry } from './history-entry.entity.js';
+
+/** How many history entries are kept per app and cluster. */
+export const HISTORY_LIMIT = 50;
+
+/** Stores what agents report: the latest status per app and cluster, and a bounded history. */
+@Injectable()
+export class StatusService implements OnApplicationBootstrap, OnModuleDestroy {
+  private subscription: Subscription | undefined;
+  constructor(
+    @InjectRepository(ClusterAppStatus) private readonly statuses: Repository<ClusterAppStatus>,
+    @InjectRepository(HistoryEntry) private readonly history: Repository<HistoryEntry>,
+    private readonly events: HubEvents,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // What a removed app or cluster reported is of no use any more; its history goes with it.
+    this.subscription = this.events.events.subscribe((event) => {
+      if (event.kind === 'app' && event.type === 'removed') void this.forget({ app: event.app.name });
+      if (event.kind === 'cluster' && event.type === 'removed') void this.forget({ cluster: event.cluster.name });
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  /** Stores a report once (a report resent after a reconnect is ignored); returns false when it was a repeat. */
+  async record(cluster: string, report: AgentReport): Promise<boolean> {
+    const previous = await this.statuses.findOneBy({ appName: report.app, clusterName: cluster });
+    if (previous?.lastReportId === report.reportId && report.reportId !== '') return false;
+    if (previous && report.generation < previous.generation) return false;
+    const status = this.statuses.create({
+      appName: report.app,
+      clusterName: cluster,
+      generation: report.generation,
+      revision: report.revision,
+      phase: report.phase,
+      health: report.health,
+      changes: report.changes,
+      errors: report.errors,
+      durationMs: report.durationMs,
+      inventory: report.inventory,
+      lastReportId: report.reportId,
+      updatedAt: new Date(),
+    });
+    await this.statuses.save(status);
+    await this.appendHistory(cluster, report, previous);
+    this.events.publish({ kind: 'status', status });
+    return true;
+  }
+
+  /** Latest status of every cluster of an app. */
+  forApp(app: string): Promise<ClusterAppStatus[]> {
+    return this.statuses.find({ where: { appName: app }, order: { clusterName: 'ASC' } });
+  }
+
+  /** Latest status of every app on a cluster. */
+  forCluster(cluster: string): Promise<ClusterAppStatus[]> {
+    return this.statuses.find({ where: { clusterName: cluster }, order: { appName: 'ASC' } });
+  }
+
+  /** Every status (the status stream's snapshot). */
+  all(): Promise<ClusterAppStatus[]> {
+    return this.statuses.find({ order: { appName: 'ASC', clusterName: 'ASC' } });
+  }
+
+  /** History of an app, newest first, optionally for one cluster. */
+  async listHistory(app: string, query: { cluster?: string; limit: number; continue?: string }): Promise<Page<HistoryEntry>> {
+    const after = decodeContinue(query.continue);
+    const rows = await this.history.find({
+      where: { appName: app, ...(query.cluster ? { clusterName: query.cluster } : {}), ...(after ? { id: LessThan(Number(after)) } : {}) },
+      order: { id: 'DESC' },
+      take: query.limit + 1,
+    });
+    return toPage(rows, query.limit, (row) => String(row.id));
+  }
+
+  /** Forgets what a removed cluster or app reported. */
+  async forget(where: { app?: string; cluster?: string }): Promise<void> {
+    const criteria = { ...(where.app ? { appName: where.app } : {}), ...(where.cluster ? { clusterName: where.cluster } : {}) };
+    await this.statuses.delete(criteria);
+    await this.history.delete(criteria);
+  }
+
+  /** A new entry when the revision or generation applied changed, or the outcome of the same one did. */
+  private async appendHistory(cluster: string, report: AgentReport, previous: ClusterAppStatus | null): Promise<void> {
+    const outcome = outcomeOf(report);
+    if (outcome === null) return;
+    const last = await this.history.findOne({ where: { appName: report.app, clusterName: cluster }, order: { id: 'DESC' } });
+    if (last && last.revision === report.revision && last.generation === report.generation && last.outcome === outcome) return;
+    const message = report.rollback
+      ? `rolled back from ${report.rollback.failedRevision}: ${report.rollback.reason}`
+      : (report.errors[0]?.message ?? (previous?.revision === report.revision ? '' : `from ${previous?.revision || 'nothing'}`));
+    await this.history.insert({
+      appName: report.app,
+      clusterName: cluster,
+      revision: report.revision,
+      generation: report.generation,
+      outcome,
+      changes: report.changes,
+      message,
+      createdAt: new Date(),
+    });
+    const stale = await this.history.find({
+      where: { appName: report.app, clusterName: cluster },
+      order: { id: 'DESC' },
+      skip: HISTORY_LIMIT,
+      select: { id: true },
+    });
+    if (stale.length > 0) await this.history.delete(stale.map((row) => row.id));
+  }
+}
+
+/** The history outcome a report stands for; null while the reconcile is still under way. */
+function outcomeOf(report: AgentReport): string | null {
+  switch (report.phase) {
+    case 'Synced':
+      return report.health === 'Healthy' ? 'healthy' : report.health === 'Degraded' ? 'degraded' : report.health === 'Progressing' ? 'progressing' : 'synced';
+    case 'Failed':
+      return 'failed';
+    case 'RolledBack':
+      return 'rolled-back';
+    case 'Pending':
+    case 'Fetching':
+    case 'Applying':
+    case 'Unknown':
+      return null;
+    default:
+      return report.phase satisfies never;
+  }
+}

@@ -1,0 +1,88 @@
+import * as grpc from '@grpc/grpc-js';
+import { type AgentMessage, AgentServiceClient, type HubMessage } from '@flotilla/proto';
+
+/** A real grpc-js client speaking AgentService.Connect, as an agent would, for hub tests. */
+export class TestAgent {
+  readonly received: HubMessage[] = [];
+  status: grpc.StatusObject | undefined;
+  private readonly client: AgentServiceClient;
+  private readonly call: grpc.ClientDuplexStream<AgentMessage, HubMessage>;
+  private waiters: Array<() => void> = [];
+
+  constructor(address: string, credential: string) {
+    this.client = new AgentServiceClient(address, grpc.credentials.createInsecure());
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${credential}`);
+    this.call = this.client.connect(metadata);
+    this.call.on('data', (message: HubMessage) => {
+      this.received.push(message);
+      this.wake();
+    });
+    this.call.on('status', (status) => {
+      this.status = status;
+      this.wake();
+    });
+    this.call.on('error', () => undefined);
+  }
+
+  /** Connects and says hello as the given cluster. */
+  static connect(address: string, credential: string, cluster: string): TestAgent {
+    const agent = new TestAgent(address, credential);
+    agent.send({ hello: { cluster, agentVersion: 'test', kubernetesVersion: 'v1.36.3', assignments: [], bufferedReports: 0, capabilities: [] } });
+    return agent;
+  }
+
+  send(message: AgentMessage): void {
+    this.call.write(message);
+  }
+
+  /** The first message received (from `from` on) that matches, waiting up to `timeoutMs`. */
+  async next(match: (m: HubMessage) => boolean, timeoutMs = 5000, from = 0): Promise<HubMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.received.slice(from).find(match);
+      if (found) return found;
+      if (this.status) throw new Error(`stream ended (${this.status.code}: ${this.status.details}) before a matching message`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching message within ${timeoutMs} ms; received ${JSON.stringify(this.received)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** The status the stream ended with, waiting up to `timeoutMs`. */
+  async ended(timeoutMs = 5000): Promise<grpc.StatusObject> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.status) {
+      if (Date.now() > deadline) throw new Error('stream did not end');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.status;
+  }
+
+  /** Half-closes and waits for the stream to end. */
+  async close(): Promise<void> {
+    if (!this.status) {
+      this.call.end();
+      await this.ended().catch(() => this.call.cancel());
+    }
+    this.client.close();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}

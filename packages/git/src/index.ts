@@ -1,0 +1,18 @@
+// Git access over isomorphic-git: resolve refs without cloning, fetch exactly one commit shallowly into a disk
+// cache, read the files under a path. I/O (http, fs) is passed in through options; nothing reads the environment.
+export { type CacheFileStats, type CacheFileSystem } from './cache-file-system.js';
+export { type GitCredentials } from './git-credentials.js';
+export { GIT_ERROR_CODES, GitError, type GitErrorCode, type GitErrorData, type GitErrorOptions } from './git-error.js';
+export { normalizeGitUrl } from './normalize-git-url.js';
+export { type TreeFile } from './read-tree-files.js';
+export { redactUrl } from './redact-url.js';
+export {
+  type FetchCommitOptions,
+  type FetchCommitResult,
+  type ReadTreeOptions,
+  RepositoryCache,
+  type RepositoryCacheOptions,
+} from './repository-cache.js';
+export { resolveRef, type ResolvedRef, type ResolveRefOptions } from './resolve-ref.js';
+export { type GitErrorContext, toGitError } from './to-git-error.js';
+export { validateGitUrl } from './validate-git-url.js';

@@ -26,6 +26,9 @@ export const ERROR_CODES = [
   'MANIFEST_TOO_LARGE',
   // A stored inventory cannot be decoded.
   'INVALID_INVENTORY',
+  // The server-side dry-run of a revision rejected objects, so none was applied; `data.failures` lists every
+  // `{ object, message, code }`.
+  'DRY_RUN_FAILED',
 ] as const;
 
 /** A stable, machine-readable error code. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError } from './config/config-error.js';
+import { ConfigError } from '@flotilla/core';
 import { parseHubConfig } from './config/hub-config.js';
 import { startHub } from './start-hub.js';
 

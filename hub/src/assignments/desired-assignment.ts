@@ -23,10 +23,13 @@ export function isTarget(app: App, cluster: Cluster): boolean {
   return app.targetClusters.includes(cluster.name) || (app.targetSelector !== null && matchesLabelSelector(app.targetSelector, cluster.labels));
 }
 
-/** The variables a cluster sees: the app's, then `cluster.name` and `cluster.labels.<key>`. */
+/**
+ * The variables a cluster sees: the app's, then `cluster.name` and `cluster.labels.<key>`. A label key's `/` (and
+ * anything else a variable name cannot hold) becomes `_`: `example.com/team` is `${cluster.labels.example.com_team}`.
+ */
 export function clusterVariables(app: App, cluster: Cluster): Record<string, string> {
   const variables: Record<string, string> = { ...app.variables, 'cluster.name': cluster.name };
-  for (const [key, value] of Object.entries(cluster.labels)) variables[`cluster.labels.${key}`] = value;
+  for (const [key, value] of Object.entries(cluster.labels)) variables[`cluster.labels.${key.replace(/[^A-Za-z0-9_.-]/g, '_')}`] = value;
   return variables;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '@flotilla/core';
 import { parseHubConfig } from './hub-config.js';
 
 describe('parseHubConfig', () => {

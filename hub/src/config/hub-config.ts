@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from './config-error.js';
-import { readSettings, type SettingsSource } from './read-settings.js';
+import { parseSettings, type SettingsSource } from '@flotilla/core';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -31,14 +30,5 @@ export type HubConfig = z.infer<typeof hubConfigSchema>;
 
 /** Reads and validates the hub configuration; throws a ConfigError listing every bad key. */
 export function parseHubConfig(source: SettingsSource): HubConfig {
-  let settings;
-  try {
-    settings = readSettings(hubConfigSchema, source);
-  } catch (error) {
-    // node:util parseArgs names the unknown or malformed flag in its message.
-    throw new ConfigError([{ key: 'flags', message: (error as Error).message }]);
-  }
-  const result = hubConfigSchema.safeParse(settings.values);
-  if (!result.success) throw ConfigError.fromZod(result.error, settings.origins);
-  return result.data;
+  return parseSettings(hubConfigSchema, source);
 }

@@ -68,3 +68,6 @@ export { BOOKKEEPING_METADATA, isJsonEqual, isUnchanged, stripBookkeeping } from
 export { diffFields, type DiffFieldsOptions, type FieldDiff } from './diff-fields.js';
 export { fieldsManagedBy, type FieldsManagedByOptions, type ManagedFieldSet } from './fields-managed-by.js';
 export { HEALTH_STATUSES, aggregateHealth, assessHealth, type HealthAssessment, type HealthStatus } from './assess-health.js';
+export { ConfigError, type ConfigProblem } from './config-error.js';
+export { envName, flagName, parseSettings, readSettings, type Settings, type SettingsSource } from './read-settings.js';
+export { crdKindOf, isCrd, type CrdKind } from './crd-kinds.js';

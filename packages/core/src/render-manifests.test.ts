@@ -242,3 +242,24 @@ describe('rendering manifests', () => {
     expect(() => render([], { variables: { 'not valid': 'x' } })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
+
+describe('renderManifests with a CRD in the same revision', () => {
+  it('gives its namespaced custom resources the default namespace, and leaves cluster-scoped ones without', () => {
+    const crdYaml = (kind: string, scope: string) =>
+      `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${kind.toLowerCase()}s.example.com\nspec:\n  group: example.com\n  scope: ${scope}\n  names: { kind: ${kind}, plural: ${kind.toLowerCase()}s }\n  versions: [{ name: v1, served: true, storage: true }]\n`;
+    const { objects } = renderManifests(
+      [
+        { path: 'app/crds.yaml', content: `${crdYaml('Widget', 'Namespaced')}---\n${crdYaml('Fleet', 'Cluster')}` },
+        { path: 'app/a-widget.yaml', content: 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n' },
+        { path: 'app/b-fleet.yaml', content: 'apiVersion: example.com/v1\nkind: Fleet\nmetadata:\n  name: f\n' },
+      ],
+      { appPath: 'app', defaultNamespace: 'web', isNamespaced: () => undefined },
+    );
+    expect(objects.map((o) => [o.ref.kind, o.ref.namespace])).toEqual([
+      ['Widget', 'web'],
+      ['Fleet', ''],
+      ['CustomResourceDefinition', ''],
+      ['CustomResourceDefinition', ''],
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import { compareBytewise } from './compare-bytewise.js';
+import { crdKindOf, isCrd } from './crd-kinds.js';
 import { FlotillaError } from './flotilla-error.js';
 import { formatObjectRef, objectKey, objectRefOf, type IsNamespaced, type ObjectRef } from './object-ref.js';
 import { parseManifestFile, type ManifestFile, type ParsedObject, type RenderErrorDetail } from './parse-manifest-file.js';
@@ -115,28 +116,38 @@ export function renderManifests(files: readonly ManifestFile[], options: RenderO
     errors.push({ code: 'NOT_FOUND', file: appPath || '.', line: 0, message: `path "${appPath || '.'}" has no files in this revision` });
   }
 
-  const objects: RenderedObject[] = [];
-  const seen = new Map<string, RenderedObject>();
+  const parsedItems: ParsedObject[] = [];
   for (const file of selected) {
     const parsed = parseManifestFile(file, limits);
     errors.push(...parsed.errors);
-    for (const item of parsed.objects) {
-      const rendered = defaultNamespace(item, options);
-      const key = objectKey(rendered.ref);
-      const first = seen.get(key);
-      if (first) {
-        errors.push({
-          code: 'DUPLICATE_OBJECT',
-          file: rendered.file,
-          line: rendered.line,
-          object: rendered.ref,
-          message: `${formatObjectRef(rendered.ref)} is declared twice: in ${first.file}:${first.line} and ${rendered.file}:${rendered.line}`,
-        });
-        continue;
-      }
-      seen.set(key, rendered);
-      objects.push(rendered);
+    parsedItems.push(...parsed.objects);
+  }
+  // Custom resources whose CRD is in the same revision: their scope comes from that CRD, which discovery
+  // cannot know yet.
+  const scopes = new Map<string, boolean>();
+  for (const item of parsedItems) {
+    const kind = isCrd(objectRefOf(item.object)) ? crdKindOf(item.object) : undefined;
+    if (kind) scopes.set(`${kind.group}/${kind.kind}`, kind.namespaced);
+  }
+  const isNamespaced: IsNamespaced = (ref) => options.isNamespaced(ref) ?? scopes.get(`${ref.group}/${ref.kind}`);
+  const objects: RenderedObject[] = [];
+  const seen = new Map<string, RenderedObject>();
+  for (const item of parsedItems) {
+    const rendered = defaultNamespace(item, { ...options, isNamespaced });
+    const key = objectKey(rendered.ref);
+    const first = seen.get(key);
+    if (first) {
+      errors.push({
+        code: 'DUPLICATE_OBJECT',
+        file: rendered.file,
+        line: rendered.line,
+        object: rendered.ref,
+        message: `${formatObjectRef(rendered.ref)} is declared twice: in ${first.file}:${first.line} and ${rendered.file}:${rendered.line}`,
+      });
+      continue;
     }
+    seen.set(key, rendered);
+    objects.push(rendered);
   }
   if (errors.length > 0) throw renderFailed(appPath, errors, options.maxErrors ?? RENDER_DEFAULTS.maxErrors);
   return { objects };

@@ -7,7 +7,7 @@ export interface ConfigProblem {
   message: string;
 }
 
-/** The configuration is invalid; `problems` lists every bad key. */
+/** The configuration is invalid; `problems` lists every bad key. Entry points print it and exit. */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 

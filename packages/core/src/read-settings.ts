@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
+import { ConfigError } from './config-error.js';
 
 /** Where settings come from: environment variables and command-line flags (flags win). */
 export interface SettingsSource {
@@ -21,6 +22,23 @@ export function envName(key: string): string {
 /** `httpPort` → `http-port`. */
 export function flagName(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * Reads and validates a program's settings: each key of the schema from `FLOTILLA_<KEY>` or `--<key>` (flags win).
+ * Throws a ConfigError listing every bad key by the name the user gave it.
+ */
+export function parseSettings<S extends z.ZodObject>(schema: S, source: SettingsSource): z.infer<S> {
+  let settings: Settings;
+  try {
+    settings = readSettings(schema, source);
+  } catch (error) {
+    // node:util parseArgs names the unknown or malformed flag in its message.
+    throw new ConfigError([{ key: 'flags', message: (error as Error).message }]);
+  }
+  const result = schema.safeParse(settings.values);
+  if (!result.success) throw ConfigError.fromZod(result.error, settings.origins);
+  return result.data;
 }
 
 /** Collects the raw values of a schema's keys from the environment and flags. Unknown flags are an error. */

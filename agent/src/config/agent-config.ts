@@ -1,0 +1,31 @@
+import { parseSettings, type SettingsSource } from '@flotilla/core';
+import { z } from 'zod';
+
+const ms = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** Every agent setting: `FLOTILLA_<KEY>` in the environment or `--<key>` on the command line. */
+export const agentConfigSchema = z
+  .object({
+    hubAddress: z.string().regex(/^[^\s/]+:\d+$/, 'must be host:port of the hub gRPC services').describe('host:port of the hub gRPC services'),
+    token: z.string().min(8).optional().describe("the cluster's credential (or join token)"),
+    tokenFile: z.string().min(1).optional().describe('file holding the credential, e.g. a mounted Secret'),
+    cluster: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be the cluster name registered with the hub').describe('this cluster’s name in the hub'),
+    kubeconfig: z.string().min(1).optional().describe('kubeconfig file; default in-cluster service account, then ~/.kube/config'),
+    stateNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default('flotilla-system').describe('namespace of the agent’s state'),
+    dataDir: z.string().min(1).default('./data/agent').describe('directory of the Git cache'),
+    concurrency: z.coerce.number().int().min(1).max(64).default(4).describe('apps reconciled at once'),
+    applyConcurrency: z.coerce.number().int().min(1).max(256).default(16).describe('API requests in flight within one apply stage'),
+    resyncIntervalMs: ms(1000, 86_400_000, 300_000).describe('every app is reconciled again this often'),
+    outboxLimit: z.coerce.number().int().min(10).max(1_000_000).default(1000).describe('reports kept while the hub is unreachable'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .strict()
+  .refine((c) => c.token !== undefined || c.tokenFile !== undefined, { message: 'set FLOTILLA_TOKEN or FLOTILLA_TOKEN_FILE', path: ['token'] });
+
+/** The agent's validated configuration. */
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+
+/** Reads and validates the agent configuration; throws a ConfigError listing every bad key. */
+export function parseAgentConfig(source: SettingsSource): AgentConfig {
+  return parseSettings(agentConfigSchema, source);
+}

@@ -1,0 +1,161 @@
+import * as grpc from '@grpc/grpc-js';
+import { type AgentMessage, AgentServiceClient, DEFAULT_MAX_MESSAGE_BYTES, type HubMessage, toTimestamp } from '@flotilla/proto';
+import type { Logger } from 'pino';
+import { Backoff } from './backoff.js';
+import { Outbox } from './outbox.js';
+
+/** What the connection needs from the rest of the agent. */
+export interface HubConnectionHandlers {
+  /** AgentHello's view of what the agent holds, asked for on every connect. */
+  hello(): Omit<NonNullable<AgentMessage['hello']>, 'bufferedReports'>;
+  /** Called after each hello from the hub, once the outbox is flushed. */
+  onConnected?(): void;
+  /** Every message the hub sends after its hello. */
+  onMessage(message: HubMessage): Promise<void> | void;
+}
+
+/** Options of a HubConnection. */
+export interface HubConnectionOptions {
+  /** `host:port` of the hub's gRPC services. */
+  address: string;
+  /** The cluster credential, sent as `authorization: Bearer …`. */
+  credential: string;
+  /** Channel credentials; default plaintext (TLS options arrive with agent identity). */
+  channelCredentials?: grpc.ChannelCredentials;
+  handlers: HubConnectionHandlers;
+  logger: Logger;
+  /** Reports kept while the hub is unreachable; default 1000. */
+  outboxLimit?: number;
+  backoff?: Backoff;
+  maxMessageBytes?: number;
+}
+
+/**
+ * The agent's one stream to the hub: dials out, says hello, handles what arrives in order, sends heartbeats, and
+ * reconnects with exponential backoff and jitter whenever the stream ends. Reports and acks wait in a bounded
+ * outbox while the hub is away and are delivered, oldest first, after the next hello.
+ */
+export class HubConnection {
+  private readonly client: AgentServiceClient;
+  private readonly outbox: Outbox;
+  private readonly backoff: Backoff;
+  private call: grpc.ClientDuplexStream<AgentMessage, HubMessage> | undefined;
+  private ready = false;
+  private stopped = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private reconnect: NodeJS.Timeout | undefined;
+  private sequence = 0;
+  private inbound: Promise<void> = Promise.resolve();
+  private connectedWaiters: Array<() => void> = [];
+
+  constructor(private readonly options: HubConnectionOptions) {
+    const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.client = new AgentServiceClient(options.address, options.channelCredentials ?? grpc.credentials.createInsecure(), {
+      'grpc.max_receive_message_length': maxMessageBytes,
+      'grpc.max_send_message_length': maxMessageBytes,
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+      'grpc.keepalive_permit_without_calls': 1,
+    });
+    this.outbox = new Outbox(options.outboxLimit);
+    this.backoff = options.backoff ?? new Backoff();
+  }
+
+  /** Whether the stream is up and the hub has said hello. */
+  get isConnected(): boolean {
+    return this.ready;
+  }
+
+  /** Messages waiting for the hub. */
+  get pending(): number {
+    return this.outbox.size;
+  }
+
+  /** Starts connecting (and keeps reconnecting until stopped). */
+  start(): void {
+    this.stopped = false;
+    this.open();
+  }
+
+  /** Resolves once connected (for tests and start-up logs). */
+  connected(): Promise<void> {
+    return this.ready ? Promise.resolve() : new Promise((resolve) => this.connectedWaiters.push(resolve));
+  }
+
+  /** Sends now when connected, otherwise queues in the outbox. */
+  send(message: AgentMessage): void {
+    if (this.ready && this.call) this.call.write(message);
+    else this.outbox.push(message);
+  }
+
+  /** Closes the stream for good. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnect);
+    this.close();
+    await this.inbound;
+    this.client.close();
+  }
+
+  private open(): void {
+    if (this.stopped) return;
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${this.options.credential}`);
+    const call = this.client.connect(metadata);
+    this.call = call;
+    call.write({ hello: { ...this.options.handlers.hello(), bufferedReports: this.outbox.size } });
+    call.on('data', (message: HubMessage) => {
+      // Handle messages strictly in order: an assignment must be stored before a later one is compared with it.
+      this.inbound = this.inbound.then(() => this.receive(call, message)).catch((error: Error) => {
+        this.options.logger.error({ err: error.message }, 'handling a hub message failed');
+      });
+    });
+    call.on('status', (status: grpc.StatusObject) => this.ended(call, status));
+    call.on('error', () => undefined);
+  }
+
+  private async receive(call: grpc.ClientDuplexStream<AgentMessage, HubMessage>, message: HubMessage): Promise<void> {
+    if (call !== this.call) return;
+    if (message.hello) {
+      this.ready = true;
+      this.backoff.reset();
+      this.options.logger.info({ hub: this.options.address, hubVersion: message.hello.hubVersion, buffered: this.outbox.size }, 'connected to hub');
+      for (const queued of this.outbox.drain()) call.write(queued);
+      this.options.handlers.onConnected?.();
+      this.startHeartbeats(call, message.hello.heartbeatIntervalMs || 10_000);
+      for (const resolve of this.connectedWaiters.splice(0)) resolve();
+      return;
+    }
+    if (message.heartbeatAck) return;
+    await this.options.handlers.onMessage(message);
+  }
+
+  private startHeartbeats(call: grpc.ClientDuplexStream<AgentMessage, HubMessage>, intervalMs: number): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      if (call === this.call && this.ready) call.write({ heartbeat: { sequence: ++this.sequence, sentAt: toTimestamp(new Date()) } });
+    }, intervalMs);
+    this.heartbeat.unref();
+  }
+
+  private ended(call: grpc.ClientDuplexStream<AgentMessage, HubMessage>, status: grpc.StatusObject): void {
+    if (call !== this.call) return;
+    this.close();
+    if (this.stopped) return;
+    const delay = this.backoff.next();
+    const level = status.code === grpc.status.UNAUTHENTICATED || status.code === grpc.status.PERMISSION_DENIED ? 'error' : 'warn';
+    this.options.logger[level]({ code: grpc.status[status.code], details: status.details, retryInMs: delay }, 'hub stream ended; reconnecting');
+    this.reconnect = setTimeout(() => this.open(), delay);
+  }
+
+  private close(): void {
+    clearInterval(this.heartbeat);
+    this.ready = false;
+    const call = this.call;
+    this.call = undefined;
+    if (call) {
+      call.end();
+      call.cancel();
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createInventory,
+  diffInventory,
+  formatChangeSet,
+  isBuiltinNamespaced,
+  type ObjectRef,
+  renderManifests,
+  summarizeChangeSet,
+  type ChangeSetEntry,
+} from '@flotilla/core';
+import type { RepositoryCache } from '@flotilla/git';
+import type { InventoryStore, ResourceManager } from '@flotilla/kube';
+import type { Logger } from 'pino';
+import type { AgentAssignment, ReportError, ReportHealth } from './agent-assignment.js';
+import { describeFailure } from './describe-failure.js';
+import type { ReconcileReport } from './reconcile-report.js';
+
+/** What a reconcile needs from the outside. */
+export interface ReconcileContext {
+  manager: ResourceManager;
+  inventories: InventoryStore;
+  repositories: RepositoryCache;
+  logger: Logger;
+  /** Receives the report after apply (health still Progressing) and again once health is known. */
+  report(report: ReconcileReport): void;
+}
+
+/** Inventory fields the agent keeps beside the inventory. */
+const HEALTHY_REVISION = 'healthyRevision';
+
+/**
+ * One reconcile of one App: fetch the commit, render, dry-run and apply everything (all or nothing), record the
+ * inventory, prune what left it, wait for health. Every outcome, failure included, ends in a report.
+ */
+export async function reconcileApp(context: ReconcileContext, assignment: AgentAssignment, signal: AbortSignal): Promise<ReconcileReport> {
+  const startedAt = new Date();
+  const log = context.logger.child({ app: assignment.app, revision: assignment.revision, generation: assignment.generation });
+  const base = { app: assignment.app, generation: assignment.generation, revision: assignment.revision, startedAt };
+  const finish = (fields: Pick<ReconcileReport, 'phase' | 'health' | 'changes' | 'errors' | 'inventory'>): ReconcileReport => ({
+    ...base,
+    ...fields,
+    reportId: randomUUID(),
+    summary: summarizeChangeSet(fields.changes),
+    durationMs: Date.now() - startedAt.getTime(),
+  });
+
+  const previous = await context.inventories.load(assignment.app);
+  let changes: ChangeSetEntry[] = [];
+  let inventory: ObjectRef[];
+  try {
+    const { url, commit, ref, credentials } = assignment.source;
+    await context.repositories.fetchCommit({ url, commit, ref, credentials });
+    const files = await context.repositories.readTree({ url, commit, path: assignment.path });
+    await context.manager.discovery.refreshIfOlderThan(60_000);
+    const { objects } = renderManifests(files, {
+      appPath: assignment.path,
+      variables: assignment.variables,
+      defaultNamespace: assignment.defaultNamespace,
+      isNamespaced: (r) => context.manager.discovery.find(r)?.namespaced ?? isBuiltinNamespaced(r),
+    });
+    const applied = await context.manager.apply(
+      objects.map((o) => o.object),
+      { signal },
+    );
+    changes = applied.entries;
+    inventory = [...createInventory(objects.map((o) => o.ref))];
+  } catch (error) {
+    const errors = describeFailure(error);
+    log.warn({ code: errors[0]?.code, err: errors[0]?.message }, 'reconcile failed; nothing applied');
+    const report = finish({ phase: 'Failed', health: 'Unknown', changes, errors, inventory: [...(previous?.inventory ?? [])] });
+    context.report(report);
+    return report;
+  }
+
+  // Record what is now applied before pruning: objects still to prune stay listed, so a crash does not orphan them.
+  const toPrune = assignment.policy.prune && previous ? diffInventory(previous.inventory, inventory) : [];
+  const fields = { ...(previous?.fields ?? {}) };
+  await context.inventories.save(assignment.app, { inventory: [...inventory, ...toPrune], revision: assignment.revision, generation: assignment.generation, fields });
+  if (toPrune.length > 0) {
+    const pruned = await context.manager.prune(toPrune, { signal });
+    changes = [...changes, ...pruned.entries];
+    const kept = pruned.entries.filter((e) => e.action === 'failed').map((e) => e.ref);
+    await context.inventories.save(assignment.app, { inventory: [...inventory, ...kept], revision: assignment.revision, generation: assignment.generation, fields });
+  }
+
+  const failures: ReportError[] = changes
+    .filter((c) => c.action === 'failed')
+    .map((c) => ({ code: c.error?.code ?? 'APPLY_FAILED', message: c.error?.message ?? 'failed', object: c.ref }));
+  const phase = failures.length > 0 ? 'Failed' : 'Synced';
+  log.info({ changes: formatChangeSet(changes) }, 'applied');
+  context.report(finish({ phase, health: 'Progressing', changes, errors: failures, inventory }));
+
+  const health = await context.manager.waitForHealth(inventory, { timeoutMs: assignment.policy.healthTimeoutMs, intervalMs: 1000, signal });
+  const status: ReportHealth = health.timedOut ? 'Degraded' : health.health.status;
+  const healthErrors: ReportError[] = health.objects
+    .filter((o) => o.status === 'Degraded' || (health.timedOut && o.status === 'Progressing'))
+    .map((o) => ({ code: health.timedOut ? 'HEALTH_TIMEOUT' : 'DEGRADED', message: o.message, object: o.ref }));
+  if (status === 'Healthy' && phase === 'Synced') {
+    await context.inventories.save(assignment.app, {
+      inventory,
+      revision: assignment.revision,
+      generation: assignment.generation,
+      fields: { ...fields, [HEALTHY_REVISION]: assignment.revision },
+    });
+  }
+  const report = finish({ phase, health: status, changes, errors: [...failures, ...healthErrors], inventory });
+  log.info({ health: status, durationMs: report.durationMs }, 'reconciled');
+  context.report(report);
+  return report;
+}
+
+/** Deletes what an App applied (when its policy says prune) and forgets it. */
+export async function removeApp(context: Pick<ReconcileContext, 'manager' | 'inventories' | 'logger'>, app: string, prune: boolean): Promise<ChangeSetEntry[]> {
+  const stored = await context.inventories.load(app);
+  let entries: ChangeSetEntry[] = [];
+  if (prune && stored && stored.inventory.length > 0) {
+    entries = (await context.manager.prune([...stored.inventory])).entries;
+    const failed = entries.filter((e) => e.action === 'failed');
+    if (failed.length > 0) {
+      // Keep the record of what could not be deleted, so the next attempt tries again.
+      await context.inventories.save(app, { ...stored, inventory: failed.map((e) => e.ref) });
+      throw new Error(`removing app ${app}: ${formatChangeSet(entries)}`);
+    }
+  }
+  await context.inventories.remove(app);
+  context.logger.info({ app, changes: formatChangeSet(entries) }, prune ? 'app removed and pruned' : 'app removed; objects left in place');
+  return entries;
+}

@@ -1,0 +1,20 @@
+// Kubernetes access for the agent over @kubernetes/client-node: discovery, server-side apply, prune, health, inventory.
+export { APPLY_PATCH, KubeClient, type ConnectionOptions, type KubeClientOptions, type KubeRequest } from './kube-client.js';
+export { httpStatusOf, isNotFound, mapApiError, readApiError, type ApiErrorContext, type ApiErrorDetail } from './map-api-error.js';
+export { Discovery, type DiscoveredResource } from './discovery.js';
+export { collectionPath, objectPath } from './object-path.js';
+export { crdKindOf, isCrd, type CrdKind } from '@flotilla/core';
+export { ResourceManager, type ResourceManagerOptions } from './resource-manager.js';
+export { type ApplyOptions, type ApplyResult } from './manager-apply.js';
+export { type DryRunFailure } from './manager-dry-run.js';
+export { type PruneOptions, type PruneResult } from './manager-prune.js';
+export { type HealthReport, type ObjectHealth, type WaitOptions } from './manager-wait.js';
+export {
+  APP_ANNOTATION,
+  INVENTORY_CONFIGMAP_PREFIX,
+  INVENTORY_LABEL,
+  InventoryStore,
+  type InventoryRecord,
+  type InventoryStoreOptions,
+  type StoredInventory,
+} from './inventory-store.js';

@@ -1,0 +1,58 @@
+import { aggregateHealth, assessHealth, formatObjectRef, type HealthAssessment, type ObjectRef } from '@flotilla/core';
+import { mapConcurrent } from './map-concurrent.js';
+import { sleep, type ManagerContext } from './manager-context.js';
+import { getObject } from './manager-get.js';
+
+/** Options of ResourceManager.waitForHealth; every field has a default. */
+export interface WaitOptions {
+  /** Give up after this long; default 5 minutes. */
+  timeoutMs?: number;
+  /** Between two reads of every object; default 2 s. */
+  intervalMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The health of one object. */
+export interface ObjectHealth extends HealthAssessment {
+  ref: ObjectRef;
+}
+
+/** The health of a set of objects: the aggregate (worst first), each object's, and whether the wait timed out. */
+export interface HealthReport {
+  health: HealthAssessment;
+  objects: ObjectHealth[];
+  timedOut: boolean;
+}
+
+/**
+ * Reads the objects every `intervalMs` and assesses each with core's assessHealth, until all are Healthy (or Unknown:
+ * their health cannot be told, so there is nothing to wait for), any is Degraded, or the timeout passes; objects
+ * still converging then stay Progressing. A missing object is Progressing; one that cannot be read is Unknown and
+ * waited for.
+ */
+export async function waitForHealth(context: ManagerContext, refs: readonly ObjectRef[], options: WaitOptions = {}): Promise<HealthReport> {
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const intervalMs = options.intervalMs ?? 2_000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const assessed = await mapConcurrent(refs, context.concurrency, (ref) => assessOne(context, ref, options.signal));
+    const objects = assessed.map(({ health }) => health);
+    const degraded = objects.some((o) => o.status === 'Degraded');
+    const settled = assessed.every(({ health, readable }) => readable && (health.status === 'Healthy' || health.status === 'Unknown'));
+    const left = deadline - Date.now();
+    if (degraded || settled || left <= 0) return { health: aggregateHealth(objects), objects, timedOut: !degraded && !settled };
+    await sleep(Math.min(intervalMs, left), options.signal);
+  }
+}
+
+async function assessOne(context: ManagerContext, ref: ObjectRef, signal?: AbortSignal): Promise<{ health: ObjectHealth; readable: boolean }> {
+  try {
+    const live = await getObject(context, ref, signal);
+    if (!live) return { health: { ref, status: 'Progressing', message: `${formatObjectRef(ref)}: not found` }, readable: false };
+    return { health: { ref, ...assessHealth(live) }, readable: true };
+  } catch (error) {
+    signal?.throwIfAborted();
+    const message = error instanceof Error ? error.message : String(error);
+    return { health: { ref, status: 'Unknown', message }, readable: false };
+  }
+}

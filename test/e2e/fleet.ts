@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Agent, parseAgentConfig, startAgent } from '@flotilla/agent';
+import { type Hub, parseHubConfig, startHub } from '@flotilla/hub';
+import { type ControlPlane, type GitServer, startControlPlanes, startGitServer } from '@flotilla/testenv';
+import { pino } from 'pino';
+import request from 'supertest';
+
+/** Options of a test fleet. */
+export interface FleetOptions {
+  /** Cluster names and labels; one control plane each. */
+  clusters: Record<string, Record<string, string>>;
+  /** Files of the `fleet` repository's first commit. */
+  files: Record<string, string>;
+  /** Extra hub settings (FLOTILLA_…). */
+  hubEnv?: Record<string, string>;
+}
+
+/** A hub, real clusters with their agents, and a Git server, all real and on this machine. */
+export interface Fleet {
+  git: GitServer;
+  planes: Record<string, ControlPlane>;
+  hub: Hub;
+  tokens: Record<string, string>;
+  agents: Map<string, Agent>;
+  /** A supertest client of the hub's REST API. */
+  api(): ReturnType<typeof request>;
+  startAgent(cluster: string): Promise<Agent>;
+  stopAgent(cluster: string): Promise<void>;
+  stopHub(): Promise<void>;
+  /** Starts the hub again on the same database and ports. */
+  startHub(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const logLevel = process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'silent';
+
+/** Starts a fleet: Git server with a `fleet` repository, one control plane per cluster, a hub on SQLite, and agents. */
+export async function startFleet(options: FleetOptions): Promise<Fleet> {
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-fleet-'));
+  const names = Object.keys(options.clusters);
+  const [git, planeList, httpPort, grpcPort] = await Promise.all([
+    startGitServer(),
+    startControlPlanes(names.length),
+    freePort(),
+    freePort(),
+  ]);
+  await git.createRepository('fleet', options.files);
+  const planes = Object.fromEntries(names.map((name, i) => [name, planeList[i] as ControlPlane]));
+  const hubConfig = parseHubConfig({
+    env: {
+      FLOTILLA_DATA_DIR: join(dir, 'hub'),
+      FLOTILLA_HTTP_HOST: '127.0.0.1',
+      FLOTILLA_GRPC_HOST: '127.0.0.1',
+      FLOTILLA_HTTP_PORT: String(httpPort),
+      FLOTILLA_GRPC_PORT: String(grpcPort),
+      FLOTILLA_LOG_LEVEL: logLevel,
+      FLOTILLA_POLL_TICK_MS: '200',
+      FLOTILLA_HEARTBEAT_INTERVAL_MS: '1000',
+      FLOTILLA_HEARTBEAT_TIMEOUT_MS: '5000',
+      ...options.hubEnv,
+    },
+  });
+  let hub: Hub | undefined = await startHub(hubConfig);
+  const fleet: Fleet = {
+    git,
+    planes,
+    hub,
+    tokens: {},
+    agents: new Map(),
+    api: () => request(`http://127.0.0.1:${httpPort}`),
+    async startAgent(cluster) {
+      const config = parseAgentConfig({
+        env: {
+          FLOTILLA_HUB_ADDRESS: `127.0.0.1:${grpcPort}`,
+          FLOTILLA_TOKEN: fleet.tokens[cluster],
+          FLOTILLA_CLUSTER: cluster,
+          FLOTILLA_DATA_DIR: join(dir, 'agents', cluster),
+          FLOTILLA_RESYNC_INTERVAL_MS: '600000',
+          FLOTILLA_LOG_LEVEL: logLevel,
+        },
+      });
+      const agent = await startAgent(config, {
+        kubeConfig: (planes[cluster] as ControlPlane).kubeConfig('admin'),
+        logger: pino({ level: logLevel, base: { cluster } }),
+        retryDelayMs: 500,
+      });
+      fleet.agents.set(cluster, agent);
+      return agent;
+    },
+    async stopAgent(cluster) {
+      await fleet.agents.get(cluster)?.stop();
+      fleet.agents.delete(cluster);
+    },
+    async stopHub() {
+      await hub?.close();
+      hub = undefined;
+    },
+    async startHub() {
+      hub = await startHub(hubConfig);
+      fleet.hub = hub;
+    },
+    async stop() {
+      for (const cluster of [...fleet.agents.keys()]) await fleet.stopAgent(cluster).catch(() => undefined);
+      await hub?.close().catch(() => undefined);
+      await Promise.all(Object.values(planes).map((plane) => plane.stop()));
+      await git.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  for (const [name, labels] of Object.entries(options.clusters)) {
+    const res = await fleet.api().post('/api/v1/clusters').send({ name, labels }).expect(201);
+    fleet.tokens[name] = res.body.joinToken;
+  }
+  return fleet;
+}
+
+/** The status of an app on one cluster, from the REST API. */
+export async function appStatusOn(fleet: Fleet, app: string, cluster: string): Promise<Record<string, unknown> | undefined> {
+  const res = await fleet.api().get(`/api/v1/apps/${app}/status`);
+  return (res.body.items as Array<Record<string, unknown>> | undefined)?.find((item) => item.cluster === cluster);
+}

@@ -1,0 +1,30 @@
+// Runs the agent's apply path (render + dry-run + server-side apply) in its own process, on the built packages and
+// with no TypeScript loader, so the memory it reports is the agent's own.
+// Input: argv[2] = JSON file { kubeconfig, concurrency, steps: [{ name, files: { path: content } }] }. Output: one JSON line.
+import { readFileSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { isBuiltinNamespaced, renderManifests } from '@flotilla/core';
+import { ResourceManager } from '@flotilla/kube';
+
+const input = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const kubeConfig = new KubeConfig();
+kubeConfig.loadFromFile(input.kubeconfig);
+const manager = new ResourceManager({ kubeConfig, concurrency: input.concurrency });
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+const results = [];
+for (const step of input.steps) {
+  const started = performance.now();
+  await manager.discovery.refreshIfOlderThan(60_000);
+  const { objects } = renderManifests(
+    Object.entries(step.files).map(([path, content]) => ({ path, content })),
+    { appPath: '', defaultNamespace: 'default', isNamespaced: (r) => manager.discovery.find(r)?.namespaced ?? isBuiltinNamespaced(r) },
+  );
+  const { entries } = await manager.apply(objects.map((o) => o.object));
+  const summary = {};
+  for (const entry of entries) summary[entry.action] = (summary[entry.action] ?? 0) + 1;
+  results.push({ name: step.name, ms: Math.round(performance.now() - started), summary });
+}
+clearInterval(sampler);
+manager.close();
+console.log(JSON.stringify({ results, peakRssMiB: Math.round(peakRss / 1024 / 1024) }));

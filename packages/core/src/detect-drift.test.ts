@@ -88,6 +88,15 @@ describe('detectDrift', () => {
     });
   });
 
+  it('names each member of a map that is gone as a whole', () => {
+    const live = deployment({ managedFields: [flotilla] });
+    delete live.metadata.labels;
+    expect(detectDrift(deployment(), live).diffs).toEqual([
+      { path: '/metadata/labels/a', desired: '1' },
+      { path: '/metadata/labels/b', desired: '2' },
+    ]);
+  });
+
   it('leaves fields owned by other managers alone: replicas set by an autoscaler are not drift', () => {
     const autoscaler = edit('2026-03-01T10:05:00Z', { 'f:spec': { 'f:replicas': {} } }, 'autoscaler');
     // The dry-run keeps the autoscaler's value; Flotilla does not own replicas, so even a stale value is not drift.

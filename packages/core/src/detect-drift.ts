@@ -1,8 +1,9 @@
 import { stripBookkeeping } from './compare-objects.js';
 import { diffFields, type FieldDiff } from './diff-fields.js';
+import { formatJsonPointer, parseJsonPointer } from './json-pointer.js';
 import { fieldsManagedBy } from './fields-managed-by.js';
 import { withoutPointers } from './json-pointer-values.js';
-import { type KubeObject, type ManagedFieldsEntry } from './kube-object.js';
+import { isPlainObject, type KubeObject, type ManagedFieldsEntry } from './kube-object.js';
 
 /** Options of detectDrift. */
 export interface DetectDriftOptions {
@@ -37,10 +38,21 @@ export function detectDrift(dryRun: KubeObject, live: KubeObject, options: Detec
   const current = withoutPointers(stripBookkeeping(live), ignore);
   const ownedAfterApply = fieldsManagedBy(dryRun.metadata.managedFields, fieldManager);
   const ownedNow = fieldsManagedBy(live.metadata.managedFields, fieldManager);
-  const diffs = diffFields(desired, current).filter((diff) => ownedAfterApply.covers(dryRun, diff.path) || ownedNow.covers(live, diff.path));
+  const diffs = diffFields(desired, current)
+    .flatMap(toLeaves)
+    .filter((diff) => ownedAfterApply.covers(dryRun, diff.path) || ownedNow.covers(live, diff.path));
   if (diffs.length === 0) return { diffs, manager: '' };
   const writer = attributeChange(live.metadata.managedFields ?? [], fieldManager, live, diffs);
   return writer ? { diffs, manager: writer.manager ?? '', ...(writer.time ? { changedAt: writer.time } : {}) } : { diffs, manager: '' };
+}
+
+/** A map present on one side only, as one diff per member: a removed label is `/metadata/labels/team`, not all labels. */
+function toLeaves(diff: FieldDiff): FieldDiff[] {
+  const side = diff.live === undefined ? 'desired' : diff.desired === undefined ? 'live' : undefined;
+  const value = side ? diff[side] : undefined;
+  if (!side || !isPlainObject(value) || Object.keys(value).length === 0) return [diff];
+  const path = parseJsonPointer(diff.path);
+  return Object.entries(value).flatMap(([key, member]) => toLeaves({ path: formatJsonPointer([...path, key]), [side]: member }));
 }
 
 const timeOf = (entry: ManagedFieldsEntry): number => (entry.time ? Date.parse(entry.time) : Number.NEGATIVE_INFINITY);

@@ -38,15 +38,21 @@ describe('ResourceWatch and ResourceManager.diff', () => {
   it('lists, then delivers each change well within a second, and resumes after its connection drops', async () => {
     const events: Array<{ type: WatchEventType; name: string; at: number }> = [];
     const synced: string[][] = [];
+    const kinds: string[] = [];
     const client = new KubeClient({ kubeConfig: plane.kubeConfig('admin') });
     const watch = new ResourceWatch({
       client,
       path: `/api/v1/namespaces/${ns}/configmaps`,
-      onSync: (objects) => synced.push(objects.map((o) => o.metadata.name)),
+      onSync: (objects) => {
+        synced.push(objects.map((o) => o.metadata.name));
+        kinds.push(...objects.map((o) => `${o.apiVersion}/${o.kind}`));
+      },
       onEvent: (type, object) => events.push({ type, name: object.metadata.name, at: Date.now() }),
     });
     await watch.start();
     expect(synced).toEqual([['before']]);
+    // Listed items get the apiVersion and kind that list responses leave out of them.
+    expect(kinds).toEqual(['v1/ConfigMap']);
 
     const started = Date.now();
     await edit('before', { a: '2' });

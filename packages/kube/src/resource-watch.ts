@@ -28,6 +28,8 @@ export interface ResourceWatchOptions {
 }
 
 interface ListPage {
+  apiVersion?: string;
+  kind?: string;
   metadata?: { resourceVersion?: string; continue?: string };
   items?: KubeObject[];
 }
@@ -120,13 +122,19 @@ export class ResourceWatch {
           if (httpStatusOf(error) === 410) throw new GoneError('list continue token expired');
           throw mapApiError(error, { object: this.options.path, verb: 'list' });
         });
-      objects.push(...(page.items ?? []));
+      // Items of a list carry no apiVersion and kind: those of the list tell them.
+      const kind = page.kind?.replace(/List$/, '') ?? '';
+      for (const item of page.items ?? []) objects.push({ ...item, apiVersion: item.apiVersion ?? page.apiVersion ?? '', kind: item.kind ?? kind });
       resourceVersion = page.metadata?.resourceVersion;
       next = page.metadata?.continue || undefined;
     } while (next && !this.stopped);
     if (this.stopped) return;
     this.resourceVersion = resourceVersion ?? '';
-    this.options.onSync(objects, this.lists++ === 0);
+    try {
+      this.options.onSync(objects, this.lists++ === 0);
+    } catch (error) {
+      this.options.onError?.(error as Error);
+    }
     this.resolveSynced();
   }
 
@@ -183,6 +191,11 @@ export class ResourceWatch {
       throw new WatchProtocolError(`watch ${this.options.path}: ${object.message ?? 'error event'}`);
     }
     if (object.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion;
-    if (line.type === 'ADDED' || line.type === 'MODIFIED' || line.type === 'DELETED') this.options.onEvent(line.type, object);
+    if (line.type !== 'ADDED' && line.type !== 'MODIFIED' && line.type !== 'DELETED') return;
+    try {
+      this.options.onEvent(line.type, object);
+    } catch (error) {
+      this.options.onError?.(error as Error);
+    }
   }
 }

@@ -1,14 +1,11 @@
 import {
-  detectDrift,
   formatObjectRef,
   ignoredFieldsOf,
   isJsonEqual,
   objectKey,
   objectRefOf,
-  stripBookkeeping,
   withValuesFrom,
   type DriftFinding,
-  type IgnoredFields,
   type KubeObject,
   type ObjectRef,
 } from '@flotilla/core';
@@ -16,8 +13,11 @@ import { collectionPath, type InventoryRecord, type ResourceManager, type WatchE
 import type { Logger } from 'pino';
 import type { AgentAssignment } from '../reconciler/agent-assignment.js';
 import { CollectionWatches } from './collection-watches.js';
-import { type CorrectionStreak, decideCorrection, newStreak, recordCorrection } from './correction-streak.js';
-import { DRIFT_DEFAULTS, type DriftDefaults, type DriftPolicy, driftPolicyOf } from './drift-policy.js';
+import { compareObject } from './compare-object.js';
+import { decideCorrection, newStreak, recordCorrection } from './correction-streak.js';
+import { DRIFT_DEFAULTS, type DriftDefaults, driftPolicyOf } from './drift-policy.js';
+import { DriftReportQueue } from './drift-report-queue.js';
+import { type AppState, fingerprintOf, type Tracked } from './drift-state.js';
 import type { AppDriftReport, DriftAction, DriftedObject, DriftTracker } from './drift-types.js';
 import { Semaphore } from './semaphore.js';
 
@@ -33,49 +33,8 @@ export interface DriftMonitorOptions {
   concurrency?: number;
 }
 
-/** What the monitor knows of one App. */
-interface AppState {
-  app: string;
-  generation: number;
-  revision: string;
-  /** Every object of the generation was applied (none failed). */
-  isComplete: boolean;
-  /** A reconcile is writing the App's objects. */
-  isHeld: boolean;
-  policy: DriftPolicy;
-  keys: Set<string>;
-  timer?: NodeJS.Timeout;
-  checking: Promise<void>;
-  pending: { objects: Map<string, DriftedObject>; cleared: Map<string, ObjectRef> };
-  isFlushQueued: boolean;
-}
-
-/** One managed object. */
-interface Tracked {
-  key: string;
-  app: string;
-  ref: ObjectRef;
-  id: string;
-  desired: KubeObject;
-  /** The watched collection it lives in; undefined when its kind is not served. */
-  collection: string | undefined;
-  ignored: IgnoredFields;
-  /** The live object as the watch last told (undefined: absent); meaningful once `isSeen`. */
-  live?: KubeObject;
-  isSeen: boolean;
-  /** The live object last compared, as a fingerprint: an event that changes nothing compared is not compared again. */
-  compared?: string;
-  drift?: DriftedObject;
-  streak: CorrectionStreak;
-  correction?: NodeJS.Timeout;
-  running?: Promise<void>;
-  again: boolean;
-  force: boolean;
-  /** An event came while the App was held. */
-  isDeferred: boolean;
-}
-
-const fingerprintOf = (live: KubeObject | undefined): string => (live ? JSON.stringify(stripBookkeeping(live)) : 'absent');
+/** How long after an apply that ended without a new desired state (aborted, failed) the changes it saw are compared. */
+const RELEASE_GRACE_MS = 1_000;
 
 /**
  * Watches what the agent applied and reports drift within moments: one watch per kind and namespace, each change of a
@@ -91,6 +50,7 @@ export class DriftMonitor implements DriftTracker {
   private readonly tracked = new Map<string, Tracked>();
   private readonly watches: CollectionWatches;
   private readonly limiter: Semaphore;
+  private readonly reports: DriftReportQueue;
   private readonly defaults: DriftDefaults;
   private readonly logger: Logger;
   private isStopped = false;
@@ -99,6 +59,7 @@ export class DriftMonitor implements DriftTracker {
     this.defaults = { ...DRIFT_DEFAULTS, ...options.defaults };
     this.logger = options.logger.child({ component: 'drift' });
     this.limiter = new Semaphore(options.concurrency ?? 8);
+    this.reports = new DriftReportQueue((report) => options.report(report));
     this.watches = new CollectionWatches({
       client: options.manager.client,
       logger: this.logger,
@@ -132,13 +93,18 @@ export class DriftMonitor implements DriftTracker {
     const state = this.apps.get(app);
     if (!state || !state.isHeld) return;
     state.isHeld = false;
-    for (const key of state.keys) {
-      const tracked = this.tracked.get(key);
-      if (tracked?.isDeferred) {
-        tracked.isDeferred = false;
-        void this.schedule(tracked, true);
+    // An aborted apply is followed at once by the reconcile of a newer generation, which holds the App again: its
+    // half-written objects are compared with the generation that replaces them, not taken for drift meanwhile.
+    setTimeout(() => {
+      if (state.isHeld || this.apps.get(app) !== state) return;
+      for (const key of state.keys) {
+        const tracked = this.tracked.get(key);
+        if (tracked?.isDeferred) {
+          tracked.isDeferred = false;
+          void this.schedule(tracked, true);
+        }
       }
-    }
+    }, RELEASE_GRACE_MS).unref();
   }
 
   track(assignment: AgentAssignment, objects: readonly KubeObject[], options: { isComplete: boolean }): void {
@@ -156,8 +122,6 @@ export class DriftMonitor implements DriftTracker {
       policy,
       keys: new Set(),
       checking: Promise.resolve(),
-      pending: { objects: new Map(), cleared: new Map() },
-      isFlushQueued: false,
     };
     Object.assign(state, { generation: assignment.generation, revision: assignment.revision, isComplete: options.isComplete, isHeld: false, policy });
     this.apps.set(app, state);
@@ -167,7 +131,7 @@ export class DriftMonitor implements DriftTracker {
     for (const key of [...state.keys]) {
       if (desired.has(key)) continue;
       const tracked = this.tracked.get(key);
-      if (tracked?.drift) this.queue(state, key, { cleared: tracked.ref });
+      if (tracked?.drift) this.reports.add(app, state.generation, key, { cleared: tracked.ref });
       this.untrack(key);
       state.keys.delete(key);
     }
@@ -206,7 +170,7 @@ export class DriftMonitor implements DriftTracker {
     clearInterval(state.timer);
     this.apps.delete(app);
     // The hub drops what it holds of the App.
-    this.options.report({ app, generation: state.generation, objects: [], cleared: [], full: true });
+    this.reports.sendFull(app, state.generation, []);
   }
 
   /** Compares every object of an App (or of every App) now, then sends a full report of its drift. */
@@ -245,9 +209,7 @@ export class DriftMonitor implements DriftTracker {
   }
 
   private sendFull(state: AppState): void {
-    state.pending.objects.clear();
-    state.pending.cleared.clear();
-    this.options.report({ app: state.app, generation: state.generation, objects: this.drifted(state.app), cleared: [], full: true });
+    this.reports.sendFull(state.app, state.generation, this.drifted(state.app));
   }
 
   private collectionOf(ref: ObjectRef): string | undefined {
@@ -325,31 +287,26 @@ export class DriftMonitor implements DriftTracker {
     }
     if (!isForced && tracked.isSeen && fingerprintOf(tracked.live) === tracked.compared) return;
 
-    const result = await this.options.manager.diff(tracked.desired, tracked.isSeen && tracked.live ? { live: tracked.live } : {}).catch((error: Error) => {
+    const comparison = await compareObject(this.options.manager, tracked.desired, tracked.isSeen ? tracked.live : undefined, tracked.ignored).catch((error: Error) => {
       this.logger.warn({ app: tracked.app, object: tracked.id, err: error.message }, 'drift comparison failed; will compare again');
       return undefined;
     });
-    if (!result || this.tracked.get(tracked.key) !== tracked) return;
+    if (!comparison || this.tracked.get(tracked.key) !== tracked) return;
     if (state.isHeld) {
       tracked.isDeferred = true;
       return;
     }
-    if (!tracked.isSeen) tracked.live = result.live;
-    tracked.compared = fingerprintOf(result.live);
-    if (!result.live || !result.dryRun) {
-      this.recordDrift(tracked, state, { deleted: true, diffs: [], manager: '' });
-      return;
-    }
-    const finding = detectDrift(result.dryRun, result.live, { fieldManager: this.options.manager.fieldManager, ignore: tracked.ignored.pointers });
-    if (finding.diffs.length === 0) this.recordMatch(tracked, state);
-    else this.recordDrift(tracked, state, { deleted: false, ...finding });
+    if (!tracked.isSeen) tracked.live = comparison.live;
+    tracked.compared = fingerprintOf(comparison.live);
+    if (comparison.drift) this.recordDrift(tracked, state, comparison.drift);
+    else this.recordMatch(tracked, state);
   }
 
   private recordMatch(tracked: Tracked, state: AppState): void {
     if (tracked.drift) {
       this.logger.info({ app: tracked.app, object: tracked.id }, 'drift cleared');
       tracked.drift = undefined;
-      this.queue(state, tracked.key, { cleared: tracked.ref });
+      this.reports.add(state.app, state.generation, tracked.key, { cleared: tracked.ref });
     }
     clearTimeout(tracked.correction);
     tracked.correction = undefined;
@@ -378,7 +335,7 @@ export class DriftMonitor implements DriftTracker {
       const fields = { app: tracked.app, object: tracked.id, manager: drift.manager, deleted: drift.deleted, paths: drift.diffs.map((d) => d.path), action };
       if (action === 'fighting') this.logger.warn({ ...fields, corrections: drift.corrections }, 'another manager keeps reverting this object; stopped correcting it');
       else this.logger.info(fields, 'drift detected');
-      this.queue(state, tracked.key, { drift });
+      this.reports.add(state.app, state.generation, tracked.key, { drift });
     }
     if (decision?.kind === 'correct' && !tracked.correction) {
       tracked.correction = setTimeout(() => {
@@ -406,30 +363,9 @@ export class DriftMonitor implements DriftTracker {
     if (tracked.drift && this.tracked.get(tracked.key) === tracked) {
       tracked.drift = { ...tracked.drift, action: 'corrected', corrections: tracked.streak.corrections };
       this.logger.info({ app: tracked.app, object: tracked.id, corrections: tracked.streak.corrections }, 'drift corrected');
-      this.queue(state, tracked.key, { drift: tracked.drift });
+      this.reports.add(state.app, state.generation, tracked.key, { drift: tracked.drift });
     }
     // Verify: the object matches now (cleared), or someone reverted it already (drift again, next in the streak).
     void this.schedule(tracked, true);
-  }
-
-  /** Adds a change to the App's next report; changes of one turn of the event loop go in one report. */
-  private queue(state: AppState, key: string, change: { drift: DriftedObject } | { cleared: ObjectRef }): void {
-    if ('drift' in change) {
-      state.pending.objects.set(key, change.drift);
-      state.pending.cleared.delete(key);
-    } else {
-      state.pending.cleared.set(key, change.cleared);
-      state.pending.objects.delete(key);
-    }
-    if (state.isFlushQueued) return;
-    state.isFlushQueued = true;
-    setImmediate(() => {
-      state.isFlushQueued = false;
-      const { objects, cleared } = state.pending;
-      if (objects.size === 0 && cleared.size === 0) return;
-      this.options.report({ app: state.app, generation: state.generation, objects: [...objects.values()], cleared: [...cleared.values()], full: false });
-      objects.clear();
-      cleared.clear();
-    });
   }
 }

@@ -153,6 +153,24 @@ describe('drift across hub and agents on real clusters', () => {
     const found = await driftEvent('eu-1', startedAt, (d) => d.objects.some((o) => o.object?.name === 'settings'));
     expect(found.drift.objects.find((o) => o.object?.name === 'settings')).toMatchObject({ manager: 'night-shift', diffs: [{ path: '/data/greeting', liveJson: '"while-away"' }] });
     // eu-1 corrects: the restart did not re-apply the generation behind drift's back, the drift policy did.
-    await expect.poll(async () => (await settings('eu-1')).greeting, { timeout: 10_000 }).toBe('hello');
+    await driftEvent('eu-1', startedAt, (d) => d.objects.some((o) => o.object?.name === 'settings' && o.action === 'DRIFT_ACTION_CORRECTED'));
+    await driftEvent('eu-1', startedAt, (d) => d.cleared.some((ref) => ref.name === 'settings'));
+    expect((await settings('eu-1')).greeting).toBe('hello');
+  });
+
+  it('does not take its own apply of a new revision for drift, and clears what the new revision settles', async () => {
+    const pushedAt = Date.now();
+    const checkout = await fleet.git.checkout('fleet');
+    await checkout.write('web/configmap.yaml', files['web/configmap.yaml'].replace('greeting: hello', 'greeting: hola'));
+    await checkout.commit('reword');
+    await checkout.push();
+    await fleet.api().post('/api/v1/sources/fleet/refresh').expect(200);
+    for (const cluster of ['eu-1', 'us-1']) {
+      await expect.poll(async () => (await settings(cluster)).greeting, { timeout: 30_000 }).toBe('hola');
+    }
+    // us-1 reported its edit and the deleted Deployment; the new revision is applied over them, so they clear.
+    await expect.poll(() => drift('us-1'), { timeout: 10_000 }).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(events.filter((e) => e.at >= pushedAt && (e.drift?.objects.length ?? 0) > 0)).toEqual([]);
   });
 });

@@ -203,6 +203,18 @@ describe('DriftMonitor on a real API server', () => {
     await fighter.stop();
   });
 
+  it('watches nothing and reports nothing in off mode, and drops what it reported when switched off', async () => {
+    const t = await setUp((ns) => [configMap(ns, 'settings', { a: '1' })]);
+    await t.reported('settings', await t.edit('settings', { data: { a: 'edited' } }));
+    const offAt = Date.now();
+    t.monitor.track({ ...t.assignment, generation: 2, policy: { ...t.assignment.policy, driftMode: 'off' } }, [configMap(t.ns, 'settings', { a: '1' })], { isComplete: true });
+    await expect.poll(() => t.reports.find((r) => r.at >= offAt && r.full)).toMatchObject({ generation: 2, objects: [] });
+    expect(t.monitor.watchCount).toBe(0);
+    const editedAt = await t.edit('settings', { data: { a: 'again' } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(t.reports.filter((r) => r.at >= editedAt)).toEqual([]);
+  });
+
   it('finds at start what changed while it was not running', async () => {
     const t = await setUp((ns) => [configMap(ns, 'settings', { a: '1' }), configMap(ns, 'doomed', { a: '1' })]);
     await t.monitor.stop();

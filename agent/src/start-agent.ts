@@ -6,16 +6,19 @@ import { InventoryStore, KubeClient, ResourceManager } from '@flotilla/kube';
 import { pino, type Logger } from 'pino';
 import type { AgentConfig } from './config/agent-config.js';
 import { HubConnection } from './connection/hub-connection.js';
+import { DriftMonitor } from './drift/drift-monitor.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import type { ReconcileReport } from './reconciler/reconcile-report.js';
 import { AssignmentStore } from './state/assignment-store.js';
 import { AGENT_VERSION } from './version.js';
 import { fromAssignmentMessage, toStatusReport } from './wire/assignment-mapping.js';
+import { toDriftReport } from './wire/drift-mapping.js';
 
 /** A running agent. */
 export interface Agent {
   reconciler: Reconciler;
   connection: HubConnection;
+  drift: DriftMonitor;
   logger: Logger;
   stop(): Promise<void>;
 }
@@ -70,6 +73,7 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
       // The hub may have missed reports sent as the last stream died: the latest of each App goes again (it drops repeats).
       onConnected: () => {
         for (const report of lastReports.values()) connection.send({ status: toStatusReport(report) });
+        drift.resend();
       },
       onMessage: async (message) => {
         if (message.assignment) await reconciler.assign(fromAssignmentMessage(message.assignment));
@@ -77,11 +81,21 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
           lastReports.delete(message.unassignment.app);
           reconciler.unassign(message.unassignment.app, Number(message.unassignment.generation), message.unassignment.prune);
         } else if (message.assignmentsComplete) reconciler.reconcileAssignedSet(message.assignmentsComplete.apps);
+        else if (message.command?.checkDrift) {
+          const { id } = message.command;
+          void drift.checkNow(message.command.checkDrift.app || undefined).then(() => connection.send({ commandResult: { id, ok: true } }));
+        }
       },
     },
   });
+  const drift = new DriftMonitor({
+    manager,
+    logger,
+    defaults: { checkIntervalMs: config.driftCheckIntervalMs },
+    report: (report) => connection.send({ drift: toDriftReport(report) }),
+  });
   const reconciler = new Reconciler({
-    context: { manager, inventories, repositories, logger },
+    context: { manager, inventories, repositories, logger, drift },
     store,
     logger,
     concurrency: config.concurrency,
@@ -104,10 +118,12 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
   return {
     reconciler,
     connection,
+    drift,
     logger,
     async stop() {
       await connection.stop();
       await reconciler.stop();
+      await drift.stop();
       manager.close();
       client.close();
     },

@@ -10,6 +10,8 @@ import { AuditModule } from './audit/audit.module.js';
 import { SourcesModule } from './sources/sources.module.js';
 import { StatusModule } from './status/status.module.js';
 import { ClustersModule } from './clusters/clusters.module.js';
+import { DriftModule } from './drift/drift.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { HUB_CONFIG } from './common/hub-config.provider.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -31,6 +33,8 @@ export class AppModule {
         AppsModule,
         AssignmentsModule,
         StatusModule,
+        DriftModule,
+        MetricsModule,
         AgentsModule,
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), migrations, autoLoadEntities: true }),
         HealthModule,

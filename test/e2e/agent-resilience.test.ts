@@ -32,7 +32,12 @@ describe('agent and hub restarts', () => {
     fleet = await startFleet({ clusters: { 'eu-1': { env: 'prod' } }, files: manyConfigMaps('1') });
     kube = new KubeClient({ kubeConfig: (fleet.planes['eu-1'] as NonNullable<Fleet['planes'][string]>).kubeConfig('admin') });
     await fleet.api().post('/api/v1/sources').send({ name: 'fleet', url: fleet.git.repoUrl('fleet'), pollIntervalSeconds: 3600 }).expect(201);
-    await fleet.api().post('/api/v1/apps').send({ name: 'many', source: 'fleet', path: 'app', namespace: 'many', targets: { clusters: ['eu-1'] } }).expect(201);
+    // `correct`: what the agent enforces by itself, even when it restarts without its hub, is Git's state.
+    await fleet
+      .api()
+      .post('/api/v1/apps')
+      .send({ name: 'many', source: 'fleet', path: 'app', namespace: 'many', targets: { clusters: ['eu-1'] }, policy: { drift: { mode: 'correct' } } })
+      .expect(201);
   });
   afterAll(async () => {
     kube?.close();

@@ -16,6 +16,7 @@ export const agentConfigSchema = z
     concurrency: z.coerce.number().int().min(1).max(64).default(4).describe('apps reconciled at once'),
     applyConcurrency: z.coerce.number().int().min(1).max(256).default(16).describe('API requests in flight within one apply stage'),
     resyncIntervalMs: ms(1000, 86_400_000, 300_000).describe('every app is reconciled again this often'),
+    driftCheckIntervalMs: ms(1000, 86_400_000, 300_000).describe('full drift comparison interval, for apps whose policy sets none'),
     outboxLimit: z.coerce.number().int().min(10).max(1_000_000).default(1000).describe('reports kept while the hub is unreachable'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

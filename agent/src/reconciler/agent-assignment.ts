@@ -1,6 +1,6 @@
-import type { ObjectRef } from '@flotilla/core';
+import type { DriftIgnoreRule, ObjectRef } from '@flotilla/core';
 
-/** How drift is treated (detection lands with the drift work; the policy travels already). */
+/** How drift is treated: detect and report, detect and correct, or neither. */
 export type DriftMode = 'report' | 'correct' | 'off';
 
 /** What this cluster must run for one App: the agent-side, wire-independent form of an Assignment. */
@@ -19,6 +19,12 @@ export interface AgentAssignment {
     healthTimeoutMs: number;
     autoRollback: boolean;
     driftCheckIntervalMs: number;
+    /** Objects and fields excluded from drift detection and correction (absent in assignments stored by older agents). */
+    driftIgnore?: DriftIgnoreRule[];
+    /** Upper bound of the correction backoff; 0 uses the agent default. */
+    correctionBackoffMaxMs?: number;
+    /** Corrections of one object in a streak before the agent reports a fight and stops; 0 uses the agent default. */
+    maxCorrections?: number;
   };
   pinned: boolean;
 }

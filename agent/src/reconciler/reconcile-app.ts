@@ -8,10 +8,12 @@ import {
   renderManifests,
   summarizeChangeSet,
   type ChangeSetEntry,
+  type KubeObject,
 } from '@flotilla/core';
 import type { RepositoryCache } from '@flotilla/git';
 import type { InventoryStore, ResourceManager } from '@flotilla/kube';
 import type { Logger } from 'pino';
+import type { DriftTracker } from '../drift/drift-types.js';
 import type { AgentAssignment, ReportError, ReportHealth } from './agent-assignment.js';
 import { describeFailure } from './describe-failure.js';
 import type { ReconcileReport } from './reconcile-report.js';
@@ -24,6 +26,8 @@ export interface ReconcileContext {
   logger: Logger;
   /** Receives the report after apply (health still Progressing) and again once health is known. */
   report(report: ReconcileReport): void;
+  /** Drift detection, told when Flotilla writes the App's objects and what they should be; absent, nothing is watched. */
+  drift?: DriftTracker;
 }
 
 /** Inventory fields the agent keeps beside the inventory. */
@@ -48,6 +52,7 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   const previous = await context.inventories.load(assignment.app);
   let changes: ChangeSetEntry[] = [];
   let inventory: ObjectRef[];
+  let desired: KubeObject[];
   try {
     const { url, commit, ref, credentials } = assignment.source;
     await context.repositories.fetchCommit({ url, commit, ref, credentials });
@@ -59,19 +64,23 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
       defaultNamespace: assignment.defaultNamespace,
       isNamespaced: (r) => context.manager.discovery.find(r)?.namespaced ?? isBuiltinNamespaced(r),
     });
-    const applied = await context.manager.apply(
-      objects.map((o) => o.object),
-      { signal },
-    );
+    desired = objects.map((o) => o.object);
+    // A generation applied before (restart, resync) is not applied again: what changed since is drift, for its policy.
+    const isApplied = context.drift?.isApplied(assignment, previous) ?? false;
+    if (!isApplied) context.drift?.hold(assignment.app);
+    const applied = isApplied ? { entries: [] } : await context.manager.apply(desired, { signal });
     changes = applied.entries;
     inventory = [...createInventory(objects.map((o) => o.ref))];
   } catch (error) {
+    context.drift?.release(assignment.app);
     const errors = describeFailure(error);
     log.warn({ code: errors[0]?.code, err: errors[0]?.message }, 'reconcile failed; nothing applied');
     const report = finish({ phase: 'Failed', health: 'Unknown', changes, errors, inventory: [...(previous?.inventory ?? [])] });
     context.report(report);
     return report;
   }
+
+  context.drift?.track(assignment, desired, { isComplete: !changes.some((c) => c.action === 'failed') });
 
   // Record what is now applied before pruning: objects still to prune stay listed, so a crash does not orphan them.
   const toPrune = assignment.policy.prune && previous ? diffInventory(previous.inventory, inventory) : [];
@@ -111,7 +120,8 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
 }
 
 /** Deletes what an App applied (when its policy says prune) and forgets it. */
-export async function removeApp(context: Pick<ReconcileContext, 'manager' | 'inventories' | 'logger'>, app: string, prune: boolean): Promise<ChangeSetEntry[]> {
+export async function removeApp(context: Pick<ReconcileContext, 'manager' | 'inventories' | 'logger' | 'drift'>, app: string, prune: boolean): Promise<ChangeSetEntry[]> {
+  context.drift?.forget(app);
   const stored = await context.inventories.load(app);
   let entries: ChangeSetEntry[] = [];
   if (prune && stored && stored.inventory.length > 0) {

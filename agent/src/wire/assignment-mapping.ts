@@ -40,6 +40,14 @@ export function fromAssignmentMessage(message: Assignment): AgentAssignment {
       healthTimeoutMs: message.policy?.healthTimeoutMs || 300_000,
       autoRollback: message.policy?.autoRollback ?? false,
       driftCheckIntervalMs: message.policy?.driftCheckIntervalMs ?? 0,
+      driftIgnore: (message.policy?.driftIgnore ?? []).map((rule) => ({
+        kind: rule.kind,
+        namespace: rule.namespace,
+        name: rule.name,
+        jsonPointers: [...(rule.jsonPointers ?? [])],
+      })),
+      correctionBackoffMaxMs: message.policy?.correctionBackoffMaxMs ?? 0,
+      maxCorrections: message.policy?.maxCorrections ?? 0,
     },
     pinned: message.pinned,
   };

@@ -10,11 +10,13 @@ import { ClustersService } from '../clusters/clusters.service.js';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import { hashSecret } from '../common/secret-token.js';
 import type { HubConfig } from '../config/hub-config.js';
+import { DriftService } from '../drift/drift.service.js';
 import { HubEvents } from '../events/hub-events.js';
 import { GrpcError } from '../grpc/grpc-error.js';
 import { Source } from '../sources/source.entity.js';
 import { StatusService } from '../status/status.service.js';
 import { HUB_VERSION } from '../version.js';
+import { fromDriftReport } from './drift-wire-mapping.js';
 import { fromStatusReport, now, toAssignmentMessage, toUnassignmentMessage } from './wire-mapping.js';
 
 /** One open agent stream. */
@@ -46,6 +48,7 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
     @InjectRepository(Source) private readonly sources: Repository<Source>,
     private readonly events: HubEvents,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly drift: DriftService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -185,8 +188,11 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
       throw new GrpcError(status.INVALID_ARGUMENT, 'AgentHello may only be the first message of a stream');
     } else if (message.commandResult) {
       this.logger.log(`cluster ${cluster} finished command ${message.commandResult.id}: ${message.commandResult.ok ? 'ok' : message.commandResult.error?.message}`);
+    } else if (message.drift) {
+      const assignment = await this.assignments.find(message.drift.app, cluster);
+      if (!assignment?.active) return;
+      await this.drift.record(cluster, fromDriftReport(message.drift));
     }
-    // Drift reports are stored once drift tracking lands; until then they are accepted and dropped.
   }
 
   /** Sends a changed assignment to its cluster's agent, if connected here. */

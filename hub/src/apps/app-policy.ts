@@ -16,6 +16,10 @@ export interface AppPolicy {
     ignore: DriftIgnoreRule[];
     /** Seconds between full comparisons backing up the watches; 0 uses the agent default. */
     checkIntervalSeconds: number;
+    /** Corrections of one object in a row that do not hold before the agent reports a fight and stops; 0 uses the agent default (5). */
+    maxCorrections?: number;
+    /** Longest wait, in seconds, between corrections of one object, and how soon drift must come back to count as a fight; 0 uses the agent default (300). */
+    correctionBackoffMaxSeconds?: number;
   };
   health: {
     /** Seconds to wait for health after apply before calling the revision Degraded. */
@@ -30,7 +34,12 @@ export interface AppPolicy {
 /** The policy of an App created without one. */
 export const DEFAULT_APP_POLICY: AppPolicy = {
   prune: true,
-  drift: { mode: 'report', ignore: [], checkIntervalSeconds: 0 },
+  drift: { mode: 'report', ignore: [], checkIntervalSeconds: 0, maxCorrections: 0, correctionBackoffMaxSeconds: 0 },
   health: { timeoutSeconds: 300 },
   rollback: { auto: false },
 };
+
+/** What one cluster changes of its App's policy: the drift policy, merged over the App's (lists given replace). */
+export interface PolicyOverride {
+  drift?: Partial<AppPolicy['drift']>;
+}

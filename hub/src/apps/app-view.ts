@@ -1,5 +1,5 @@
 import type { LabelSelector } from '@flotilla/core';
-import type { AppPolicy } from './app-policy.js';
+import type { AppPolicy, PolicyOverride } from './app-policy.js';
 import type { App } from './app.entity.js';
 
 /** An app as the REST API shows it. */
@@ -11,6 +11,8 @@ export interface AppView {
   variables: Record<string, string>;
   namespace: string;
   policy: AppPolicy;
+  /** Per-cluster changes of the policy, by cluster name. */
+  policyOverrides: Record<string, PolicyOverride>;
   createdAt: string;
   updatedAt: string;
 }
@@ -25,6 +27,7 @@ export function toAppView(app: App): AppView {
     variables: app.variables,
     namespace: app.defaultNamespace,
     policy: app.policy,
+    policyOverrides: app.policyOverrides ?? {},
     createdAt: app.createdAt.toISOString(),
     updatedAt: app.updatedAt.toISOString(),
   };

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { jsonColumn, timestampColumn } from '../database/columns.js';
-import type { AppPolicy } from './app-policy.js';
+import type { AppPolicy, PolicyOverride } from './app-policy.js';
 import type { LabelSelector } from '@flotilla/core';
 
 /** A path inside a Source, the clusters it targets, its variables and policies. */
@@ -34,6 +34,10 @@ export class App {
 
   @Column(jsonColumn())
   policy!: AppPolicy;
+
+  /** Per-cluster changes of the policy, by cluster name. */
+  @Column(jsonColumn())
+  policyOverrides!: Record<string, PolicyOverride>;
 
   @Column(timestampColumn())
   createdAt!: Date;

@@ -34,19 +34,29 @@ const ignoreRule = z.strictObject({
   jsonPointers: z.array(z.string().regex(/^(\/([^~]|~[01])*)+$/, 'must be a JSON pointer such as /spec/replicas')).optional(),
 });
 
+const driftPolicySchema = z.strictObject({
+  mode: z.enum(['report', 'correct', 'off']).optional(),
+  ignore: z.array(ignoreRule).max(100).optional(),
+  checkIntervalSeconds: z.number().int().min(0).max(86_400).optional(),
+  maxCorrections: z.number().int().min(0).max(1000).optional(),
+  correctionBackoffMaxSeconds: z.number().int().min(0).max(86_400).optional(),
+});
+
 /** A policy in a body: every field optional; what is left out takes the default. */
 const policySchema = z.strictObject({
   prune: z.boolean().optional(),
-  drift: z
-    .strictObject({
-      mode: z.enum(['report', 'correct', 'off']).optional(),
-      ignore: z.array(ignoreRule).max(100).optional(),
-      checkIntervalSeconds: z.number().int().min(0).max(86_400).optional(),
-    })
-    .optional(),
+  drift: driftPolicySchema.optional(),
   health: z.strictObject({ timeoutSeconds: z.number().int().min(1).max(86_400).optional() }).optional(),
   rollback: z.strictObject({ auto: z.boolean().optional() }).optional(),
 });
+
+/**
+ * Per-cluster changes of the drift policy, keyed by cluster name (`{ "eu-1": { "drift": { "mode": "correct" } } }`):
+ * merged over the app's policy in that cluster's assignment. Clusters need not exist yet.
+ */
+const policyOverridesSchema = z
+  .record(resourceName, z.strictObject({ drift: driftPolicySchema.optional() }))
+  .refine((overrides) => Object.keys(overrides).length <= 1000, 'at most 1000 clusters');
 
 const targetsSchema = z.strictObject({
   selector: labelSelector.optional(),
@@ -62,6 +72,7 @@ export const createAppSchema = z.strictObject({
   variables: z.record(variableName, z.string().max(4096)).default({}),
   namespace: resourceName.default('default'),
   policy: policySchema.default({}),
+  policyOverrides: policyOverridesSchema.default({}),
 });
 
 /** Body of PATCH /api/v1/apps/{name}: fields given replace the stored ones (policy fields merge). */
@@ -72,6 +83,8 @@ export const updateAppSchema = z.strictObject({
   variables: z.record(variableName, z.string().max(4096)).optional(),
   namespace: resourceName.optional(),
   policy: policySchema.optional(),
+  /** Replaces every override. */
+  policyOverrides: policyOverridesSchema.optional(),
 });
 
 export type CreateAppBody = z.infer<typeof createAppSchema>;

@@ -37,6 +37,7 @@ export class AppsService {
       variables: body.variables,
       defaultNamespace: body.namespace,
       policy: mergePolicy(DEFAULT_APP_POLICY, body.policy),
+      policyOverrides: body.policyOverrides,
       createdAt: now,
       updatedAt: now,
     });
@@ -81,6 +82,7 @@ export class AppsService {
     if (body.variables !== undefined) app.variables = body.variables;
     if (body.namespace !== undefined) app.defaultNamespace = body.namespace;
     if (body.policy !== undefined) app.policy = mergePolicy(app.policy, body.policy);
+    if (body.policyOverrides !== undefined) app.policyOverrides = body.policyOverrides;
     app.updatedAt = new Date();
     await this.apps.save(app);
     await this.audit.record({ actor, action: 'app.update', target: `app/${name}`, result: 'success', details: { changed: Object.keys(body) } });

@@ -88,6 +88,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
         break;
       case 'assignment':
       case 'status':
+      case 'drift':
         break;
       default:
         event satisfies never;

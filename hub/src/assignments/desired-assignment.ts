@@ -1,6 +1,7 @@
 import { matchesLabelSelector } from '@flotilla/core';
 import type { AppPolicy } from '../apps/app-policy.js';
 import type { App } from '../apps/app.entity.js';
+import { policyForCluster } from '../apps/policy-for-cluster.js';
 import type { Cluster } from '../clusters/cluster.entity.js';
 import type { Source } from '../sources/source.entity.js';
 import type { Assignment } from './assignment.entity.js';
@@ -44,7 +45,7 @@ export function desiredAssignment(app: App, source: Source & { commit: string },
     path: app.path,
     variables: clusterVariables(app, cluster),
     defaultNamespace: app.defaultNamespace,
-    policy: app.policy,
+    policy: policyForCluster(app, cluster.name),
     pinned,
   };
 }

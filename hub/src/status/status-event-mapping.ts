@@ -57,7 +57,7 @@ export function toClusterEvent(type: DomainClusterEventType, cluster: Cluster): 
 }
 
 /** The wire form of one app on one cluster: desired state from the assignment, applied state from the status. */
-export function toAppClusterStatus(app: string, cluster: string, assignment: Assignment | null, status: ClusterAppStatus | null): AppClusterStatus {
+export function toAppClusterStatus(app: string, cluster: string, assignment: Assignment | null, status: ClusterAppStatus | null, driftedObjects = 0): AppClusterStatus {
   return {
     app,
     cluster,
@@ -69,7 +69,7 @@ export function toAppClusterStatus(app: string, cluster: string, assignment: Ass
     health: status ? (HEALTHS[status.health] ?? Health.HEALTH_UNKNOWN) : Health.HEALTH_UNSPECIFIED,
     changes: status?.changes,
     errors: (status?.errors ?? []).map((e) => ({ code: e.code, message: e.message, file: e.file ?? '', line: e.line ?? 0 })),
-    driftedObjects: 0,
+    driftedObjects,
     updatedAt: toTimestamp(status?.updatedAt ?? assignment?.updatedAt ?? new Date()),
   };
 }

@@ -4,6 +4,8 @@ import { type StatusEvent, toTimestamp, type WatchRequest } from '@flotilla/prot
 import { concatMap, from, Observable, Subject, type Subscription } from 'rxjs';
 import { AssignmentsService } from '../assignments/assignments.service.js';
 import { ClustersService } from '../clusters/clusters.service.js';
+import { toDriftEvent } from '../drift/drift-event-mapping.js';
+import { DriftService } from '../drift/drift.service.js';
 import type { HubEvent } from '../events/hub-event.js';
 import { HubEvents } from '../events/hub-events.js';
 import { toAppClusterStatus, toAssignmentEvent, toClusterEvent, toClusterInfo } from './status-event-mapping.js';
@@ -38,6 +40,7 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly clusters: ClustersService,
     private readonly assignments: AssignmentsService,
     private readonly statuses: StatusService,
+    private readonly drift: DriftService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -102,13 +105,18 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
     const clusters = (await this.clusters.all()).filter((c) => wanted({ cluster: c.name }));
     for (const cluster of clusters) messages.push({ clusterSnapshot: toClusterInfo(cluster) });
     for (const cluster of clusters) {
-      const [assignments, statuses] = await Promise.all([this.assignments.allForCluster(cluster.name), this.statuses.forCluster(cluster.name)]);
+      const [assignments, statuses, drift] = await Promise.all([
+        this.assignments.allForCluster(cluster.name),
+        this.statuses.forCluster(cluster.name),
+        this.drift.counts({ cluster: cluster.name }),
+      ]);
       const apps = new Set([...assignments.filter((a) => a.active).map((a) => a.appName), ...statuses.map((s) => s.appName)]);
       for (const app of [...apps].sort()) {
         if (!wanted({ cluster: cluster.name, app })) continue;
         const assignment = assignments.find((a) => a.appName === app) ?? null;
         const status = statuses.find((s) => s.appName === app) ?? null;
-        messages.push({ statusSnapshot: toAppClusterStatus(app, cluster.name, assignment, status) });
+        const drifted = drift.find((d) => d.app === app)?.count ?? 0;
+        messages.push({ statusSnapshot: toAppClusterStatus(app, cluster.name, assignment, status, drifted) });
       }
     }
     return messages;
@@ -126,9 +134,11 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
         return base({ assignment: toAssignmentEvent(event.assignment) }, { cluster: event.assignment.clusterName, app: event.assignment.appName });
       case 'status': {
         const { appName, clusterName } = event.status;
-        const assignment = await this.assignments.find(appName, clusterName);
-        return base({ status: toAppClusterStatus(appName, clusterName, assignment, event.status) }, { cluster: clusterName, app: appName });
+        const [assignment, drifted] = await Promise.all([this.assignments.find(appName, clusterName), this.drift.count(appName, clusterName)]);
+        return base({ status: toAppClusterStatus(appName, clusterName, assignment, event.status, drifted) }, { cluster: clusterName, app: appName });
       }
+      case 'drift':
+        return base({ drift: toDriftEvent(event) }, { cluster: event.cluster, app: event.app });
       case 'source':
       case 'app':
         return undefined;

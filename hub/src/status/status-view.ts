@@ -21,10 +21,12 @@ export interface AppClusterStatusView {
   } | null;
   /** True when the agent has reconciled the desired generation. */
   inSync: boolean;
+  /** Objects of the app on the cluster that differ from their desired state now (GET /api/v1/drift lists them). */
+  driftedObjects: number;
 }
 
 /** Joins an assignment and a status (either may be missing) into the REST view. */
-export function toStatusView(app: string, cluster: string, assignment: Assignment | undefined, status: ClusterAppStatus | undefined): AppClusterStatusView {
+export function toStatusView(app: string, cluster: string, assignment: Assignment | undefined, status: ClusterAppStatus | undefined, driftedObjects = 0): AppClusterStatusView {
   const desired =
     assignment && assignment.active
       ? {
@@ -46,7 +48,7 @@ export function toStatusView(app: string, cluster: string, assignment: Assignmen
         updatedAt: status.updatedAt.toISOString(),
       }
     : null;
-  return { app, cluster, desired, applied, inSync: desired !== null && applied !== null && applied.generation >= desired.generation };
+  return { app, cluster, desired, applied, inSync: desired !== null && applied !== null && applied.generation >= desired.generation, driftedObjects };
 }
 
 /** A history entry as the REST API shows it. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppsService } from '../apps/apps.service.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
 import { ClustersService } from '../clusters/clusters.service.js';
+import { DriftService } from '../drift/drift.service.js';
 import { pageQuerySchema } from '../common/page.js';
 import { ZodPipe } from '../common/zod-body.pipe.js';
 import { toHistoryView, toStatusView } from './status-view.js';
@@ -20,29 +21,34 @@ export class StatusController {
     private readonly assignments: AssignmentsService,
     private readonly apps: AppsService,
     private readonly clusters: ClustersService,
+    private readonly drift: DriftService,
   ) {}
 
   @Get('apps/:name/status')
   @ApiOperation({ summary: 'Status of an app on each of its clusters: desired and applied revision, phase, health' })
   async appStatus(@Param('name') name: string) {
     await this.apps.get(name);
-    const [assignments, statuses] = await Promise.all([this.assignments.forApp(name), this.status.forApp(name)]);
+    const [assignments, statuses, drift] = await Promise.all([this.assignments.forApp(name), this.status.forApp(name), this.drift.counts({ app: name })]);
     const byCluster = new Map(statuses.map((s) => [s.clusterName, s]));
+    const drifted = new Map(drift.map((d) => [d.cluster, d.count]));
     const clusters = [...new Set([...assignments.filter((a) => a.active).map((a) => a.clusterName), ...byCluster.keys()])].sort();
     const items = clusters.map((cluster) =>
-      toStatusView(name, cluster, assignments.find((a) => a.clusterName === cluster), byCluster.get(cluster)),
+      toStatusView(name, cluster, assignments.find((a) => a.clusterName === cluster), byCluster.get(cluster), drifted.get(cluster) ?? 0),
     );
-    return { app: name, clusters: items.length, inSync: items.filter((i) => i.inSync).length, items };
+    const driftedObjects = items.reduce((sum, i) => sum + i.driftedObjects, 0);
+    return { app: name, clusters: items.length, inSync: items.filter((i) => i.inSync).length, driftedObjects, items };
   }
 
   @Get('clusters/:name/status')
   @ApiOperation({ summary: 'Status of each app on a cluster' })
   async clusterStatus(@Param('name') name: string) {
     await this.clusters.get(name);
-    const [assignments, statuses] = await Promise.all([this.assignments.allForCluster(name), this.status.forCluster(name)]);
+    const [assignments, statuses, drift] = await Promise.all([this.assignments.allForCluster(name), this.status.forCluster(name), this.drift.counts({ cluster: name })]);
     const byApp = new Map(statuses.map((s) => [s.appName, s]));
+    const drifted = new Map(drift.map((d) => [d.app, d.count]));
     const apps = [...new Set([...assignments.filter((a) => a.active).map((a) => a.appName), ...byApp.keys()])].sort();
-    return { cluster: name, items: apps.map((app) => toStatusView(app, name, assignments.find((a) => a.appName === app), byApp.get(app))) };
+    const items = apps.map((app) => toStatusView(app, name, assignments.find((a) => a.appName === app), byApp.get(app), drifted.get(app) ?? 0));
+    return { cluster: name, driftedObjects: items.reduce((sum, i) => sum + i.driftedObjects, 0), items };
   }
 
   @Get('apps/:name/history')

@@ -67,6 +67,9 @@ export {
 export { BOOKKEEPING_METADATA, isJsonEqual, isUnchanged, stripBookkeeping } from './compare-objects.js';
 export { diffFields, type DiffFieldsOptions, type FieldDiff } from './diff-fields.js';
 export { fieldsManagedBy, type FieldsManagedByOptions, type ManagedFieldSet } from './fields-managed-by.js';
+export { valueAtPointer, withoutPointers, withValuesFrom } from './json-pointer-values.js';
+export { ignoredFieldsOf, matchesIgnoreRule, type DriftIgnoreRule, type IgnoredFields } from './drift-ignore.js';
+export { detectDrift, type DetectDriftOptions, type DriftFinding } from './detect-drift.js';
 export { HEALTH_STATUSES, aggregateHealth, assessHealth, type HealthAssessment, type HealthStatus } from './assess-health.js';
 export { ConfigError, type ConfigProblem } from './config-error.js';
 export { envName, flagName, parseSettings, readSettings, type Settings, type SettingsSource } from './read-settings.js';

@@ -7,6 +7,8 @@ export { crdKindOf, isCrd, type CrdKind } from '@flotilla/core';
 export { ResourceManager, type ResourceManagerOptions } from './resource-manager.js';
 export { type ApplyOptions, type ApplyResult } from './manager-apply.js';
 export { type DryRunFailure } from './manager-dry-run.js';
+export { type DiffOptions, type DiffResult } from './manager-diff.js';
+export { ResourceWatch, type ResourceWatchOptions, type WatchEventType } from './resource-watch.js';
 export { type PruneOptions, type PruneResult } from './manager-prune.js';
 export { type HealthReport, type ObjectHealth, type WaitOptions } from './manager-wait.js';
 export {

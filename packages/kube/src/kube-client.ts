@@ -63,6 +63,7 @@ export class KubeClient {
   private readonly requestTimeoutMs: number;
   private readonly maxSockets: number;
   private readonly agents = new Map<string, http.Agent>();
+  private readonly streamAgents = new Map<string, http.Agent>();
 
   constructor(options: KubeClientOptions) {
     const cluster = options.kubeConfig.getCurrentCluster();
@@ -105,10 +106,34 @@ export class KubeClient {
     return { status: response.httpStatusCode, body: (text === '' ? undefined : JSON.parse(text)) as T };
   }
 
-  /** Closes the pooled connections; the client stays usable (new requests open new ones). */
+  /**
+   * Opens a long-lived GET (a watch) through the same authentication and TLS settings, and resolves with the response
+   * once its headers are in; the caller reads the body as it comes and aborts `signal` to close it. Streams have their
+   * own connections, outside the pool that requests share, so a few watches never starve requests; they bypass the
+   * middleware, which expects whole responses.
+   */
+  async stream(request: Pick<KubeRequest, 'path' | 'query' | 'signal'>): Promise<http.IncomingMessage> {
+    const url = new URL(this.server + request.path);
+    for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
+    const context = new RequestContext(url.toString(), HttpMethod.GET);
+    context.setHeaderParam('Accept', 'application/json');
+    await this.kubeConfig.applySecurityAuthentication(context);
+    const agent = this.connectionsFor(context, this.streamAgents, { keepAlive: false });
+    const isHttps = url.protocol === 'https:';
+    return new Promise<http.IncomingMessage>((resolve, reject) => {
+      const options: https.RequestOptions = { method: 'GET', headers: context.getHeaders(), signal: request.signal };
+      if (agent) options.agent = agent;
+      const req = (isHttps ? https : http).request(url, options, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /** Closes the pooled connections and open streams; the client stays usable (new requests open new ones). */
   close(): void {
-    for (const agent of this.agents.values()) agent.destroy();
+    for (const agent of [...this.agents.values(), ...this.streamAgents.values()]) agent.destroy();
     this.agents.clear();
+    this.streamAgents.clear();
   }
 
   /**
@@ -116,8 +141,15 @@ export class KubeClient {
    * a pooled keep-alive agent with the same TLS options; agents of other classes (proxies) are left alone.
    */
   private reuseConnections(context: RequestContext): void {
+    const common = { keepAlive: true, maxSockets: this.maxSockets, maxFreeSockets: this.maxSockets, timeout: this.requestTimeoutMs };
+    const pooled = this.connectionsFor(context, this.agents, common);
+    if (pooled) context.setAgent(pooled);
+  }
+
+  /** The agent of `pool` with the TLS options of the context's agent; undefined for agents of other classes (proxies). */
+  private connectionsFor(context: RequestContext, pool: Map<string, http.Agent>, common: http.AgentOptions): http.Agent | undefined {
     const agent = context.getAgent();
-    if (!agent || (agent.constructor !== https.Agent && agent.constructor !== http.Agent)) return;
+    if (!agent || (agent.constructor !== https.Agent && agent.constructor !== http.Agent)) return agent as http.Agent | undefined;
     const isHttps = agent instanceof https.Agent;
     const tls: https.AgentOptions = isHttps ? (agent as https.Agent).options : {};
     const picked = {
@@ -126,12 +158,11 @@ export class KubeClient {
     };
     // Credentials can rotate (exec plugins, reloaded files): the pool is keyed by the TLS material, not reused blindly.
     const key = createHash('sha256').update(`${isHttps}\0${JSON.stringify(picked)}`).digest('hex');
-    let pooled = this.agents.get(key);
+    let pooled = pool.get(key);
     if (!pooled) {
-      const common = { keepAlive: true, maxSockets: this.maxSockets, maxFreeSockets: this.maxSockets, timeout: this.requestTimeoutMs };
       pooled = isHttps ? new https.Agent({ ...tls, ...common }) : new http.Agent(common);
-      this.agents.set(key, pooled);
+      pool.set(key, pooled);
     }
-    context.setAgent(pooled);
+    return pooled;
   }
 }

@@ -2,6 +2,7 @@ import { type KubeObject, type ObjectRef } from '@flotilla/core';
 import { Discovery } from './discovery.js';
 import { clientOf, type ConnectionOptions, type KubeClient } from './kube-client.js';
 import { applyObjects, type ApplyOptions, type ApplyResult } from './manager-apply.js';
+import { diffObject, type DiffOptions, type DiffResult } from './manager-diff.js';
 import { type ManagerContext } from './manager-context.js';
 import { getObject } from './manager-get.js';
 import { pruneObjects, type PruneOptions, type PruneResult } from './manager-prune.js';
@@ -20,7 +21,7 @@ export type ResourceManagerOptions = ConnectionOptions & {
 /**
  * Applies, prunes, reads and waits for the objects of one cluster, after fluxcd/pkg's ssa.ResourceManager: server-side
  * apply with one field manager, a dry-run of everything before anything is written, staged order, and change sets
- * as values. Each verb lives in its own file (manager-apply.ts, manager-prune.ts, manager-wait.ts, manager-get.ts).
+ * as values. Each verb lives in its own file (manager-apply.ts, manager-prune.ts, manager-wait.ts, manager-get.ts, manager-diff.ts).
  */
 export class ResourceManager {
   readonly client: KubeClient;
@@ -64,6 +65,11 @@ export class ResourceManager {
   /** The live object, or undefined when it, its namespace or its kind does not exist. */
   get(ref: ObjectRef, options: { signal?: AbortSignal } = {}): Promise<KubeObject | undefined> {
     return getObject(this.context, ref, options.signal);
+  }
+
+  /** What applying one object would change: its server-side dry-run apply and the live object at the same resourceVersion. */
+  diff(object: KubeObject, options?: DiffOptions): Promise<DiffResult> {
+    return diffObject(this.context, object, options);
   }
 
   /** Closes the pooled connections of a client this manager created (not of one it was given). */

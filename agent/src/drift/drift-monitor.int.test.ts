@@ -1,0 +1,233 @@
+import { randomBytes } from 'node:crypto';
+import type { KubeObject } from '@flotilla/core';
+import { KubeClient, ResourceManager, ResourceWatch } from '@flotilla/kube';
+import { type ControlPlane, startControlPlane } from '@flotilla/testenv';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentAssignment } from '../reconciler/agent-assignment.js';
+import { DriftMonitor } from './drift-monitor.js';
+import type { AppDriftReport, DriftedObject } from './drift-types.js';
+
+type Policy = Partial<AgentAssignment['policy']>;
+
+const configMap = (ns: string, name: string, data: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data });
+
+/** A Deployment with no replicas and few fields: the server fills in the rest. */
+const deployment = (ns: string, name: string): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: ns, labels: { app: name } },
+  spec: {
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] } },
+  },
+});
+
+describe('DriftMonitor on a real API server', () => {
+  let plane: ControlPlane;
+  let editor: KubeClient;
+  const monitors: DriftMonitor[] = [];
+  const managers: ResourceManager[] = [];
+
+  beforeAll(async () => {
+    plane = await startControlPlane({ name: 'agent-drift' });
+    editor = new KubeClient({ kubeConfig: plane.kubeConfig('admin') });
+  });
+  afterAll(async () => {
+    for (const monitor of monitors) await monitor.stop();
+    for (const manager of managers) manager.close();
+    editor?.close();
+    await plane?.stop();
+  });
+
+  /** A namespace of its own, the objects applied in it by Flotilla, and a monitor tracking them as an App. */
+  async function setUp(objects: (ns: string) => KubeObject[], policy: Policy = {}) {
+    const ns = `drift-${randomBytes(3).toString('hex')}`;
+    const manager = new ResourceManager({ kubeConfig: plane.kubeConfig('admin') });
+    managers.push(manager);
+    const desired = objects(ns);
+    await manager.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, ...desired]);
+    const assignment: AgentAssignment = {
+      app: ns,
+      generation: 1,
+      source: { url: 'http://git.example/fleet.git', ref: 'main', commit: 'a'.repeat(40) },
+      revision: `main@sha1:${'a'.repeat(40)}`,
+      path: 'app',
+      variables: {},
+      defaultNamespace: ns,
+      policy: { prune: true, driftMode: 'report', healthTimeoutMs: 5_000, autoRollback: false, driftCheckIntervalMs: 0, ...policy },
+      pinned: false,
+    };
+    const reports: Array<AppDriftReport & { at: number }> = [];
+    const start = () => {
+      const monitor = new DriftMonitor({ manager, logger: pino({ level: process.env.DBG ? 'warn' : 'silent' }), report: (report) => reports.push({ ...report, at: Date.now() }) });
+      monitors.push(monitor);
+      monitor.track(assignment, desired, { isComplete: true });
+      return monitor;
+    };
+    const monitor = start();
+    await expect.poll(() => reports.some((r) => r.full), { timeout: 20_000 }).toBe(true);
+    const edit = async (name: string, body: unknown, fieldManager = 'kubectl-edit', resource = 'configmaps', group = '/api/v1') => {
+      const at = Date.now();
+      await editor.request({ method: 'PATCH', path: `${group}/namespaces/${ns}/${resource}/${name}`, body, contentType: 'application/merge-patch+json', query: { fieldManager } });
+      return at;
+    };
+    const get = (name: string) => editor.request<KubeObject & { data?: Record<string, string> }>({ method: 'GET', path: `/api/v1/namespaces/${ns}/configmaps/${name}` });
+    /** The first report object about `name` after `since` that matches. */
+    const reported = async (name: string, since: number, match: (o: DriftedObject) => boolean = () => true, timeout = 10_000) => {
+      let found: { object: DriftedObject; at: number } | undefined;
+      await expect
+        .poll(() => {
+          for (const r of reports) {
+            const object = r.at >= since ? r.objects.find((o) => o.ref.name === name && match(o)) : undefined;
+            if (object) return (found = { object, at: r.at });
+          }
+          return undefined;
+        }, { timeout, interval: 5 })
+        .toBeDefined();
+      return found as { object: DriftedObject; at: number };
+    };
+    const cleared = (name: string, since: number) =>
+      expect.poll(() => reports.some((r) => r.at >= since && r.cleared.some((ref) => ref.name === name)), { timeout: 10_000, interval: 5 }).toBe(true);
+    return { ns, manager, monitor, reports, edit, get, reported, cleared, start, assignment };
+  }
+
+  it('reports an edit by another field manager within a second, with path, values, manager and time, and clears it when undone', async () => {
+    const t = await setUp((ns) => [configMap(ns, 'settings', { a: '1', b: '2' })]);
+    expect(t.reports.at(-1)?.objects).toEqual([]);
+    const editedAt = await t.edit('settings', { data: { a: 'edited' } });
+    const { object, at } = await t.reported('settings', editedAt);
+    expect(at - editedAt).toBeLessThan(1_000);
+    expect(object).toMatchObject({
+      ref: { kind: 'ConfigMap', namespace: t.ns, name: 'settings' },
+      deleted: false,
+      diffs: [{ path: '/data/a', desired: '1', live: 'edited' }],
+      manager: 'kubectl-edit',
+      action: 'reported',
+      corrections: 0,
+    });
+    expect(object.changedAt?.getTime()).toBeGreaterThan(editedAt - 2_000);
+    expect(Math.abs(object.detectedAt.getTime() - at)).toBeLessThan(1_000);
+    // Report mode changes nothing.
+    expect((await t.get('settings')).data?.a).toBe('edited');
+    await t.cleared('settings', await t.edit('settings', { data: { a: '1' } }));
+    expect(t.monitor.drifted(t.ns)).toEqual([]);
+  });
+
+  it('reports a deleted object, and a field someone removed', async () => {
+    const t = await setUp((ns) => [configMap(ns, 'doomed', { a: '1' }), { ...configMap(ns, 'labelled', {}), metadata: { name: 'labelled', namespace: ns, labels: { team: 'web' } } }]);
+    const deletedAt = Date.now();
+    await editor.request({ method: 'DELETE', path: `/api/v1/namespaces/${t.ns}/configmaps/doomed` });
+    expect((await t.reported('doomed', deletedAt)).object).toMatchObject({ deleted: true, diffs: [] });
+    // A removed field is owned by nobody: the change is put down to whoever wrote after Flotilla (here, an annotation).
+    const removedAt = await t.edit('labelled', { metadata: { labels: { team: null }, annotations: { cleaned: 'yes' } } }, 'cleanup-script');
+    expect((await t.reported('labelled', removedAt)).object).toMatchObject({ diffs: [{ path: '/metadata/labels/team', desired: 'web' }], manager: 'cleanup-script' });
+  });
+
+  it('takes neither server defaults, status, nor fields another manager owns (replicas of an autoscaler) for drift', async () => {
+    const t = await setUp((ns) => [deployment(ns, 'api'), configMap(ns, 'canary', { a: '1' })]);
+    const path = `/apis/apps/v1/namespaces/${t.ns}/deployments/api`;
+    const live = await editor.request<KubeObject & { spec: { replicas: number; revisionHistoryLimit: number } }>({ method: 'GET', path });
+    expect(live.spec).toMatchObject({ replicas: 1, revisionHistoryLimit: 10 });
+    const since = Date.now();
+    await editor.request({ method: 'PATCH', path: `${path}/scale`, body: { spec: { replicas: 5 } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'autoscaler' } });
+    await editor.request({ method: 'PATCH', path: `${path}/status`, body: { status: { replicas: 5, readyReplicas: 2 } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'kube-controller-manager' } });
+    // A drift after those changes, to know their events were handled before it.
+    await t.reported('canary', await t.edit('canary', { data: { a: 'x' } }));
+    await t.monitor.checkNow(t.ns);
+    expect(t.reports.filter((r) => r.at >= since).flatMap((r) => r.objects.map((o) => o.ref.name))).not.toContain('api');
+    expect(t.reports.at(-1)).toMatchObject({ full: true, objects: [{ ref: { name: 'canary' } }] });
+  });
+
+  it('corrects an edit in correct mode and reports the correction, then the match', async () => {
+    const t = await setUp((ns) => [configMap(ns, 'settings', { a: '1' }), deployment(ns, 'api')], { driftMode: 'correct' });
+    const editedAt = await t.edit('settings', { data: { a: 'edited' } });
+    const first = await t.reported('settings', editedAt);
+    expect(first.at - editedAt).toBeLessThan(1_000);
+    expect((await t.reported('settings', editedAt, (o) => o.action === 'corrected')).object).toMatchObject({ corrections: 1, manager: 'kubectl-edit', diffs: [{ path: '/data/a' }] });
+    await t.cleared('settings', editedAt);
+    expect((await t.get('settings')).data).toEqual({ a: '1' });
+
+    const imageAt = await t.edit('api', { spec: { template: { spec: { containers: [{ name: 'app', image: 'evil:1' }] } } } }, 'kubectl-set', 'deployments', '/apis/apps/v1');
+    expect((await t.reported('api', imageAt, (o) => o.action === 'corrected')).object).toMatchObject({
+      diffs: [{ path: '/spec/template/spec/containers/0/image', desired: 'registry.example/app:1', live: 'evil:1' }],
+      manager: 'kubectl-set',
+    });
+    await t.cleared('api', imageAt);
+  });
+
+  it('recreates a deleted object in correct mode', async () => {
+    const t = await setUp((ns) => [configMap(ns, 'doomed', { a: '1' })], { driftMode: 'correct' });
+    const deletedAt = Date.now();
+    await editor.request({ method: 'DELETE', path: `/api/v1/namespaces/${t.ns}/configmaps/doomed` });
+    expect((await t.reported('doomed', deletedAt, (o) => o.action === 'corrected')).object).toMatchObject({ deleted: true });
+    await t.cleared('doomed', deletedAt);
+    expect((await t.get('doomed')).data).toEqual({ a: '1' });
+  });
+
+  it('neither reports nor reverts an ignored field, while correcting the others', async () => {
+    const t = await setUp((ns) => [configMap(ns, 'settings', { a: '1', tuned: 'default' })], {
+      driftMode: 'correct',
+      driftIgnore: [{ kind: 'ConfigMap', name: 'sett*', jsonPointers: ['/data/tuned'] }],
+    });
+    const since = await t.edit('settings', { data: { tuned: 'by-hand' } });
+    const editedAt = await t.edit('settings', { data: { a: 'edited' } });
+    expect((await t.reported('settings', editedAt, (o) => o.action === 'corrected')).object.diffs.map((d) => d.path)).toEqual(['/data/a']);
+    await t.cleared('settings', editedAt);
+    expect((await t.get('settings')).data).toEqual({ a: '1', tuned: 'by-hand' });
+    expect(t.reports.filter((r) => r.at >= since).flatMap((r) => r.objects.flatMap((o) => o.diffs.map((d) => d.path)))).not.toContain('/data/tuned');
+  });
+
+  it('stops correcting and reports a fight with a controller that keeps reverting', async () => {
+    const t = await setUp((ns) => [configMap(ns, 'contested', { owner: 'flotilla' })], { driftMode: 'correct', maxCorrections: 3, correctionBackoffMaxMs: 5_000 });
+    let reverts = 0;
+    const fighter = new ResourceWatch({
+      client: editor,
+      path: `/api/v1/namespaces/${t.ns}/configmaps`,
+      onSync: () => undefined,
+      onEvent: (type, object) => {
+        const data = (object as KubeObject & { data?: Record<string, string> }).data;
+        if (type === 'DELETED' || object.metadata.name !== 'contested' || data?.owner === 'other') return;
+        reverts += 1;
+        void t.edit('contested', { data: { owner: 'other' } }, 'other-controller');
+      },
+    });
+    await fighter.start();
+    const startedAt = await t.edit('contested', { data: { owner: 'other' } }, 'other-controller');
+    const { object } = await t.reported('contested', startedAt, (o) => o.action === 'fighting', 20_000);
+    expect(object).toMatchObject({ manager: 'other-controller', corrections: 3, diffs: [{ path: '/data/owner', desired: 'flotilla', live: 'other' }] });
+    const revertsAtFight = reverts;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(reverts).toBe(revertsAtFight);
+    expect((await t.get('contested')).data).toEqual({ owner: 'other' });
+    await fighter.stop();
+  });
+
+  it('watches nothing and reports nothing in off mode, and drops what it reported when switched off', async () => {
+    const t = await setUp((ns) => [configMap(ns, 'settings', { a: '1' })]);
+    await t.reported('settings', await t.edit('settings', { data: { a: 'edited' } }));
+    const offAt = Date.now();
+    t.monitor.track({ ...t.assignment, generation: 2, policy: { ...t.assignment.policy, driftMode: 'off' } }, [configMap(t.ns, 'settings', { a: '1' })], { isComplete: true });
+    await expect.poll(() => t.reports.find((r) => r.at >= offAt && r.full)).toMatchObject({ generation: 2, objects: [] });
+    expect(t.monitor.watchCount).toBe(0);
+    const editedAt = await t.edit('settings', { data: { a: 'again' } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(t.reports.filter((r) => r.at >= editedAt)).toEqual([]);
+  });
+
+  it('finds at start what changed while it was not running', async () => {
+    const t = await setUp((ns) => [configMap(ns, 'settings', { a: '1' }), configMap(ns, 'doomed', { a: '1' })]);
+    await t.monitor.stop();
+    await t.edit('settings', { data: { a: 'while-away' } }, 'night-shift');
+    await editor.request({ method: 'DELETE', path: `/api/v1/namespaces/${t.ns}/configmaps/doomed` });
+    const restartedAt = Date.now();
+    const again = t.start();
+    expect(again.isApplied(t.assignment, { inventory: [], revision: t.assignment.revision, generation: 1 })).toBe(true);
+    await expect.poll(() => t.reports.find((r) => r.at >= restartedAt && r.full), { timeout: 20_000 }).toBeDefined();
+    const full = t.reports.find((r) => r.at >= restartedAt && r.full) as AppDriftReport;
+    expect(full.objects.map((o) => [o.ref.name, o.deleted, o.manager]).sort()).toEqual([
+      ['doomed', true, ''],
+      ['settings', false, 'night-shift'],
+    ]);
+  });
+});

@@ -1,0 +1,47 @@
+import { stripBookkeeping, type IgnoredFields, type KubeObject, type ObjectRef } from '@flotilla/core';
+import type { CorrectionStreak } from './correction-streak.js';
+import type { DriftPolicy } from './drift-policy.js';
+import type { DriftedObject } from './drift-types.js';
+
+/** What the monitor knows of one App. */
+export interface AppState {
+  app: string;
+  generation: number;
+  revision: string;
+  /** Every object of the generation was applied (none failed). */
+  isComplete: boolean;
+  /** A reconcile is writing the App's objects. */
+  isHeld: boolean;
+  policy: DriftPolicy;
+  keys: Set<string>;
+  timer?: NodeJS.Timeout;
+  checking: Promise<void>;
+}
+
+/** One managed object. */
+export interface Tracked {
+  key: string;
+  app: string;
+  ref: ObjectRef;
+  id: string;
+  desired: KubeObject;
+  /** The watched collection it lives in; undefined when its kind is not served. */
+  collection: string | undefined;
+  ignored: IgnoredFields;
+  /** The live object as the watch last told (undefined: absent); meaningful once `isSeen`. */
+  live?: KubeObject;
+  isSeen: boolean;
+  /** The live object last compared, as a fingerprint: an event that changes nothing compared is not compared again. */
+  compared?: string;
+  drift?: DriftedObject;
+  streak: CorrectionStreak;
+  correction?: NodeJS.Timeout;
+  running?: Promise<void>;
+  again: boolean;
+  force: boolean;
+  /** An event came while the App was held. */
+  isDeferred: boolean;
+}
+
+/** The content of a live object, bookkeeping aside: equal fingerprints need no new comparison. */
+export const fingerprintOf = (live: KubeObject | undefined): string => (live ? JSON.stringify(stripBookkeeping(live)) : 'absent');

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { Gauge } from 'prom-client';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { DriftService } from './drift.service.js';
+
+/** `flotilla_drifted_objects{cluster, app}`: read from the database at each scrape, so every replica agrees. */
+@Injectable()
+export class DriftMetrics {
+  readonly driftedObjects: Gauge<'cluster' | 'app'>;
+
+  constructor(metrics: MetricsService, drift: DriftService) {
+    this.driftedObjects = new Gauge({
+      name: 'flotilla_drifted_objects',
+      help: 'Objects that differ from their desired state now, by cluster and app.',
+      labelNames: ['cluster', 'app'] as const,
+      registers: [metrics.registry],
+      async collect() {
+        const counts = await drift.counts();
+        this.reset();
+        for (const { cluster, app, count } of counts) this.set({ cluster, app }, count);
+      },
+    });
+  }
+}

@@ -13,6 +13,7 @@ import { ClustersModule } from './clusters/clusters.module.js';
 import { HUB_CONFIG } from './common/hub-config.provider.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 /** The hub's root module, built from a validated configuration. */
 @Module({})
@@ -34,6 +35,7 @@ export class AppModule {
         AgentsModule,
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), migrations, autoLoadEntities: true }),
         HealthModule,
+        MetricsModule,
       ],
     };
   }

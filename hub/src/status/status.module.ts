@@ -15,6 +15,6 @@ import { StatusService } from './status.service.js';
   imports: [TypeOrmModule.forFeature([ClusterAppStatus, HistoryEntry]), AppsModule, AssignmentsModule, ClustersModule],
   controllers: [StatusController, StatusWatchController],
   providers: [StatusService, StatusStream],
-  exports: [StatusService],
+  exports: [StatusService, StatusStream],
 })
 export class StatusModule {}

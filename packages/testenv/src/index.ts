@@ -20,3 +20,4 @@ export {
 } from './control-plane.js';
 export { ControlPlaneError, type ControlPlaneErrorCode, type ControlPlaneErrorData } from './control-plane-error.js';
 export { ensureKubernetesBinaries, type EnsureKubernetesBinariesOptions, type KubernetesBinaries } from './kubernetes-binaries.js';
+export { metricValue, parseMetricsText, scrapeMetrics, type MetricSample } from './scrape-metrics.js';

@@ -17,6 +17,8 @@ export const agentConfigSchema = z
     applyConcurrency: z.coerce.number().int().min(1).max(256).default(16).describe('API requests in flight within one apply stage'),
     resyncIntervalMs: ms(1000, 86_400_000, 300_000).describe('every app is reconciled again this often'),
     outboxLimit: z.coerce.number().int().min(10).max(1_000_000).default(1000).describe('reports kept while the hub is unreachable'),
+    metricsPort: z.coerce.number().int().min(0).max(65535).default(9100).describe('port of /metrics (Prometheus); 0 disables it'),
+    metricsHost: z.string().min(1).default('0.0.0.0').describe('address /metrics listens on'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .strict()

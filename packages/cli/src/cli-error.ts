@@ -8,9 +8,10 @@ export type CliErrorCode =
   | 'UNSUPPORTED'
   | 'HUB_ERROR'
   | 'TIMEOUT'
+  | 'INTERRUPTED'
   | 'FAILED';
 
-/** Exit status of each code: 2 usage, 3 hub unreachable, 4 token refused, 5 unknown name or route, 1 the rest. */
+/** Exit status of each code: 2 usage, 3 hub unreachable, 4 token refused, 5 unknown name or route, 130 Ctrl-C, 1 the rest. */
 export const EXIT_CODES: Record<CliErrorCode, number> = {
   USAGE: 2,
   HUB_UNREACHABLE: 3,
@@ -20,6 +21,7 @@ export const EXIT_CODES: Record<CliErrorCode, number> = {
   UNSUPPORTED: 5,
   HUB_ERROR: 1,
   TIMEOUT: 1,
+  INTERRUPTED: 130,
   FAILED: 1,
 };
 

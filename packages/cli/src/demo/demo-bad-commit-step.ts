@@ -52,7 +52,7 @@ async function haltAndRollBack(session: DemoSession, badRevision: string, goodRe
   session.isPrinting = true;
   try {
     await session.waitUntil(`the rollout of ${shortRevision(badRevision)} to stop`, async () => {
-      rollouts = (await api.listRollouts({ app: DEMO_APP })).items;
+      rollouts = await session.listRollouts();
       const latest = rollouts.find((r) => Object.values(r).includes(badRevision)) ?? rollouts[0];
       const failed = session.view.rows({ app: DEMO_APP }).some(isFailedAt(badRevision));
       return failed && latest !== undefined && !ACTIVE_ROLLOUT.test(stateOf(latest));
@@ -68,7 +68,11 @@ async function haltAndRollBack(session: DemoSession, badRevision: string, goodRe
   await showPorts(session);
 
   narrator.command(`flotilla rollback ${DEMO_APP} --wait`);
-  const answer = await api.rollback(DEMO_APP, {});
+  // The last healthy revision by default; a hub that wants it named gets it named.
+  const answer = await api.rollback(DEMO_APP, {}).catch((error: unknown) => {
+    if (!CliError.is(error, 'HUB_ERROR')) throw error;
+    return api.rollback(DEMO_APP, { revision: goodRevision });
+  });
   const target = typeof answer?.revision === 'string' ? answer.revision : goodRevision;
   await session.waitForApp(`the rollback to ${shortRevision(target)}`, (s) => s.desiredRevision !== badRevision && isSyncedAt(s.desiredRevision)(s));
   const back = session.view.rows({ app: DEMO_APP })[0]?.appliedRevision;

@@ -5,7 +5,7 @@ const DRIFT_TIMEOUT_MS = 30_000;
 
 /** Step: edit a managed object by hand and watch the agent report and correct it (hubs with drift detection). */
 export async function showDrift(session: DemoSession, hasDrift: boolean): Promise<void> {
-  const { narrator, api } = session;
+  const { narrator } = session;
   await narrator.step(
     'Drift: someone edits a cluster by hand',
     'Change the greeting ConfigMap directly in one cluster, as "kubectl edit" would. The agent watches what it applied, reports the difference (which fields, which field manager) and, as this app\'s drift policy is "correct", puts Git\'s version back.',
@@ -32,7 +32,7 @@ export async function showDrift(session: DemoSession, hasDrift: boolean): Promis
     await session.waitUntil(
       `drift on ${cluster} to be reported`,
       async () => {
-        items = (await api.listDrift({ app: DEMO_APP, cluster })).items;
+        items = await session.listDrift(cluster);
         return items.length > 0 || (await session.liveMessage(cluster)) === expected;
       },
       DRIFT_TIMEOUT_MS,

@@ -36,7 +36,13 @@ export class DemoSession {
     readonly checkout: GitCheckout,
     readonly stepTimeoutMs: number,
     private readonly kubectlPath: string,
+    private readonly signal: AbortSignal | undefined,
   ) {}
+
+  /** Throws INTERRUPTED once Ctrl-C was pressed. */
+  checkInterrupted(): void {
+    if (this.signal?.aborted) throw new CliError('INTERRUPTED', 'interrupted');
+  }
 
   get api() {
     return this.fleet.api;
@@ -93,6 +99,7 @@ export class DemoSession {
   async waitUntil(description: string, isDone: () => boolean | Promise<boolean>, timeoutMs = this.stepTimeoutMs): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await isDone())) {
+      this.checkInterrupted();
       if (Date.now() > deadline) {
         const state = this.view
           .rows({ app: DEMO_APP })
@@ -102,6 +109,30 @@ export class DemoSession {
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+  }
+
+  /** Drift items of the app on a cluster: asked with query parameters, or filtered here if the hub refuses them. */
+  async listDrift(cluster: string): Promise<Array<Record<string, unknown>>> {
+    const items = await this.api.listDrift({ app: DEMO_APP, cluster }).then(
+      (list) => list.items,
+      async (error: unknown) => {
+        if (!CliError.is(error, 'HUB_ERROR')) throw error;
+        return (await this.api.listDrift({})).items;
+      },
+    );
+    return items.filter((item) => (item.app ?? DEMO_APP) === DEMO_APP && (item.cluster ?? cluster) === cluster);
+  }
+
+  /** Rollouts of the app, newest first as the hub lists them; filtered here if the hub refuses `?app=`. */
+  async listRollouts(): Promise<Array<Record<string, unknown>>> {
+    const items = await this.api.listRollouts({ app: DEMO_APP }).then(
+      (list) => list.items,
+      async (error: unknown) => {
+        if (!CliError.is(error, 'HUB_ERROR')) throw error;
+        return (await this.api.listRollouts({})).items;
+      },
+    );
+    return items.filter((item) => (item.app ?? DEMO_APP) === DEMO_APP);
   }
 
   /** The API server of a cluster, as kubectl would reach it with its admin kubeconfig. */

@@ -105,7 +105,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const api = fleet.api;
     const view = new FleetView();
     const checkout = await fleet.git.checkout('fleet');
-    session = new DemoSession(fleet, view, narrator, checkout, options.stepTimeoutMs ?? 120_000, binaries.kubectl);
+    session = new DemoSession(fleet, view, narrator, checkout, options.stepTimeoutMs ?? 120_000, binaries.kubectl, options.signal);
     const live = session;
     watch = watchStatus({
       address: fleet.hub.grpcAddress,
@@ -145,6 +145,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     }
     return { durationMs, features, hubUrl: fleet.hub.httpUrl };
   } catch (error) {
+    if (CliError.is(error, 'INTERRUPTED')) {
+      options.stdout.write('\ninterrupted; stopping everything…\n');
+      throw error;
+    }
     hasFailed = true;
     if (CliError.is(error) && fleet) error.message += `\nlogs of the hub and agents: ${fleet.logDir} (kept)`;
     throw error;
@@ -189,7 +193,7 @@ function isAboutDemo(event: { assignment?: { app: string }; status?: { app: stri
 }
 
 function stopIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CliError('FAILED', 'stopped');
+  if (signal?.aborted) throw new CliError('INTERRUPTED', 'interrupted');
 }
 
 function printExplore(options: DemoOptions, fleet: LocalFleet, session: DemoSession): void {

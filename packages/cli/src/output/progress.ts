@@ -6,6 +6,9 @@ export interface ProgressSink {
   isTTY: boolean;
 }
 
+/** Least time between two progress lines when the output is not a terminal. */
+const NON_TTY_INTERVAL_MS = 5_000;
+
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /** Shows that a long operation is alive and what it is doing, then how it ended. */
@@ -14,6 +17,7 @@ export class Progress {
   private frame = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly startedAt = Date.now();
+  private lastLineAt = 0;
 
   constructor(
     private readonly sink: ProgressSink,
@@ -31,7 +35,9 @@ export class Progress {
         this.timer = setInterval(() => this.draw(), 100);
         this.timer.unref();
       }
-    } else {
+    } else if (Date.now() - this.lastLineAt >= NON_TTY_INTERVAL_MS) {
+      // A log, not a screen: a line now and then is enough (a cold build would otherwise print thousands).
+      this.lastLineAt = Date.now();
       this.sink.write(`${this.indent}… ${text}\n`);
     }
   }

@@ -15,7 +15,8 @@ ${formatSettingsHelp(describeSettings(hubConfigSchema))}`,
   async run(context, args) {
     // A bad setting is a ConfigError listing every bad key; runCli prints it and exits 2.
     const config = parseHubConfig({ env: context.env, argv: args.raw });
-    const hub = await startHub(config);
+    // The CLI handles Ctrl-C and SIGTERM (see bin/flotilla.ts) and closes the hub below.
+    const hub = await startHub(config, undefined, { handleSignals: false });
     context.stderr.write(`hub listening: REST ${hub.httpUrl} (OpenAPI at ${hub.httpUrl}/api/docs, metrics at ${hub.httpUrl}/metrics), gRPC ${hub.grpcAddress}\n`);
     await untilAborted(context.signal);
     await hub.close();

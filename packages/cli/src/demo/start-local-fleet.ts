@@ -83,6 +83,8 @@ export async function startLocalFleet(options: LocalFleetOptions): Promise<Local
           },
         }),
         logger('hub', { component: 'hub' }),
+        // The CLI handles Ctrl-C and stops the hub with the rest of the fleet.
+        { handleSignals: false },
       ).then((running) => {
         started.push(() => running.close());
         options.onStarted?.('hub');

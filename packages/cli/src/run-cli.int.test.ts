@@ -175,6 +175,53 @@ describe('flotilla and a hub it cannot use', () => {
   });
 });
 
+describe('flotilla and a hub with drift detection and rollouts', () => {
+  let server: Server;
+  let url: string;
+  const seen: Array<{ method?: string; url?: string; body: string }> = [];
+
+  beforeAll(async () => {
+    // Answers as the documented routes of a newer hub would, to show how the CLI prints what they return.
+    server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        seen.push({ method: request.method, url: request.url, body });
+        const json = (status: number, value: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+        if (request.url?.startsWith('/api/v1/drift')) {
+          return json(200, { items: [{ app: 'web', cluster: 'eu-1', object: { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'web', name: 'settings' }, manager: 'kubectl-edit', action: 'Corrected', detectedAt: new Date().toISOString() }] });
+        }
+        if (request.url?.startsWith('/api/v1/rollouts')) {
+          return json(200, { items: [{ id: 'r-7', app: 'web', revision: `main@sha1:${'c'.repeat(40)}`, state: 'Halted', wave: 1, updatedClusters: 1, totalClusters: 3, failedClusters: 1, message: 'canary failed' }] });
+        }
+        if (request.url === '/api/v1/apps/web/rollback') return json(202, { revision: `main@sha1:${'b'.repeat(40)}` });
+        return json(404, { error: { code: 'NOT_FOUND', message: `Cannot ${request.method} ${request.url}` } });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('shows drift and rollouts as tables, and asks for a rollback', async () => {
+    const drift = await flotilla(['drift', 'web', '--cluster', 'eu-1'], { hub: url });
+    expect(drift.stdout).toMatch(/APP\s+CLUSTER\s+OBJECT\s+MANAGER\s+ACTION\s+DETECTED AT\nweb\s+eu-1\s+ConfigMap\/web\/settings\s+kubectl-edit\s+Corrected\s+\d+s/);
+    expect(seen.at(-1)?.url).toBe('/api/v1/drift?app=web&cluster=eu-1');
+    const rollouts = await flotilla(['rollouts', '--app', 'web'], { hub: url });
+    expect(rollouts.stdout).toMatch(/r-7\s+web\s+main@ccccccc\s+Halted\s+1\s+1\s+3\s+1\s+canary failed/);
+    const rollback = await flotilla(['rollback', 'web', '--to', `main@sha1:${'b'.repeat(40)}`], { hub: url });
+    expect(rollback).toMatchObject({ status: 0, stdout: `rolling back app web to main@sha1:${'b'.repeat(40)}; follow it with: flotilla status web --watch\n` });
+    expect(JSON.parse(seen.at(-1)?.body ?? '')).toEqual({ revision: `main@sha1:${'b'.repeat(40)}` });
+  });
+
+  it('tells a route the hub serves from one it does not', async () => {
+    const { HubClient } = await import('./client/hub-client.js');
+    const client = new HubClient({ url });
+    expect(await client.supports('/api/v1/drift')).toBe(true);
+    expect(await client.supports('/api/v1/nothing-here')).toBe(false);
+  });
+});
+
 describe('flotilla help', () => {
   it('lists the verbs and the global options', async () => {
     const { status, stdout } = await flotilla(['--help']);

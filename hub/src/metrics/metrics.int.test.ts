@@ -62,13 +62,14 @@ describe.each(TEST_DATABASES)('hub /metrics on %s', (database) => {
     // An agent reports once after apply (Progressing) and once health is known: one reconcile, counted once.
     agent.send({ status: report('r-1', Health.HEALTH_PROGRESSING) });
     agent.send({ status: report('r-2', Health.HEALTH_HEALTHY) });
-    await expect.poll(async () => metricValue(await scrape(), 'flotilla_assignments', { phase: 'Synced' })).toBe(1);
+    // Both reports are in once the final one is counted.
+    await expect.poll(async () => metricValue(await scrape(), 'flotilla_reconciles_total', { phase: 'Synced', health: 'Healthy' })).toBe(1);
     const after = await scrape();
+    expect(metricValue(after, 'flotilla_assignments', { phase: 'Synced' })).toBe(1);
     expect(metricValue(after, 'flotilla_assignments', { phase: 'Pending' })).toBe(1);
     expect(metricValue(after, 'flotilla_reconcile_duration_seconds_count', { phase: 'Synced' })).toBe(1);
     expect(metricValue(after, 'flotilla_reconcile_duration_seconds_sum', { phase: 'Synced' })).toBe(1.5);
     expect(metricValue(after, 'flotilla_reconcile_duration_seconds_bucket', { phase: 'Synced', le: '2.5' })).toBe(1);
-    expect(metricValue(after, 'flotilla_reconciles_total', { phase: 'Synced', health: 'Healthy' })).toBe(1);
     expect(metricValue(after, 'flotilla_objects_applied_total', { action: 'created' })).toBe(2);
     expect(metricValue(after, 'flotilla_objects_applied_total', { action: 'configured' })).toBe(1);
   });

@@ -13,7 +13,7 @@ const ACTIVE_ROLLOUT = /progress|pending|running|wave/i;
 export async function showBadCommit(session: DemoSession, goodRevision: string, hasRollouts: boolean): Promise<void> {
   const { narrator, api } = session;
   await narrator.step(
-    'A bad commit is halted and rolled back',
+    hasRollouts ? 'A bad commit is halted and rolled back' : 'A bad commit is refused and rolled back',
     'Push a commit with a typo: a Service port of 99999. Every object of a revision is dry-run before any is applied, so the API server\'s refusal stops the whole revision and the previous one stays live. ' +
       (hasRollouts ? 'The rollout halts, and a rollback returns the app to its last good revision.' : 'Then roll back the GitOps way: revert the commit in Git.'),
   );

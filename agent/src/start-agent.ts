@@ -7,6 +7,8 @@ import { pino, type Logger } from 'pino';
 import type { AgentConfig } from './config/agent-config.js';
 import { HubConnection } from './connection/hub-connection.js';
 import { DriftMonitor } from './drift/drift-monitor.js';
+import { AgentMetrics } from './metrics/agent-metrics.js';
+import { startMetricsServer } from './metrics/metrics-server.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import type { ReconcileReport } from './reconciler/reconcile-report.js';
 import { AssignmentStore } from './state/assignment-store.js';
@@ -20,6 +22,8 @@ export interface Agent {
   connection: HubConnection;
   drift: DriftMonitor;
   logger: Logger;
+  /** URL of /metrics; undefined when disabled (metrics port 0). */
+  metricsUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -56,6 +60,7 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
     .catch(() => '');
 
   const lastReports = new Map<string, ReconcileReport>();
+  const metrics: AgentMetrics = new AgentMetrics({ isConnected: () => connection.isConnected, pending: () => connection.pending, apps: (): number => reconciler.states().length });
   // Handlers run only after start(), when the reconciler below exists.
   const connection: HubConnection = new HubConnection({
     address: config.hubAddress,
@@ -94,33 +99,37 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
     defaults: { checkIntervalMs: config.driftCheckIntervalMs },
     report: (report) => connection.send({ drift: toDriftReport(report) }),
   });
-  const reconciler = new Reconciler({
+  const reconciler: Reconciler = new Reconciler({
     context: { manager, inventories, repositories, logger, drift },
     store,
     logger,
     concurrency: config.concurrency,
     resyncIntervalMs: config.resyncIntervalMs,
     ...(overrides.retryDelayMs !== undefined ? { retryDelayMs: overrides.retryDelayMs } : {}),
-    sink: {
+    sink: metrics.instrument({
       report: (report) => {
         lastReports.set(report.app, report);
         connection.send({ status: toStatusReport(report) });
       },
       ack: (app, generation) => connection.send({ ack: { app, generation } }),
-    },
+    }),
   });
+  // Bound before any work starts, so a port in use stops the agent at once.
+  const metricsServer = config.metricsPort === 0 ? undefined : await startMetricsServer({ registry: metrics.registry, host: config.metricsHost, port: config.metricsPort });
   await ensureNamespace(client, config.stateNamespace);
   await reconciler.start();
 
   connection.start();
-  logger.info({ hub: config.hubAddress, kubernetesVersion, stateNamespace: config.stateNamespace }, 'agent started');
+  logger.info({ hub: config.hubAddress, kubernetesVersion, stateNamespace: config.stateNamespace, metrics: metricsServer?.url }, 'agent started');
 
   return {
     reconciler,
     connection,
     drift,
     logger,
+    metricsUrl: metricsServer?.url,
     async stop() {
+      await metricsServer?.close();
       await connection.stop();
       await reconciler.stop();
       await drift.stop();

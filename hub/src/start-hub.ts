@@ -21,8 +21,14 @@ export interface Hub {
   close(): Promise<void>;
 }
 
+/** How the hub is embedded. */
+export interface StartHubOptions {
+  /** Close on SIGINT/SIGTERM by itself (then re-raise the signal); default true. Embedders that close it off. */
+  handleSignals?: boolean;
+}
+
 /** Builds the hub from a validated configuration and starts listening (port 0 picks a free port). */
-export async function startHub(config: HubConfig, logger: Logger = createLogger(config.logLevel)): Promise<Hub> {
+export async function startHub(config: HubConfig, logger: Logger = createLogger(config.logLevel), options: StartHubOptions = {}): Promise<Hub> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
@@ -32,7 +38,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
   });
   app.useBodyParser('json', { limit: config.maxBodyBytes });
   app.useGlobalFilters(new FlotillaExceptionFilter());
-  app.enableShutdownHooks();
+  if (options.handleSignals !== false) app.enableShutdownHooks();
   setUpOpenApi(app);
   const grpcAddress = await connectGrpc(app, config);
   await app.listen(config.httpPort, config.httpHost);

@@ -90,6 +90,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
           FLOTILLA_CLUSTER: cluster,
           FLOTILLA_DATA_DIR: join(dir, 'agents', cluster),
           FLOTILLA_RESYNC_INTERVAL_MS: '600000',
+          FLOTILLA_METRICS_PORT: '0',
           FLOTILLA_LOG_LEVEL: logLevel,
         },
       });

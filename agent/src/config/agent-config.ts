@@ -18,6 +18,8 @@ export const agentConfigSchema = z
     resyncIntervalMs: ms(1000, 86_400_000, 300_000).describe('every app is reconciled again this often'),
     driftCheckIntervalMs: ms(1000, 86_400_000, 300_000).describe('full drift comparison interval, for apps whose policy sets none'),
     outboxLimit: z.coerce.number().int().min(10).max(1_000_000).default(1000).describe('reports kept while the hub is unreachable'),
+    metricsPort: z.coerce.number().int().min(0).max(65535).default(9100).describe('port of /metrics (Prometheus); 0 disables it'),
+    metricsHost: z.string().min(1).default('0.0.0.0').describe('address /metrics listens on'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .strict()

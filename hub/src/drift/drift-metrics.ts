@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Gauge } from 'prom-client';
-import { MetricsService } from '../metrics/metrics.service.js';
+import type { Gauge } from 'prom-client';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { DriftService } from './drift.service.js';
 
 /** `flotilla_drifted_objects{cluster, app}`: read from the database at each scrape, so every replica agrees. */
@@ -8,12 +8,11 @@ import { DriftService } from './drift.service.js';
 export class DriftMetrics {
   readonly driftedObjects: Gauge<'cluster' | 'app'>;
 
-  constructor(metrics: MetricsService, drift: DriftService) {
-    this.driftedObjects = new Gauge({
+  constructor(metrics: MetricsRegistry, drift: DriftService) {
+    this.driftedObjects = metrics.gauge({
       name: 'flotilla_drifted_objects',
       help: 'Objects that differ from their desired state now, by cluster and app.',
       labelNames: ['cluster', 'app'] as const,
-      registers: [metrics.registry],
       async collect() {
         const counts = await drift.counts();
         this.reset();

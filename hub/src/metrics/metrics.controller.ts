@@ -1,17 +1,18 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { MetricsService } from './metrics.service.js';
+import { MetricsRegistry } from './metrics-registry.js';
 
-/** Prometheus metrics at the root (`GET /metrics`), outside /api/v1 as scrapers expect. */
+/** GET /metrics: Prometheus exposition of the hub's metrics, at the root beside /healthz. */
 @ApiExcludeController()
 @Controller()
 export class MetricsController {
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(private readonly metrics: MetricsRegistry) {}
 
   @Get('metrics')
-  async metricsText(@Res() res: Response): Promise<void> {
-    const text = await this.metrics.render();
-    res.type(this.metrics.contentType).send(text);
+  @Header('Cache-Control', 'no-store')
+  async scrape(@Res() res: Response): Promise<void> {
+    const body = await this.metrics.metrics();
+    res.type(this.metrics.contentType).send(body);
   }
 }

@@ -33,6 +33,7 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log: LoggedEvent[] = [];
   private readonly live = new Subject<LoggedEvent>();
   private seq = 0;
+  private watching = 0;
   private subscription: Subscription | undefined;
 
   constructor(
@@ -58,14 +59,21 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
     this.live.complete();
   }
 
-  /** Serves one Watch call. */
-  watch(request: WatchRequest): Observable<StatusEvent> {
+  /** Watch calls open on this replica. */
+  get openWatches(): number {
+    return this.watching;
+  }
+
+  /** Serves one Watch call; `internal` watchers (the hub's own metrics) are left out of openWatches. */
+  watch(request: WatchRequest, options: { internal?: boolean } = {}): Observable<StatusEvent> {
+    const counted = options.internal ? 0 : 1;
     const clusters = new Set(request.clusters ?? []);
     const apps = new Set(request.apps ?? []);
     const wanted = (e: { cluster?: string; app?: string }): boolean =>
       (clusters.size === 0 || e.cluster === undefined || clusters.has(e.cluster)) && (apps.size === 0 || e.app === undefined || apps.has(e.app));
 
     return new Observable<StatusEvent>((subscriber) => {
+      this.watching += counted;
       // Subscribe to live events first and hold them while the snapshot is read, so nothing falls between the two.
       const held: LoggedEvent[] = [];
       let replaying = true;
@@ -96,7 +104,10 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
         replaying = false;
         for (const logged of held.splice(0)) send(logged);
       })().catch((error: unknown) => subscriber.error(error));
-      return () => liveSubscription.unsubscribe();
+      return () => {
+        this.watching -= counted;
+        liveSubscription.unsubscribe();
+      };
     });
   }
 

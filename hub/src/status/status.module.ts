@@ -16,6 +16,6 @@ import { StatusService } from './status.service.js';
   imports: [TypeOrmModule.forFeature([ClusterAppStatus, HistoryEntry]), AppsModule, AssignmentsModule, ClustersModule, DriftModule],
   controllers: [StatusController, StatusWatchController],
   providers: [StatusService, StatusStream],
-  exports: [StatusService],
+  exports: [StatusService, StatusStream],
 })
 export class StatusModule {}

@@ -9,6 +9,12 @@ export interface HttpSessionOptions {
   signal?: AbortSignal | undefined;
   /** Ask for a thin pack in upload-pack requests when the server advertises `thin-pack` (see below). */
   isThinPackWanted?: boolean;
+  /**
+   * More commits the client holds, sent as `have` lines beside the one isomorphic-git sends. Without them a server
+   * may resend objects the cache already has (a revert's tree), as deltas against newer objects; two packs then hold
+   * the same objects as deltas of each other, and reading one loops until the heap is gone.
+   */
+  extraHaves?: readonly string[];
 }
 
 /** Stop looking for an ERR line or the capability list after this much of a response. */
@@ -50,9 +56,14 @@ export class HttpSession {
     }
     const isUploadPack = request.method?.toUpperCase() === 'POST' && request.url.endsWith('/git-upload-pack');
     let body = request.body;
-    if (isUploadPack && body !== undefined && this.options.isThinPackWanted === true && this.capabilities?.has('thin-pack') === true) {
+    const isThin = this.options.isThinPackWanted === true && this.capabilities?.has('thin-pack') === true;
+    const extraHaves = this.options.extraHaves ?? [];
+    if (isUploadPack && body !== undefined && (isThin || extraHaves.length > 0)) {
+      let rewritten = await collect(body);
+      if (isThin) rewritten = addCapability(rewritten, 'thin-pack');
+      if (extraHaves.length > 0) rewritten = addHaves(rewritten, extraHaves);
       // An array (not a stream) keeps isomorphic-git's node client sending a Content-Length, which some hosts require.
-      body = [addCapability(await collect(body), 'thin-pack')] as unknown as AsyncIterableIterator<Uint8Array>;
+      body = [rewritten] as unknown as AsyncIterableIterator<Uint8Array>;
     }
     const response = await this.inner.request({ ...request, headers, body, signal: request.signal ?? signal });
     this.responseCount++;
@@ -108,6 +119,15 @@ function addCapability(request: Buffer, capability: string): Buffer {
   const extended = `${line.replace(/\n$/, '')} ${capability}\n`;
   const header = (extended.length + 4).toString(16).padStart(4, '0');
   return Buffer.concat([Buffer.from(header + extended, 'latin1'), request.subarray(length)]);
+}
+
+/** Adds `have <oid>` lines before the closing `done` of an upload-pack request (skipping those already there). */
+function addHaves(request: Buffer, oids: readonly string[]): Buffer {
+  const done = Buffer.from('0009done\n', 'latin1');
+  if (request.length < done.length || !request.subarray(request.length - done.length).equals(done)) return request;
+  const text = request.toString('latin1');
+  const lines = [...new Set(oids)].filter((oid) => /^[0-9a-f]{40}$/.test(oid) && !text.includes(`have ${oid}\n`)).map((oid) => `0032have ${oid}\n`);
+  return Buffer.concat([request.subarray(0, request.length - done.length), Buffer.from(lines.join(''), 'latin1'), done]);
 }
 
 async function collect(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<Buffer> {

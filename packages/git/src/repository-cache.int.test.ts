@@ -116,6 +116,37 @@ describe('RepositoryCache', () => {
     expect(await cache.hasCommit(url, commit)).toBe(true);
   });
 
+  it('reads a revert whose content the cache already holds (a rollback by git revert)', async () => {
+    // The revert's tree is the tree of an earlier commit. Unless the server is told every commit the cache holds,
+    // it resends those objects as deltas against the reverted ones, and reading them then loops across packs.
+    const { url, commit: first } = await server.createRepository('revert', {
+      'README.md': '# fleet\n',
+      'apps/hello/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: hello\n',
+      'apps/hello/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: greeting\n  namespace: hello\ndata:\n  message: "hello"\n',
+      'apps/hello/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 80\n      targetPort: 8080\n',
+    });
+    const cache = new RepositoryCache({ dir: newCacheDir() });
+    const checkout = await server.checkout('revert');
+    const commitChange = async (path: string, content: string): Promise<string> => {
+      await checkout.write(path, content);
+      const commit = await checkout.commit(`change ${path}`);
+      await checkout.push();
+      return commit;
+    };
+    await cache.fetchCommit({ url, commit: first, ref: 'main' });
+    const good = await commitChange('apps/hello/configmap.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: greeting\n  namespace: hello\ndata:\n  message: "bonjour"\n');
+    await cache.fetchCommit({ url, commit: good, ref: 'main' });
+    const bad = await commitChange('apps/hello/service.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 99999\n      targetPort: 8080\n');
+    await cache.fetchCommit({ url, commit: bad, ref: 'main' });
+    await checkout.git(['revert', '--no-edit', 'HEAD']);
+    await checkout.push();
+    const revert = await checkout.head();
+
+    expect(await cache.fetchCommit({ url, commit: revert, ref: 'main' })).toEqual({ commit: revert, isCached: false });
+    expect(await cache.readTree({ url, commit: revert, path: 'apps' })).toEqual(await cache.readTree({ url, commit: good, path: 'apps' }));
+    expect((await cache.readTree({ url, commit: bad, path: 'apps' })).find((f) => f.path === 'apps/hello/service.yaml')?.content).toContain('port: 99999');
+  });
+
   it('fetches a new commit of a cached repository incrementally and reads the new content', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 200; i++) files[`deploy/cm-${String(i).padStart(3, '0')}.yaml`] = yamlFile(`cm-${i}`);

@@ -233,7 +233,7 @@ export class RepositoryCache {
     { url, commit, ref, credentials, signal }: { url: string; commit: string; ref: string | undefined; credentials: GitCredentials | undefined; signal: AbortSignal },
   ): Promise<void> {
     const baseRef = ref !== undefined && (await this.refExists(gitdir, fetchedRefFor(ref))) ? fetchedRefFor(ref) : LAST_FETCHED_REF;
-    const session = new HttpSession(this.http, { credentials, signal, isThinPackWanted: true });
+    const session = new HttpSession(this.http, { credentials, signal, isThinPackWanted: true, extraHaves: await this.fetchedCommits(gitdir) });
     let failure: GitError | undefined;
     try {
       // `ref` here is the local ref whose commit is sent as a "have"; `remoteRef` is what is wanted, by id.
@@ -257,6 +257,14 @@ export class RepositoryCache {
       `commit ${commit}${from} is not in ${redactUrl(url)}${said}: it does not exist there, or it is not the tip of a branch or tag and the server does not allow fetching commits by id (git: uploadpack.allowReachableSHA1InWant); check the revision`,
       { data, cause: failure },
     );
+  }
+
+  /** Every commit fetched into an entry: each came with depth 1, so each is a line of the `shallow` file. */
+  private async fetchedCommits(gitdir: string): Promise<string[]> {
+    const text = await this.fs.promises.readFile(join(gitdir, 'shallow'), 'utf8').catch(() => '');
+    return String(text)
+      .split('\n')
+      .filter((line) => /^[0-9a-f]{40}$/.test(line));
   }
 
   private async refExists(gitdir: string, ref: string): Promise<boolean> {

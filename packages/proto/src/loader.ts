@@ -1,8 +1,14 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as protoLoader from '@grpc/proto-loader';
 
-/** Directory holding the `.proto` files (`flotilla/v1/*.proto`), for proto-loader, NestJS and reflection. */
-export const PROTO_DIR = fileURLToPath(new URL('../../../proto', import.meta.url));
+/**
+ * Directory holding the `.proto` files (`flotilla/v1/*.proto`), for proto-loader, NestJS and reflection: the
+ * repository's top-level `proto/`, or `proto/` inside this package where a deployment copies it (deploy/docker).
+ */
+export const PROTO_DIR = [new URL('../../../proto', import.meta.url), new URL('../proto', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((dir) => existsSync(`${dir}/flotilla/v1/agent.proto`)) ?? fileURLToPath(new URL('../../../proto', import.meta.url));
 
 /** The files that define the flotilla.v1 services, relative to PROTO_DIR. */
 export const PROTO_FILES = ['flotilla/v1/agent.proto', 'flotilla/v1/status.proto'] as const;

@@ -20,3 +20,5 @@ export {
 } from './control-plane.js';
 export { ControlPlaneError, type ControlPlaneErrorCode, type ControlPlaneErrorData } from './control-plane-error.js';
 export { ensureKubernetesBinaries, type EnsureKubernetesBinariesOptions, type KubernetesBinaries } from './kubernetes-binaries.js';
+export { metricValue, parseMetricsText, scrapeMetrics, type MetricSample } from './scrape-metrics.js';
+export { ensureHelm, type EnsureHelmOptions, type HelmBinary } from './helm-binary.js';

@@ -1,0 +1,22 @@
+# The agent image. Build from the repository root:
+#   docker build -f deploy/docker/agent.Dockerfile -t flotilla/agent:0.1.0 .
+# Node 20, non-root; it needs the Git cache directory and the in-cluster service account, nothing else.
+
+FROM node:20-bookworm-slim AS build
+RUN npm install -g pnpm@10.34.8
+WORKDIR /src
+COPY . .
+RUN pnpm install --frozen-lockfile && pnpm build
+# A self-contained directory: the agent, its workspace packages and production dependencies only.
+RUN pnpm --filter @flotilla/agent deploy --prod --legacy /out
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    FLOTILLA_DATA_DIR=/var/lib/flotilla
+WORKDIR /app
+COPY --from=build /out /app
+RUN mkdir -p /var/lib/flotilla && chown 10001:10001 /var/lib/flotilla
+USER 10001:10001
+# /metrics and /healthz.
+EXPOSE 9100
+ENTRYPOINT ["node", "dist/main.js"]

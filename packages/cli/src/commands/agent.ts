@@ -1,0 +1,20 @@
+import { agentConfigSchema, parseAgentConfig, startAgent } from '@flotilla/agent';
+import { type Command } from './command.js';
+import { describeSettings, formatSettingsHelp } from './describe-settings.js';
+import { untilAborted } from './until-aborted.js';
+
+/** `flotilla agent`: runs an agent in this process until Ctrl-C or SIGTERM. */
+export const agentCommand: Command = {
+  name: 'agent',
+  summary: 'run an agent for one cluster: dials the hub, applies what it is assigned',
+  usage: `flotilla agent [settings]
+
+Runs the agent of one cluster until Ctrl-C or SIGTERM. Each setting is a flag or an environment variable (flags win):
+${formatSettingsHelp(describeSettings(agentConfigSchema))}`,
+  isPassThrough: true,
+  async run(context, args) {
+    const agent = await startAgent(parseAgentConfig({ env: context.env, argv: args.raw }));
+    await untilAborted(context.signal);
+    await agent.stop();
+  },
+};

@@ -1,0 +1,188 @@
+import { parseLabelSelector } from '@flotilla/core';
+import { CliError } from '../cli-error.js';
+import type { AppView, CreateAppRequest } from '../client/hub-api.js';
+import { describeProgress, waitForApp } from '../client/wait-for-app.js';
+import { formatFields, formatTable, type Column } from '../output/format-table.js';
+import { formatAge, formatChanges, formatLabels, shortRevision } from '../output/format-values.js';
+import { Progress } from '../output/progress.js';
+import { keyValues, listOption, noMoreArguments, numberOption, requiredArgument, stringOption, subcommandOf } from './arguments.js';
+import { type Command, printJson } from './command.js';
+import { formatStatusTable } from './status-table.js';
+
+const USAGE = `flotilla apps [list]
+flotilla apps get NAME
+flotilla apps create NAME --source SOURCE [--path PATH] (--selector SELECTOR | --cluster NAME...)
+                     [--namespace NS] [--var key=value]... [--drift report|correct|off] [--no-prune]
+                     [--health-timeout SECONDS] [--wait [--timeout SECONDS]]
+flotilla apps history NAME [--cluster NAME]
+flotilla apps delete NAME
+
+Apps: a path in a source, deployed to the clusters a label selector (or a list of names) picks.
+  --selector        clusters whose labels match, e.g. "env=prod" or "env in (dev,prod)"; "" for every cluster
+  --cluster         a cluster by name; repeat for more
+  --namespace       namespace of objects that name none; default "default"
+  --var             a variable for \${name} in the manifests; repeat for more
+  --drift           report drift (default), correct it, or neither
+  --no-prune        keep objects that leave the app instead of deleting them
+  --wait            wait until every target cluster has applied the app, showing progress
+  --timeout         how long --wait waits; default 300`;
+
+function describeTargets(app: AppView): string {
+  const parts: string[] = [];
+  if (app.targets.selector) {
+    const { matchLabels = {}, matchExpressions = [] } = app.targets.selector;
+    const text = [
+      ...Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`),
+      ...matchExpressions.map((e) => `${e.key} ${e.operator}${e.values ? ` (${e.values.join(',')})` : ''}`),
+    ].join(',');
+    parts.push(text === '' ? 'all clusters' : text);
+  }
+  if (app.targets.clusters.length > 0) parts.push(app.targets.clusters.join(','));
+  return parts.join(' + ') || 'none';
+}
+
+const columns: Array<Column<AppView & { synced: string }>> = [
+  { header: 'name', value: (a) => a.name },
+  { header: 'source', value: (a) => a.source },
+  { header: 'path', value: (a) => a.path || '.' },
+  { header: 'targets', value: describeTargets },
+  { header: 'in sync', value: (a) => a.synced },
+  { header: 'drift', value: (a) => a.policy.drift?.mode ?? '-' },
+  { header: 'age', value: (a) => formatAge(a.createdAt) },
+];
+
+/** `flotilla apps`: list, get, create, history, delete. */
+export const appsCommand: Command = {
+  name: 'apps',
+  summary: 'list, create and delete apps, and show their history',
+  usage: USAGE,
+  options: {
+    source: { type: 'string' },
+    path: { type: 'string' },
+    selector: { type: 'string', short: 'l' },
+    cluster: { type: 'string', multiple: true },
+    namespace: { type: 'string', short: 'n' },
+    var: { type: 'string', multiple: true },
+    drift: { type: 'string' },
+    'no-prune': { type: 'boolean' },
+    'health-timeout': { type: 'string' },
+    wait: { type: 'boolean' },
+    timeout: { type: 'string' },
+  },
+  async run(context, args) {
+    const hub = context.hub();
+    const action = subcommandOf(args, ['list', 'get', 'create', 'history', 'delete'], 'list', 'apps');
+    if (action === 'list') {
+      noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
+      const list = await hub.listApps();
+      if (context.output === 'json') return printJson(context, list);
+      if (list.items.length === 0) return context.stdout.write('no apps; create one with: flotilla apps create NAME --source SOURCE --selector SELECTOR\n');
+      const rows = await Promise.all(
+        list.items.map(async (app) => {
+          const status = await hub.appStatus(app.name);
+          return { ...app, synced: `${status.inSync}/${status.clusters}` };
+        }),
+      );
+      context.stdout.write(`${formatTable(columns, rows)}\n`);
+      return;
+    }
+    const name = requiredArgument(args, 1, 'the app name', `flotilla apps ${action} NAME`);
+    noMoreArguments(args, 2);
+    if (action === 'get') {
+      const [app, status] = await Promise.all([hub.getApp(name), hub.appStatus(name)]);
+      if (context.output === 'json') return printJson(context, { ...app, status });
+      context.stdout.write(
+        `${formatFields([
+          ['Name', app.name],
+          ['Source', `${app.source}${app.path ? ` path ${app.path}` : ''}`],
+          ['Targets', describeTargets(app)],
+          ['Namespace', app.namespace],
+          ['Variables', formatLabels(app.variables)],
+          ['Policy', `prune ${app.policy.prune ? 'on' : 'off'}, drift ${app.policy.drift?.mode ?? '-'}, health timeout ${app.policy.health?.timeoutSeconds ?? '-'}s`],
+          ['In sync', `${status.inSync} of ${status.clusters} clusters`],
+        ])}\n\n${status.items.length > 0 ? formatStatusTable(status.items, context.style) : 'no target clusters'}\n`,
+      );
+      return;
+    }
+    if (action === 'history') {
+      const history = await hub.appHistory(name, stringOption(args, 'cluster'));
+      if (context.output === 'json') return printJson(context, history);
+      context.stdout.write(
+        `${formatTable(
+          [
+            { header: 'when', value: (h) => formatAge(h.createdAt) },
+            { header: 'cluster', value: (h) => h.cluster },
+            { header: 'revision', value: (h) => shortRevision(h.revision) },
+            { header: 'generation', value: (h) => String(h.generation) },
+            { header: 'outcome', value: (h) => context.style.state(h.outcome) },
+            { header: 'changes', value: (h) => formatChanges(h.changes) },
+            { header: 'message', value: (h) => h.message ?? '-' },
+          ],
+          history.items,
+        )}\n`,
+      );
+      return;
+    }
+    if (action === 'delete') {
+      await hub.deleteApp(name);
+      if (context.output === 'json') return printJson(context, { deleted: name });
+      context.stdout.write(`app ${name} deleted; its clusters remove it (pruning when its policy says so)\n`);
+      return;
+    }
+
+    const source = stringOption(args, 'source');
+    if (!source) throw new CliError('USAGE', `missing --source\nusage: ${USAGE.split('\n')[2]}`);
+    const selector = stringOption(args, 'selector');
+    const clusters = listOption(args, 'cluster');
+    if (selector === undefined && clusters.length === 0) throw new CliError('USAGE', 'say which clusters: --selector SELECTOR (or "" for all) and/or --cluster NAME');
+    const drift = stringOption(args, 'drift');
+    if (drift !== undefined && !['report', 'correct', 'off'].includes(drift)) throw new CliError('USAGE', `--drift must be report, correct or off, got "${drift}"`);
+    const healthTimeout = numberOption(args, 'health-timeout', { min: 1, max: 86_400 });
+    const body: CreateAppRequest = {
+      name,
+      source,
+      path: stringOption(args, 'path'),
+      namespace: stringOption(args, 'namespace'),
+      variables: keyValues(listOption(args, 'var'), '--var'),
+      targets: {
+        ...(selector !== undefined ? { selector: selector.trim() === '' ? {} : parseSelector(selector) } : {}),
+        ...(clusters.length > 0 ? { clusters } : {}),
+      },
+      policy: {
+        ...(args.values['no-prune'] ? { prune: false } : {}),
+        ...(drift ? { drift: { mode: drift as 'report' | 'correct' | 'off' } } : {}),
+        ...(healthTimeout ? { health: { timeoutSeconds: healthTimeout } } : {}),
+      },
+    };
+    const app = await hub.createApp(body);
+    if (!args.values.wait) {
+      if (context.output === 'json') return printJson(context, app);
+      context.stdout.write(`app ${app.name} created for ${describeTargets(app)}; follow it with: flotilla status ${app.name} --watch\n`);
+      return;
+    }
+    const timeoutSeconds = numberOption(args, 'timeout', { min: 1, max: 86_400 }) ?? 300;
+    const progress = new Progress(context.stderr, context.style);
+    progress.update(`app ${app.name} created; waiting for its clusters`);
+    let status;
+    try {
+      status = await waitForApp(hub, app.name, { timeoutMs: timeoutSeconds * 1000, signal: context.signal, onProgress: (s) => progress.update(describeProgress(s)) });
+    } catch (error) {
+      progress.fail(error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    const failed = status.items.filter((item) => item.applied?.phase === 'Failed' || item.applied?.health === 'Degraded');
+    if (failed.length > 0) progress.fail(`app ${app.name}: ${failed.length} of ${status.items.length} clusters failed`);
+    else progress.done(`app ${app.name} applied on ${status.items.length} clusters`);
+    if (context.output === 'json') printJson(context, { ...app, status });
+    else context.stdout.write(`${formatStatusTable(status.items, context.style)}\n`);
+    return failed.length > 0 ? 1 : 0;
+  },
+};
+
+function parseSelector(text: string) {
+  try {
+    return parseLabelSelector(text);
+  } catch (error) {
+    throw new CliError('USAGE', `--selector: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,94 @@
+import type { ClusterView } from '../client/hub-api.js';
+import { formatFields, formatTable, type Column } from '../output/format-table.js';
+import { formatAge, formatLabels } from '../output/format-values.js';
+import type { Style } from '../output/style.js';
+import { keyValues, listOption, noMoreArguments, requiredArgument, stringOption, subcommandOf } from './arguments.js';
+import { type Command, printJson } from './command.js';
+
+const USAGE = `flotilla clusters [list] [--selector SELECTOR]
+flotilla clusters get NAME
+flotilla clusters create NAME [--label key=value]...
+flotilla clusters label NAME key=value...
+flotilla clusters delete NAME
+
+Clusters registered with the hub. "create" prints the join token the cluster's agent starts with (shown once).
+"label" replaces the labels; apps whose selectors now match (or no longer match) follow.
+  --selector  label selector, e.g. "env=prod,region in (eu,us)"
+  --label     a label of the new cluster; repeat or separate with commas`;
+
+/** Columns of the cluster table. */
+export function clusterColumns(style: Style): Array<Column<ClusterView>> {
+  return [
+    { header: 'name', value: (c) => c.name },
+    { header: 'connected', value: (c) => style.state(String(c.connected)) },
+    { header: 'labels', value: (c) => formatLabels(c.labels) },
+    { header: 'agent', value: (c) => c.agentVersion || '-' },
+    { header: 'kubernetes', value: (c) => c.kubernetesVersion || '-' },
+    { header: 'heartbeat', value: (c) => formatAge(c.lastHeartbeatAt) },
+  ];
+}
+
+/** `flotilla clusters`: list, get, create, label, delete. */
+export const clustersCommand: Command = {
+  name: 'clusters',
+  summary: 'list, register, label and remove clusters',
+  usage: USAGE,
+  options: { selector: { type: 'string', short: 'l' }, label: { type: 'string', multiple: true } },
+  async run(context, args) {
+    const hub = context.hub();
+    const action = subcommandOf(args, ['list', 'get', 'create', 'label', 'delete'], 'list', 'clusters');
+    if (action === 'list') {
+      noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
+      const list = await hub.listClusters(stringOption(args, 'selector'));
+      if (context.output === 'json') return printJson(context, list);
+      if (list.items.length === 0) return context.stdout.write('no clusters registered; add one with: flotilla clusters create NAME\n');
+      context.stdout.write(`${formatTable(clusterColumns(context.style), list.items)}\n`);
+      return;
+    }
+    const name = requiredArgument(args, 1, 'the cluster name', USAGE.split('\n')[1] as string);
+    if (action === 'get') {
+      noMoreArguments(args, 2);
+      const cluster = await hub.getCluster(name);
+      if (context.output === 'json') return printJson(context, cluster);
+      context.stdout.write(
+        `${formatFields([
+          ['Name', cluster.name],
+          ['Labels', formatLabels(cluster.labels)],
+          ['Connected', context.style.state(String(cluster.connected))],
+          ['Last heartbeat', cluster.lastHeartbeatAt ? `${cluster.lastHeartbeatAt} (${formatAge(cluster.lastHeartbeatAt)} ago)` : 'never'],
+          ['Agent', cluster.agentVersion || '-'],
+          ['Kubernetes', cluster.kubernetesVersion || '-'],
+          ['Registered', cluster.createdAt],
+        ])}\n`,
+      );
+      return;
+    }
+    if (action === 'create') {
+      noMoreArguments(args, 2);
+      const created = await hub.createCluster(name, keyValues(listOption(args, 'label'), '--label'));
+      if (context.output === 'json') return printJson(context, created);
+      context.stdout.write(
+        [
+          `cluster ${created.name} registered${Object.keys(created.labels).length > 0 ? ` with labels ${formatLabels(created.labels)}` : ''}`,
+          `join token (shown only now): ${created.joinToken}`,
+          '',
+          'start its agent where it can reach the cluster, e.g.:',
+          `  FLOTILLA_HUB_ADDRESS=${context.grpcAddress} FLOTILLA_CLUSTER=${created.name} FLOTILLA_TOKEN=${created.joinToken} flotilla agent --kubeconfig ~/.kube/config`,
+          '',
+        ].join('\n'),
+      );
+      return;
+    }
+    if (action === 'label') {
+      const labels = keyValues(args.positionals.slice(2), 'a label');
+      const cluster = await hub.labelCluster(name, labels);
+      if (context.output === 'json') return printJson(context, cluster);
+      context.stdout.write(`cluster ${cluster.name} labels: ${formatLabels(cluster.labels)}\n`);
+      return;
+    }
+    noMoreArguments(args, 2);
+    await hub.deleteCluster(name);
+    if (context.output === 'json') return printJson(context, { deleted: name });
+    context.stdout.write(`cluster ${name} removed; its agent can no longer connect\n`);
+  },
+};

@@ -1,0 +1,24 @@
+import { hubConfigSchema, parseHubConfig, startHub } from '@flotilla/hub';
+import { type Command } from './command.js';
+import { describeSettings, formatSettingsHelp } from './describe-settings.js';
+import { untilAborted } from './until-aborted.js';
+
+/** `flotilla hub`: runs the hub in this process until Ctrl-C or SIGTERM. */
+export const hubCommand: Command = {
+  name: 'hub',
+  summary: 'run the hub: REST API, gRPC services, SQLite (default) or PostgreSQL',
+  usage: `flotilla hub [settings]
+
+Runs the hub until Ctrl-C or SIGTERM. Each setting is a flag or an environment variable (flags win):
+${formatSettingsHelp(describeSettings(hubConfigSchema))}`,
+  isPassThrough: true,
+  async run(context, args) {
+    // A bad setting is a ConfigError listing every bad key; runCli prints it and exits 2.
+    const config = parseHubConfig({ env: context.env, argv: args.raw });
+    // The CLI handles Ctrl-C and SIGTERM (see bin/flotilla.ts) and closes the hub below.
+    const hub = await startHub(config, undefined, { handleSignals: false });
+    context.stderr.write(`hub listening: REST ${hub.httpUrl} (OpenAPI at ${hub.httpUrl}/api/docs, metrics at ${hub.httpUrl}/metrics), gRPC ${hub.grpcAddress}\n`);
+    await untilAborted(context.signal);
+    await hub.close();
+  },
+};

@@ -1,0 +1,56 @@
+import { formatLooseTable } from '../output/format-loose-table.js';
+import { DEMO_APP, type DemoSession } from './demo-session.js';
+
+const DRIFT_TIMEOUT_MS = 30_000;
+
+/** Step: edit a managed object by hand and watch the agent report and correct it (hubs with drift detection). */
+export async function showDrift(session: DemoSession, hasDrift: boolean): Promise<void> {
+  const { narrator } = session;
+  await narrator.step(
+    'Drift: someone edits a cluster by hand',
+    'Change the greeting ConfigMap directly in one cluster, as "kubectl edit" would. The agent watches what it applied, reports the difference (which fields, which field manager) and, as this app\'s drift policy is "correct", puts Git\'s version back.',
+  );
+  if (!hasDrift) {
+    narrator.skip('skipped: this hub has no drift detection yet (GET /api/v1/drift answers 404); a newer hub shows it here');
+    await narrator.pause();
+    return;
+  }
+  const cluster = session.clusters[session.clusters.length - 1] as string;
+  const expected = await session.liveMessage(cluster);
+  await session.kube(cluster).request({
+    method: 'PATCH',
+    path: '/api/v1/namespaces/hello/configmaps/greeting',
+    query: { fieldManager: 'kubectl-edit' },
+    contentType: 'application/merge-patch+json',
+    body: { data: { message: 'edited by hand' } },
+  });
+  narrator.command(`${session.kubectl(cluster, '-n hello patch configmap greeting -p \'{"data":{"message":"edited by hand"}}\'')}`);
+
+  session.isPrinting = true;
+  let items: Array<Record<string, unknown>> = [];
+  try {
+    await session.waitUntil(
+      `drift on ${cluster} to be reported`,
+      async () => {
+        items = await session.listDrift(cluster);
+        return items.length > 0 || (await session.liveMessage(cluster)) === expected;
+      },
+      DRIFT_TIMEOUT_MS,
+    );
+  } finally {
+    session.isPrinting = false;
+  }
+  if (items.length > 0) {
+    narrator.ok(`the agent on ${cluster} reported the drift`);
+    narrator.command(`flotilla drift ${DEMO_APP}`);
+    narrator.block(formatLooseTable(items, ['app', 'cluster', 'object', 'kind', 'name', 'fields', 'diffs', 'manager', 'action', 'detectedAt'], narrator.style));
+  }
+  await narrator.pause();
+  const restored = await session
+    .waitUntil(`the drift on ${cluster} to be corrected`, async () => (await session.liveMessage(cluster)) === expected, DRIFT_TIMEOUT_MS)
+    .then(() => true)
+    .catch(() => false);
+  if (restored) narrator.ok(`corrected: ${cluster} serves "${expected}" again, as Git says`);
+  else narrator.fail(`${cluster} still serves the hand edit after ${DRIFT_TIMEOUT_MS / 1000} s (see the agent log)`);
+  await narrator.pause();
+}

@@ -1,0 +1,187 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AppClusterStatus } from '@flotilla/proto';
+import { KubeClient } from '@flotilla/kube';
+import type { GitCheckout } from '@flotilla/testenv';
+import { CliError } from '../cli-error.js';
+import { type FleetView, healthOf, phaseOf } from '../client/fleet-view.js';
+import { shortRevision } from '../output/format-values.js';
+import type { DemoNarrator } from './demo-narrator.js';
+import type { LocalFleet } from './start-local-fleet.js';
+
+/** The app the demo deploys and the source it comes from. */
+export const DEMO_APP = 'hello';
+export const DEMO_SOURCE = 'fleet';
+
+/** A file edit of one commit. */
+export interface Edit {
+  path: string;
+  from: string;
+  to: string;
+  commitMessage: string;
+}
+
+/** What the demo's steps share: the fleet, the live view of the status stream, the repository, the narrator. */
+export class DemoSession {
+  /** Live status-stream events are printed while this is true. */
+  isPrinting = false;
+  readonly webhookSecret = randomBytes(16).toString('hex');
+  private readonly kubeClients = new Map<string, KubeClient>();
+
+  constructor(
+    readonly fleet: LocalFleet,
+    readonly view: FleetView,
+    readonly narrator: DemoNarrator,
+    readonly checkout: GitCheckout,
+    readonly stepTimeoutMs: number,
+    private readonly kubectlPath: string,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** Throws INTERRUPTED once Ctrl-C was pressed. */
+  checkInterrupted(): void {
+    if (this.signal?.aborted) throw new CliError('INTERRUPTED', 'interrupted');
+  }
+
+  get api() {
+    return this.fleet.api;
+  }
+
+  get clusters(): string[] {
+    return Object.keys(this.fleet.planes);
+  }
+
+  /** `main@sha1:<commit>`, as the hub writes revisions. */
+  revisionOf(commit: string): string {
+    return `main@sha1:${commit}`;
+  }
+
+  /** Edits a file in the working copy, commits, pushes, and returns the new commit. */
+  async commitEdit(edit: Edit): Promise<string> {
+    const file = join(this.checkout.dir, edit.path);
+    const before = await readFile(file, 'utf8');
+    if (!before.includes(edit.from)) throw new Error(`${edit.path} does not contain "${edit.from}"`);
+    await this.checkout.write(edit.path, before.replace(edit.from, edit.to));
+    const commit = await this.checkout.commit(edit.commitMessage);
+    await this.checkout.push();
+    return commit;
+  }
+
+  /** Tells the hub about a push the way a Git host does: a signed GitHub-style push webhook. */
+  async deliverWebhook(commit: string): Promise<void> {
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: commit });
+    const signature = `sha256=${createHmac('sha256', this.webhookSecret).update(body).digest('hex')}`;
+    const response = await fetch(`${this.fleet.hub.httpUrl}/api/v1/webhooks/${DEMO_SOURCE}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signature },
+      body,
+    });
+    const answer = (await response.json().catch(() => ({}))) as { status?: string; revision?: string; error?: { message?: string } };
+    if (!response.ok) throw new CliError('FAILED', `the hub refused the push webhook (${response.status}): ${answer.error?.message ?? ''}`);
+    this.narrator.say(`webhook → hub: ${answer.status ?? 'accepted'}${answer.revision ? ` (main is now ${shortRevision(answer.revision)})` : ''}`);
+  }
+
+  /** Waits, printing live events, until `isDone` holds for the app on every cluster; throws TIMEOUT otherwise. */
+  async waitForApp(description: string, isDone: (status: AppClusterStatus) => boolean, timeoutMs = this.stepTimeoutMs): Promise<void> {
+    this.isPrinting = true;
+    try {
+      await this.waitUntil(description, () => {
+        const rows = this.view.rows({ app: DEMO_APP });
+        return rows.length === this.clusters.length && rows.every(isDone);
+      }, timeoutMs);
+    } finally {
+      this.isPrinting = false;
+    }
+  }
+
+  /** Polls `isDone` (sync or async) every 200 ms; throws TIMEOUT naming what was waited for. */
+  async waitUntil(description: string, isDone: () => boolean | Promise<boolean>, timeoutMs = this.stepTimeoutMs): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await isDone())) {
+      this.checkInterrupted();
+      if (Date.now() > deadline) {
+        const state = this.view
+          .rows({ app: DEMO_APP })
+          .map((s) => `${s.cluster}: ${phaseOf(s)}/${healthOf(s)} at ${shortRevision(s.appliedRevision)}`)
+          .join('; ');
+        throw new CliError('TIMEOUT', `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${description}${state ? ` (${state})` : ''}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** Drift items of the app on a cluster: asked with query parameters, or filtered here if the hub refuses them. */
+  async listDrift(cluster: string): Promise<Array<Record<string, unknown>>> {
+    const items = await this.api.listDrift({ app: DEMO_APP, cluster }).then(
+      (list) => list.items,
+      async (error: unknown) => {
+        if (!CliError.is(error, 'HUB_ERROR')) throw error;
+        return (await this.api.listDrift({})).items;
+      },
+    );
+    return items.filter((item) => (item.app ?? DEMO_APP) === DEMO_APP && (item.cluster ?? cluster) === cluster);
+  }
+
+  /** Rollouts of the app, newest first as the hub lists them; filtered here if the hub refuses `?app=`. */
+  async listRollouts(): Promise<Array<Record<string, unknown>>> {
+    const items = await this.api.listRollouts({ app: DEMO_APP }).then(
+      (list) => list.items,
+      async (error: unknown) => {
+        if (!CliError.is(error, 'HUB_ERROR')) throw error;
+        return (await this.api.listRollouts({})).items;
+      },
+    );
+    return items.filter((item) => (item.app ?? DEMO_APP) === DEMO_APP);
+  }
+
+  /** The API server of a cluster, as kubectl would reach it with its admin kubeconfig. */
+  kube(cluster: string): KubeClient {
+    let client = this.kubeClients.get(cluster);
+    if (!client) {
+      const plane = this.fleet.planes[cluster];
+      if (!plane) throw new Error(`no cluster ${cluster}`);
+      client = new KubeClient({ kubeConfig: plane.kubeConfig('admin') });
+      this.kubeClients.set(cluster, client);
+    }
+    return client;
+  }
+
+  /** A field of a live object, read from the cluster (undefined when the object is missing). */
+  async readLive<T>(cluster: string, path: string, read: (object: Record<string, unknown>) => T): Promise<T | undefined> {
+    try {
+      return read(await this.kube(cluster).request<Record<string, unknown>>({ method: 'GET', path }));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The greeting ConfigMap's message on a cluster. */
+  liveMessage(cluster: string): Promise<string | undefined> {
+    return this.readLive(cluster, '/api/v1/namespaces/hello/configmaps/greeting', (o) => (o.data as Record<string, string> | undefined)?.message);
+  }
+
+  /** The port of Service hello/web on a cluster. */
+  livePort(cluster: string): Promise<number | undefined> {
+    return this.readLive(cluster, '/api/v1/namespaces/hello/services/web', (o) => ((o.spec as { ports?: Array<{ port?: number }> }).ports ?? [])[0]?.port);
+  }
+
+  /** The kubectl command that reads the same thing, for the reader to try with --keep. */
+  kubectl(cluster: string, args: string): string {
+    return `${this.kubectlPath} --kubeconfig ${this.fleet.planes[cluster]?.kubeconfigPath} ${args}`;
+  }
+
+  close(): void {
+    for (const client of this.kubeClients.values()) client.close();
+  }
+}
+
+/** Synced and Healthy at `revision`. */
+export function isSyncedAt(revision: string): (status: AppClusterStatus) => boolean {
+  return (s) => s.desiredRevision === revision && s.appliedRevision === revision && s.appliedGeneration >= s.desiredGeneration && s.phase === 'PHASE_SYNCED' && s.health === 'HEALTH_HEALTHY';
+}
+
+/** Reported on `revision` and failed there. */
+export function isFailedAt(revision: string): (status: AppClusterStatus) => boolean {
+  return (s) => s.desiredRevision === revision && s.appliedRevision === revision && s.appliedGeneration >= s.desiredGeneration && s.phase === 'PHASE_FAILED';
+}

@@ -1,0 +1,221 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureKubernetesBinaries, type KubernetesBinaries } from '@flotilla/testenv';
+import { CliError } from '../cli-error.js';
+import { FleetView } from '../client/fleet-view.js';
+import { watchStatus } from '../client/watch-status.js';
+import { clusterColumns } from '../commands/clusters.js';
+import type { OutputStream } from '../commands/command.js';
+import { describeEvent } from '../output/describe-event.js';
+import { formatTable } from '../output/format-table.js';
+import { formatDuration } from '../output/format-values.js';
+import type { Style } from '../output/style.js';
+import { showBadCommit } from './demo-bad-commit-step.js';
+import { showDrift } from './demo-drift-step.js';
+import { showCommitRollout, showFirstSync } from './demo-loop-steps.js';
+import { DemoNarrator } from './demo-narrator.js';
+import { DEMO_APP, DemoSession } from './demo-session.js';
+import { SAMPLE_FILES } from './sample-repository.js';
+import { type LocalCluster, type LocalFleet, startLocalFleet } from './start-local-fleet.js';
+
+/** How the demo runs. */
+export interface DemoOptions {
+  stdout: OutputStream;
+  style: Style;
+  /** Pause between steps, in ms, so a reader can follow; default 1200, 0 for tests. */
+  paceMs?: number;
+  /** Stay up at the end, print how to explore, and stop on `signal`. */
+  keep?: boolean;
+  /** Preferred hub ports (a port in use falls back to a free one); default 8080 and 9090. */
+  httpPort?: number;
+  grpcPort?: number;
+  /** Where the Kubernetes binaries are built and cached; default ~/.cache/flotilla/k8s. */
+  k8sCacheDir?: string;
+  /** Longest wait of one step; default 120 s. */
+  stepTimeoutMs?: number;
+  /** Stops the demo (Ctrl-C); it then cleans up and resolves. */
+  signal?: AbortSignal;
+}
+
+/** What the demo did. */
+export interface DemoResult {
+  durationMs: number;
+  /** Which later features this hub has, and so which steps were shown. */
+  features: { drift: boolean; rollouts: boolean };
+  /** Set while --keep holds everything up; for tests. */
+  hubUrl: string;
+}
+
+/** The demo's clusters: one per environment, with labels the sample app's variables read. */
+export const DEMO_CLUSTERS: readonly LocalCluster[] = [
+  { name: 'dev', labels: { env: 'dev', region: 'eu' } },
+  { name: 'staging', labels: { env: 'staging', region: 'eu' } },
+  { name: 'prod', labels: { env: 'prod', region: 'us' } },
+];
+
+/**
+ * `flotilla demo`: everything on this machine with embedded defaults (SQLite, real control planes and a Git server from
+ * testenv), then the GitOps loop: first sync, a commit rolled out, drift made and corrected, a bad commit halted and
+ * rolled back. Steps that need a newer hub (drift, rollouts) are shown when the hub serves their routes.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const startedAt = Date.now();
+  const narrator = new DemoNarrator(options.stdout, options.style, options.paceMs ?? 1200, 7);
+  const dir = await mkdtemp(join(tmpdir(), 'flotilla-demo-'));
+  let fleet: LocalFleet | undefined;
+  let session: DemoSession | undefined;
+  let hasFailed = false;
+  const watching = new AbortController();
+  let watch: Promise<void> | undefined;
+  narrator.title(
+    'Flotilla demo',
+    'A hub, three Kubernetes clusters (real kube-apiservers) and a Git repository, all on this machine. Nothing is faked.',
+  );
+  try {
+    const binaries = await prepareKubernetes(narrator, options.k8sCacheDir);
+    stopIfAborted(options.signal);
+
+    await narrator.step('Start the fleet', 'A Git server holding the sample repository, three control planes (etcd + kube-apiserver each) and the hub on its embedded SQLite database.');
+    const starting = narrator.progress();
+    const up: string[] = [];
+    starting.update('starting the Git server, 3 control planes and the hub');
+    const onStarted = (part: string): void => {
+      up.push(part);
+      starting.update(`started ${up.join(', ')}`);
+    };
+    fleet = await startLocalFleet({
+      clusters: DEMO_CLUSTERS,
+      dir,
+      binaries,
+      httpPort: options.httpPort,
+      grpcPort: options.grpcPort,
+      onStarted,
+    });
+    starting.done(`started in ${formatDuration(starting.elapsedMs)}`);
+    const repository = await fleet.git.createRepository('fleet', SAMPLE_FILES);
+    narrator.say(`Git        ${repository.url}  (apps/hello: a Namespace, a ConfigMap and a Service)`);
+    for (const [name, plane] of Object.entries(fleet.planes)) narrator.say(`Kubernetes ${name.padEnd(8)} ${plane.server}  (${plane.version})`);
+    narrator.say(`Hub        REST ${fleet.hub.httpUrl}   gRPC ${fleet.hub.grpcAddress}`);
+    await narrator.pause();
+    stopIfAborted(options.signal);
+
+    await narrator.step('Register the clusters and start their agents', 'Registering a cluster gives a join token. Each agent dials out to the hub over gRPC with it: the hub never needs a way into a cluster.');
+    await fleet.registerAndStartAgents();
+    const api = fleet.api;
+    const view = new FleetView();
+    const checkout = await fleet.git.checkout('fleet');
+    session = new DemoSession(fleet, view, narrator, checkout, options.stepTimeoutMs ?? 120_000, binaries.kubectl, options.signal);
+    const live = session;
+    watch = watchStatus({
+      address: fleet.hub.grpcAddress,
+      signal: watching.signal,
+      onEvent: (event) => {
+        view.apply(event);
+        const line = live.isPrinting && view.isLive ? describeEvent(event, narrator.style) : undefined;
+        if (line && isAboutDemo(event)) narrator.event(line);
+      },
+    });
+    watch.catch(() => undefined);
+    await session.waitUntil('every agent to connect', async () => (await api.listClusters()).items.every((c) => c.connected));
+    narrator.command('flotilla clusters');
+    narrator.block(formatTable(clusterColumns(narrator.style), (await api.listClusters()).items));
+    await narrator.pause();
+    stopIfAborted(options.signal);
+
+    const firstRevision = await showFirstSync(session, repository.url, repository.commit);
+    void firstRevision;
+    stopIfAborted(options.signal);
+    const goodRevision = await showCommitRollout(session);
+    stopIfAborted(options.signal);
+
+    const features = { drift: await api.supports('/api/v1/drift'), rollouts: await api.supports('/api/v1/rollouts') };
+    await showDrift(session, features.drift);
+    stopIfAborted(options.signal);
+    await showBadCommit(session, goodRevision, features.rollouts);
+
+    const durationMs = Date.now() - startedAt;
+    options.stdout.write(`\n${options.style.bold(options.style.green('Done'))} in ${formatDuration(durationMs)}: first sync, a commit rolled out, ${features.drift ? 'drift corrected, ' : ''}a bad commit ${features.rollouts ? 'halted and rolled back' : 'refused and reverted'}.\n`);
+    if (options.keep) {
+      printExplore(options, fleet, session);
+      await new Promise<void>((resolve) => (options.signal?.aborted ? resolve() : options.signal?.addEventListener('abort', () => resolve(), { once: true })));
+      options.stdout.write('\nstopping…\n');
+    } else {
+      options.stdout.write(options.style.dim('Everything started is stopped and removed now. Run "pnpm demo --keep" to stay up and explore.\n'));
+    }
+    return { durationMs, features, hubUrl: fleet.hub.httpUrl };
+  } catch (error) {
+    if (CliError.is(error, 'INTERRUPTED')) {
+      options.stdout.write('\ninterrupted; stopping everything…\n');
+      throw error;
+    }
+    hasFailed = true;
+    if (CliError.is(error) && fleet) error.message += `\nlogs of the hub and agents: ${fleet.logDir} (kept)`;
+    throw error;
+  } finally {
+    watching.abort();
+    await watch?.catch(() => undefined);
+    session?.close();
+    await fleet?.stop();
+    // A failed demo keeps its directory: the hub's and agents' logs say what went wrong.
+    if (!hasFailed) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** Step 1: finds the Kubernetes binaries in the cache, or builds them (minutes, once) showing progress. */
+async function prepareKubernetes(narrator: DemoNarrator, cacheDir: string | undefined): Promise<KubernetesBinaries> {
+  await narrator.step('Kubernetes binaries', 'etcd and kube-apiserver, built from their Go modules once and cached in ~/.cache/flotilla. The first run builds them: a few minutes.');
+  const progress = narrator.progress();
+  let isBuilding = false;
+  progress.update('looking in the cache');
+  try {
+    const binaries = await ensureKubernetesBinaries({
+      cacheDir,
+      onProgress: (chunk) => {
+        isBuilding = true;
+        const line = chunk.trim().split('\n').pop()?.trim();
+        if (line) progress.update(`building: ${line}`);
+      },
+    });
+    progress.done(isBuilding ? `built Kubernetes ${binaries.version} in ${formatDuration(progress.elapsedMs)}` : `Kubernetes ${binaries.version}, found in the cache`);
+    return binaries;
+  } catch (error) {
+    progress.fail('could not build the Kubernetes binaries');
+    const message = error instanceof Error ? error.message : String(error);
+    const tail = (error as { data?: { logTail?: string } }).data?.logTail;
+    throw new CliError('FAILED', `${message}${tail ? `\n${tail}` : ''}\n(the demo needs Go 1.26 and the Go module proxy to build them; see the README)`);
+  }
+}
+
+function isAboutDemo(event: { assignment?: { app: string }; status?: { app: string }; drift?: { app: string }; rollout?: { app: string } }): boolean {
+  const app = event.assignment?.app ?? event.status?.app ?? event.drift?.app ?? event.rollout?.app;
+  return app === DEMO_APP;
+}
+
+function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CliError('INTERRUPTED', 'interrupted');
+}
+
+function printExplore(options: DemoOptions, fleet: LocalFleet, session: DemoSession): void {
+  const { style, stdout } = options;
+  const [first] = Object.keys(fleet.planes);
+  const agentMetrics = [...fleet.agents.entries()].map(([name, agent]) => `${name} ${agent.metricsUrl ?? '-'}`).join(', ');
+  stdout.write(
+    [
+      '',
+      style.bold('Everything stays up until Ctrl-C. Explore:'),
+      `  export FLOTILLA_HUB_URL=${fleet.hub.httpUrl} FLOTILLA_HUB_GRPC_ADDRESS=${fleet.hub.grpcAddress}`,
+      '  pnpm flotilla clusters',
+      `  pnpm flotilla status ${DEMO_APP} --watch          ${style.dim('# then, in another terminal, edit or push')}`,
+      `  pnpm flotilla apps history ${DEMO_APP}`,
+      `  ${session.kubectl(first as string, '-n hello get configmap greeting -o yaml')}`,
+      `  git clone ${fleet.git.repoUrl('fleet')}   ${style.dim('# push to it, then: pnpm flotilla sources refresh fleet')}`,
+      '',
+      `  REST API and OpenAPI  ${fleet.hub.httpUrl}/api/docs`,
+      `  Hub metrics           ${fleet.hub.httpUrl}/metrics`,
+      `  Agent metrics         ${agentMetrics}`,
+      `  Logs                  ${fleet.logDir}`,
+      '',
+    ].join('\n'),
+  );
+}

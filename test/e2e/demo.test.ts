@@ -1,0 +1,66 @@
+import { runCli, runDemo, Style } from '@flotilla/cli';
+import { metricValue, scrapeMetrics } from '@flotilla/testenv';
+import { describe, expect, it } from 'vitest';
+
+function capture() {
+  let text = '';
+  return {
+    stream: { isTTY: false, write: (chunk: string) => void (text += chunk) },
+    get text() {
+      return text;
+    },
+  };
+}
+
+describe('flotilla demo', () => {
+  it('walks through the loop on real clusters, stays up with --keep for the CLI and Prometheus, and stops cleanly', async () => {
+    const out = capture();
+    const controller = new AbortController();
+    const demo = runDemo({ stdout: out.stream, style: new Style(false), paceMs: 0, keep: true, httpPort: 0, grpcPort: 0, signal: controller.signal });
+    demo.catch(() => undefined);
+    await expect.poll(() => out.text, { timeout: 180_000, interval: 500 }).toContain('Everything stays up until Ctrl-C');
+    const text = out.text;
+
+    for (let step = 1; step <= 7; step++) expect(text).toContain(`[${step}/7]`);
+    expect(text).toMatch(/✓ hello runs main@[0-9a-f]{7} on all 3 clusters/);
+    expect(text).toMatch(/prod {5}ConfigMap hello\/greeting {2}message: "hello from prod"/);
+    expect(text).toMatch(/✓ every cluster runs main@[0-9a-f]{7} \(configured 1 each\)/);
+    expect(text).toMatch(/prod {5}ConfigMap hello\/greeting {2}message: "bonjour from prod"/);
+    expect(text).toMatch(/skipped: this hub has no drift detection yet|corrected: prod serves "bonjour from prod" again/);
+    expect(text).toMatch(/DRY_RUN_FAILED Service\/hello\/web dry-run failed: .*99999/);
+    expect(text).toContain('Service hello/web still listens on the good port: dev 80, staging 80, prod 80');
+    expect(text).toMatch(/✓ the fleet is healthy again on main@[0-9a-f]{7}|✓ rolled back: every cluster runs main@[0-9a-f]{7} again/);
+    expect(text).toMatch(/Done in \d/);
+
+    // The explore hints are right: the hub answers the CLI there, and both programs serve their metrics.
+    const hubUrl = /FLOTILLA_HUB_URL=(\S+)/.exec(text)?.[1] as string;
+    const grpcAddress = /FLOTILLA_HUB_GRPC_ADDRESS=(\S+)/.exec(text)?.[1] as string;
+    const status = capture();
+    expect(await runCli(['status', 'hello'], { env: { FLOTILLA_HUB_URL: hubUrl, FLOTILLA_HUB_GRPC_ADDRESS: grpcAddress }, stdout: status.stream, stderr: status.stream })).toBe(0);
+    expect(status.text.match(/Synced\s+Healthy\s+yes/g)).toHaveLength(3);
+    const history = capture();
+    await runCli(['--hub', hubUrl, 'apps', 'history', 'hello', '--cluster', 'prod'], { env: {}, stdout: history.stream, stderr: history.stream });
+    expect(history.text).toMatch(/prod\s+main@[0-9a-f]{7}\s+3\s+failed\s+no changes\s+Service\/hello\/web dry-run failed/);
+
+    const hub = await scrapeMetrics(`${hubUrl}/metrics`);
+    expect(metricValue(hub, 'flotilla_clusters')).toBe(3);
+    expect(metricValue(hub, 'flotilla_agents_connected')).toBe(3);
+    expect(metricValue(hub, 'flotilla_assignments', { phase: 'Synced' })).toBe(3);
+    expect(metricValue(hub, 'flotilla_open_streams', { service: 'agent' })).toBe(3);
+    expect(metricValue(hub, 'flotilla_reconciles_total', { phase: 'Failed', health: 'Unknown' })).toBe(3);
+    expect(metricValue(hub, 'flotilla_objects_applied_total', { action: 'created' })).toBe(9);
+    expect(metricValue(hub, 'flotilla_reconcile_duration_seconds_count', { phase: 'Synced' })).toBeGreaterThanOrEqual(9);
+    const prodMetricsUrl = /prod (http:\/\/\S+\/metrics)/.exec(text)?.[1] as string;
+    const agent = await scrapeMetrics(prodMetricsUrl);
+    expect(metricValue(agent, 'flotilla_agent_hub_connected')).toBe(1);
+    expect(metricValue(agent, 'flotilla_agent_apps')).toBe(1);
+    expect(metricValue(agent, 'flotilla_agent_reconciles_total', { app: 'hello', phase: 'Failed' })).toBe(1);
+    expect(metricValue(agent, 'flotilla_agent_objects_applied_total', { app: 'hello', action: 'configured' })).toBeGreaterThanOrEqual(1);
+
+    controller.abort();
+    const result = await demo;
+    expect(result.features).toEqual({ drift: expect.any(Boolean), rollouts: expect.any(Boolean) });
+    expect(result.durationMs).toBeLessThan(180_000);
+    await expect(fetch(`${hubUrl}/healthz`)).rejects.toThrow();
+  }, 300_000);
+});

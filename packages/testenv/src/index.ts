@@ -20,3 +20,4 @@ export {
 } from './control-plane.js';
 export { ControlPlaneError, type ControlPlaneErrorCode, type ControlPlaneErrorData } from './control-plane-error.js';
 export { ensureKubernetesBinaries, type EnsureKubernetesBinariesOptions, type KubernetesBinaries } from './kubernetes-binaries.js';
+export { createTestCertificates, type CertificateFiles, type TestCertificates, type TestCertificatesOptions } from './test-certificates.js';

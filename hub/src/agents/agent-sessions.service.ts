@@ -1,26 +1,35 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { type Metadata, status } from '@grpc/grpc-js';
-import type { AgentHello, AgentMessage, HubMessage } from '@flotilla/proto';
+import { FlotillaError } from '@flotilla/core';
+import { type AgentHello, type AgentMessage, type HubCommand, type HubMessage, toTimestamp } from '@flotilla/proto';
 import { concatMap, from, Observable, type Subscriber, type Subscription } from 'rxjs';
 import { Repository } from 'typeorm';
 import type { Assignment } from '../assignments/assignment.entity.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { bearerToken } from '../auth/bearer-token.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
-import { hashSecret } from '../common/secret-token.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { HubEvents } from '../events/hub-events.js';
 import { GrpcError } from '../grpc/grpc-error.js';
-import { Source } from '../sources/source.entity.js';
+import { ClusterCredentials, type CredentialChange } from '../identity/cluster-credentials.service.js';
+import { SourceSecrets } from '../secrets/source-secrets.js';
+import { Source, type StoredGitCredentials } from '../sources/source.entity.js';
 import { StatusService } from '../status/status.service.js';
 import { HUB_VERSION } from '../version.js';
+import { findReportProblems } from './report-problems.js';
 import { fromStatusReport, now, toAssignmentMessage, toUnassignmentMessage } from './wire-mapping.js';
 
 /** One open agent stream. */
 interface AgentSession {
   readonly id: number;
   readonly cluster: string;
+  /** Hash of the credential the stream authenticated with, and when that credential stops working (null: never). */
+  readonly credentialHash: string;
+  credentialExpiresAt: number | null;
   lastHeartbeatAt: number;
   send(message: HubMessage): void;
   close(error?: GrpcError): void;
@@ -37,6 +46,7 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
   private readonly pendingHeartbeats = new Map<string, Date>();
   private nextId = 1;
   private subscription: Subscription | undefined;
+  private credentialSubscription: Subscription | undefined;
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
@@ -46,6 +56,9 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
     @InjectRepository(Source) private readonly sources: Repository<Source>,
     private readonly events: HubEvents,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly credentials: ClusterCredentials,
+    private readonly secrets: SourceSecrets,
+    private readonly audit: AuditService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -55,12 +68,14 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
         this.sessions.get(event.cluster.name)?.close(new GrpcError(status.PERMISSION_DENIED, `cluster "${event.cluster.name}" was removed from the hub`));
       }
     });
+    this.credentialSubscription = this.credentials.changes.subscribe((change) => void this.followCredentials(change));
     this.sweeper = setInterval(() => void this.sweep(), Math.min(1000, this.config.heartbeatTimeoutMs / 3));
     this.sweeper.unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.subscription?.unsubscribe();
+    this.credentialSubscription?.unsubscribe();
     clearInterval(this.sweeper);
     for (const session of this.sessions.values()) session.close(new GrpcError(status.UNAVAILABLE, 'hub is shutting down; reconnect'));
     await this.flushHeartbeats();
@@ -113,17 +128,58 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
     });
   }
 
-  /** The cluster a call's bearer credential belongs to. */
-  private async authenticate(metadata: Metadata): Promise<string> {
-    const header = metadata.get('authorization')[0];
-    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
-    if (!token) throw new GrpcError(status.UNAUTHENTICATED, 'missing credential: send "authorization: Bearer <cluster credential>"');
-    const cluster = await this.clusters.findByCredentialHash(hashSecret(token));
-    if (!cluster) throw new GrpcError(status.UNAUTHENTICATED, 'unknown or revoked cluster credential');
-    return cluster.name;
+  /**
+   * Sends a rotated credential to a cluster's connected agent; the one it uses keeps working for the grace period.
+   * FAILED_PRECONDITION when its agent is not connected to this replica: a rotation travels over the stream.
+   */
+  async rotateCredential(cluster: string, actor: string): Promise<{ previousExpiresAt: Date }> {
+    const session = this.sessions.get(cluster);
+    if (!session) {
+      throw new FlotillaError(
+        'FAILED_PRECONDITION',
+        `the agent of cluster "${cluster}" is not connected (to this hub replica): a rotation is sent over its stream; revoke and issue a new join token instead`,
+        { data: { cluster } },
+      );
+    }
+    const { credential, previousExpiresAt } = await this.credentials.rotate(cluster, actor);
+    session.send({ credentialRotation: { credential, previousExpiresAt: toTimestamp(previousExpiresAt) } });
+    return { previousExpiresAt };
   }
 
-  private async open(cluster: string, first: AgentMessage, subscriber: Subscriber<HubMessage>, finish: (error?: unknown) => void): Promise<AgentSession> {
+  /**
+   * Sends an imperative command to a cluster's connected agent and records it in the audit log (its CommandResult is
+   * recorded when it comes). FAILED_PRECONDITION when the agent is not connected here. Returns the command id.
+   */
+  async sendCommand(cluster: string, command: Omit<HubCommand, 'id'>, actor: string): Promise<string> {
+    const session = this.sessions.get(cluster);
+    const kind = Object.keys(command).find((key) => command[key as keyof typeof command] != null) ?? 'unknown';
+    const id = randomUUID();
+    const record = { actor, action: `agent.command.${kind}`.slice(0, 64), target: `cluster/${cluster}`, details: { id, command } };
+    if (!session) {
+      await this.audit.record({ ...record, result: 'failure', details: { ...record.details, code: 'FAILED_PRECONDITION' } });
+      throw new FlotillaError('FAILED_PRECONDITION', `the agent of cluster "${cluster}" is not connected to this hub replica`, { data: { cluster } });
+    }
+    session.send({ command: { ...command, id } });
+    await this.audit.record({ ...record, result: 'success' });
+    return id;
+  }
+
+  /** The cluster a call's bearer credential belongs to. */
+  private async authenticate(metadata: Metadata): Promise<{ cluster: string; hash: string; expiresAt: Date | null }> {
+    const token = bearerToken(metadata.get('authorization')[0]);
+    if (!token) throw new GrpcError(status.UNAUTHENTICATED, 'missing credential: send "authorization: Bearer <cluster credential>"');
+    const check = await this.credentials.authenticate(token);
+    if ('refused' in check) throw new GrpcError(status.UNAUTHENTICATED, check.refused);
+    return check;
+  }
+
+  private async open(
+    identity: { cluster: string; hash: string; expiresAt: Date | null },
+    first: AgentMessage,
+    subscriber: Subscriber<HubMessage>,
+    finish: (error?: unknown) => void,
+  ): Promise<AgentSession> {
+    const { cluster } = identity;
     const hello: AgentHello | null | undefined = first.hello;
     if (!hello) throw new GrpcError(status.INVALID_ARGUMENT, 'the first message of a stream must be AgentHello');
     if (hello.cluster !== cluster) {
@@ -132,6 +188,8 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
     const session: AgentSession = {
       id: this.nextId++,
       cluster,
+      credentialHash: identity.hash,
+      credentialExpiresAt: identity.expiresAt?.getTime() ?? null,
       lastHeartbeatAt: Date.now(),
       send: (message) => subscriber.next(message),
       close: (error) => finish(error),
@@ -156,9 +214,9 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
       },
     });
     const rows = await this.assignments.allForCluster(cluster);
-    const sources = new Map<string, Source | null>();
+    const sources = new Map<string, StoredGitCredentials | null>();
     for (const row of rows) {
-      if (row.active) session.send(toAssignmentMessage(row, await this.sourceOf(row, sources)));
+      if (row.active) session.send(toAssignmentMessage(row, await this.credentialsOf(row, sources)));
       else if (row.ackedGeneration < row.generation) session.send(toUnassignmentMessage(row));
     }
     session.send({ assignmentsComplete: { apps: rows.filter((r) => r.active).map((r) => r.appName) } });
@@ -175,16 +233,33 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
       const outcome = await this.assignments.recordAck(message.ack.app, cluster, Number(message.ack.generation));
       if (outcome === 'unknown') this.logger.warn(`cluster ${cluster} acked generation ${message.ack.generation} of app ${message.ack.app}, which the hub never issued`);
     } else if (message.status) {
+      const problems = findReportProblems(message.status);
+      if (problems.length > 0) {
+        this.logger.warn(`cluster ${cluster} sent a malformed status report; ignored: ${problems.join('; ')}`);
+        return;
+      }
       const assignment = await this.assignments.find(message.status.app, cluster);
       if (!assignment) {
         this.logger.warn(`cluster ${cluster} reported on app ${message.status.app}, which is not assigned to it; ignored`);
+        return;
+      }
+      if (Number(message.status.generation) > assignment.generation) {
+        this.logger.warn(`cluster ${cluster} reported generation ${message.status.generation} of app ${message.status.app}, which the hub never issued; ignored`);
         return;
       }
       await this.statuses.record(cluster, fromStatusReport(message.status));
     } else if (message.hello) {
       throw new GrpcError(status.INVALID_ARGUMENT, 'AgentHello may only be the first message of a stream');
     } else if (message.commandResult) {
-      this.logger.log(`cluster ${cluster} finished command ${message.commandResult.id}: ${message.commandResult.ok ? 'ok' : message.commandResult.error?.message}`);
+      const { id, ok, error } = message.commandResult;
+      this.logger.log(`cluster ${cluster} finished command ${id}: ${ok ? 'ok' : error?.message}`);
+      await this.audit.record({
+        actor: `agent:${cluster}`,
+        action: 'agent.command.result',
+        target: `cluster/${cluster}`,
+        result: ok ? 'success' : 'failure',
+        details: { id: String(id).slice(0, 64), ...(ok ? {} : { code: error?.code ?? '', message: String(error?.message ?? '').slice(0, 500) }) },
+      });
     }
     // Drift reports are stored once drift tracking lands; until then they are accepted and dropped.
   }
@@ -193,13 +268,34 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
   private async push(assignment: Assignment): Promise<void> {
     const session = this.sessions.get(assignment.clusterName);
     if (!session) return;
-    if (assignment.active) session.send(toAssignmentMessage(assignment, await this.sourceOf(assignment, new Map())));
+    if (assignment.active) session.send(toAssignmentMessage(assignment, await this.credentialsOf(assignment, new Map())));
     else session.send(toUnassignmentMessage(assignment));
   }
 
-  private async sourceOf(assignment: Assignment, cache: Map<string, Source | null>): Promise<Source | null> {
-    if (!cache.has(assignment.sourceName)) cache.set(assignment.sourceName, await this.sources.findOneBy({ name: assignment.sourceName }));
+  /** The Git credentials of an assignment's source, opened for this cluster's agent only. */
+  private async credentialsOf(assignment: Assignment, cache: Map<string, StoredGitCredentials | null>): Promise<StoredGitCredentials | null> {
+    if (!cache.has(assignment.sourceName)) {
+      const source = await this.sources.findOneBy({ name: assignment.sourceName });
+      cache.set(assignment.sourceName, source ? this.secrets.openCredentials(source) : null);
+    }
     return cache.get(assignment.sourceName) ?? null;
+  }
+
+  /** Follows a rotation (the session's credential now expires) or a revocation (the stream closes at once). */
+  private async followCredentials(change: CredentialChange): Promise<void> {
+    const session = this.sessions.get(change.cluster);
+    if (!session) return;
+    if (change.type === 'revoked') {
+      session.close(new GrpcError(status.UNAUTHENTICATED, `the credential of cluster "${change.cluster}" was revoked`));
+      return;
+    }
+    try {
+      const expiry = await this.credentials.expiryOf(session.credentialHash);
+      if (expiry === undefined) session.close(new GrpcError(status.UNAUTHENTICATED, `the credential of cluster "${change.cluster}" was revoked`));
+      else session.credentialExpiresAt = expiry?.getTime() ?? null;
+    } catch (error) {
+      this.logger.error(`reading the credential expiry of cluster ${change.cluster}: ${(error as Error).message}`);
+    }
   }
 
   private async release(session: AgentSession): Promise<void> {
@@ -214,7 +310,9 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
   private async sweep(): Promise<void> {
     const deadline = Date.now() - this.config.heartbeatTimeoutMs;
     for (const session of this.sessions.values()) {
-      if (session.lastHeartbeatAt < deadline) {
+      if (session.credentialExpiresAt !== null && session.credentialExpiresAt <= Date.now()) {
+        session.close(new GrpcError(status.UNAUTHENTICATED, 'the credential of this stream expired (it was rotated): reconnect with the new one'));
+      } else if (session.lastHeartbeatAt < deadline) {
         session.close(new GrpcError(status.DEADLINE_EXCEEDED, `no heartbeat for ${this.config.heartbeatTimeoutMs} ms`));
       }
     }

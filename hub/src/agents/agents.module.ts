@@ -2,15 +2,17 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AssignmentsModule } from '../assignments/assignments.module.js';
 import { ClustersModule } from '../clusters/clusters.module.js';
+import { IdentityModule } from '../identity/identity.module.js';
 import { Source } from '../sources/source.entity.js';
 import { StatusModule } from '../status/status.module.js';
 import { AgentSessions } from './agent-sessions.service.js';
 import { AgentStreamController } from './agent-stream.controller.js';
+import { ClusterCredentialsController } from './cluster-credentials.controller.js';
 
 /** The agent stream (gRPC AgentService). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Source]), ClustersModule, AssignmentsModule, StatusModule],
-  controllers: [AgentStreamController],
+  imports: [TypeOrmModule.forFeature([Source]), ClustersModule, AssignmentsModule, StatusModule, IdentityModule],
+  controllers: [AgentStreamController, ClusterCredentialsController],
   providers: [AgentSessions],
   exports: [AgentSessions],
 })

@@ -1,5 +1,6 @@
 import type { MigrationInterface } from 'typeorm';
 import { Initial1764100000000 } from './1764100000000-initial.js';
+import { Security1764200000000 } from './1764200000000-security.js';
 
 /** Every schema migration, oldest first. The schema is made by these, never by `synchronize`. */
-export const migrations: Array<new () => MigrationInterface> = [Initial1764100000000];
+export const migrations: Array<new () => MigrationInterface> = [Initial1764100000000, Security1764200000000];

@@ -21,6 +21,15 @@ export interface Hub {
   close(): Promise<void>;
 }
 
+/**
+ * JSON.parse keeps a `__proto__` key as an own property, but copying it into another object (as validation does)
+ * sets that object's prototype or drops the key without a word: such bodies are refused as malformed.
+ */
+function refuseProtoKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new SyntaxError('"__proto__" is not allowed as a key');
+  return value;
+}
+
 /** Builds the hub from a validated configuration and starts listening (port 0 picks a free port). */
 export async function startHub(config: HubConfig, logger: Logger = createLogger(config.logLevel)): Promise<Hub> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
@@ -30,7 +39,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
     rawBody: true,
     bodyParser: false,
   });
-  app.useBodyParser('json', { limit: config.maxBodyBytes });
+  app.useBodyParser('json', { limit: config.maxBodyBytes, reviver: refuseProtoKeys });
   app.useGlobalFilters(new FlotillaExceptionFilter());
   app.enableShutdownHooks();
   setUpOpenApi(app);

@@ -18,6 +18,8 @@ export interface FleetOptions {
   hubEnv?: Record<string, string>;
   /** Extra agent settings (FLOTILLA_…), for every agent. */
   agentEnv?: Record<string, string>;
+  /** Agents must present a client certificate (signed by the fleet's CA) to the hub. */
+  mutualTls?: boolean;
 }
 
 /** The admin API token of every test fleet's hub. */
@@ -86,6 +88,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       FLOTILLA_ADMIN_TOKEN: FLEET_ADMIN_TOKEN,
       FLOTILLA_GRPC_TLS_CERT: certificates.server.certPath,
       FLOTILLA_GRPC_TLS_KEY: certificates.server.keyPath,
+      ...(options.mutualTls ? { FLOTILLA_GRPC_TLS_CLIENT_CA: certificates.ca.certPath } : {}),
       ...options.hubEnv,
     },
   });
@@ -119,6 +122,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
           FLOTILLA_RESYNC_INTERVAL_MS: '600000',
           FLOTILLA_LOG_LEVEL: logLevel,
           FLOTILLA_HUB_CA_FILE: certificates.ca.certPath,
+          ...(options.mutualTls ? { FLOTILLA_TLS_CERT_FILE: certificates.client.certPath, FLOTILLA_TLS_KEY_FILE: certificates.client.keyPath } : {}),
           ...options.agentEnv,
         },
       });

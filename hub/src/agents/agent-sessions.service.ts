@@ -23,6 +23,9 @@ import { HUB_VERSION } from '../version.js';
 import { findReportProblems } from './report-problems.js';
 import { fromStatusReport, now, toAssignmentMessage, toUnassignmentMessage } from './wire-mapping.js';
 
+/** How often open streams' credentials are read again (rotations and revocations made on other replicas). */
+const CREDENTIAL_CHECK_INTERVAL_MS = 5_000;
+
 /** One open agent stream. */
 interface AgentSession {
   readonly id: number;
@@ -48,6 +51,7 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
   private subscription: Subscription | undefined;
   private credentialSubscription: Subscription | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  private credentialsCheckedAt = 0;
 
   constructor(
     private readonly clusters: ClustersService,
@@ -306,8 +310,9 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
     await this.clusters.setConnection(session.cluster, { connected: false }).catch((error: Error) => this.logger.error(error.message));
   }
 
-  /** Closes streams that missed their heartbeats, and writes heartbeats in one batch. */
+  /** Closes streams that missed their heartbeats or whose credential ended, and writes heartbeats in one batch. */
   private async sweep(): Promise<void> {
+    if (Date.now() - this.credentialsCheckedAt >= CREDENTIAL_CHECK_INTERVAL_MS) await this.checkCredentials();
     const deadline = Date.now() - this.config.heartbeatTimeoutMs;
     for (const session of this.sessions.values()) {
       if (session.credentialExpiresAt !== null && session.credentialExpiresAt <= Date.now()) {
@@ -317,6 +322,23 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
       }
     }
     await this.flushHeartbeats();
+  }
+
+  /** Re-reads the credentials of open streams: rotations and revocations made on another replica reach them here. */
+  private async checkCredentials(): Promise<void> {
+    this.credentialsCheckedAt = Date.now();
+    const sessions = [...this.sessions.values()];
+    if (sessions.length === 0) return;
+    try {
+      const expiries = await this.credentials.expiries(sessions.map((session) => session.credentialHash));
+      for (const session of sessions) {
+        const expiry = expiries.get(session.credentialHash);
+        if (expiry === undefined) session.close(new GrpcError(status.UNAUTHENTICATED, `the credential of cluster "${session.cluster}" was revoked`));
+        else session.credentialExpiresAt = expiry?.getTime() ?? null;
+      }
+    } catch (error) {
+      this.logger.error(`checking the credentials of open streams: ${(error as Error).message}`);
+    }
   }
 
   private async flushHeartbeats(): Promise<void> {

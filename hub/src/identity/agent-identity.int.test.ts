@@ -135,6 +135,16 @@ describe('agent identity', () => {
     expect(audit.body.items.map((e: { action: string }) => e.action)).toContain('cluster.credential.delete');
   });
 
+  it('closes a stream whose credential was revoked by another hub replica, within seconds', async () => {
+    const credential = await TestAgent.join(hub.grpcAddress, (await hub.api().post('/api/v1/clusters/us-1/join-token').expect(201)).body.joinToken, 'us-1');
+    const agent = connect(credential, 'us-1');
+    await agent.next((m) => Boolean(m.assignmentsComplete));
+    // What a revocation on another replica leaves behind: the row is gone, and no event reached this replica.
+    await hub.app.get(DataSource).query('DELETE FROM "cluster_credentials" WHERE "hash" = ?', [sha256(credential)]);
+    const status = await agent.ended(8000);
+    expect(status).toMatchObject({ code: grpc.status.UNAUTHENTICATED, details: 'the credential of cluster "us-1" was revoked' });
+  });
+
   it('forgets the credentials of a removed cluster', async () => {
     await hub.api().delete('/api/v1/clusters/ap-1').expect(204);
     const rows = await hub.app.get(DataSource).query('SELECT * FROM "cluster_credentials" WHERE "clusterName" = \'ap-1\'');

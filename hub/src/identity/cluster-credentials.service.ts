@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FlotillaError } from '@flotilla/core';
 import { Subject } from 'rxjs';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import { resourceName } from '../common/names.js';
@@ -111,6 +111,19 @@ export class ClusterCredentials {
       return { refused: `cluster credential expired at ${row.expiresAt.toISOString()} (it was rotated): use the new one` };
     }
     return { cluster: row.clusterName, hash, expiresAt: row.expiresAt };
+  }
+
+  /**
+   * When each of some agent credentials stops working now (null: never); a hash missing from the answer is revoked.
+   * Streams check theirs with it, so a rotation or revocation made on another replica reaches them too.
+   */
+  async expiries(hashes: readonly string[]): Promise<Map<string, Date | null>> {
+    const expiries = new Map<string, Date | null>();
+    for (let i = 0; i < hashes.length; i += 500) {
+      const rows = await this.credentials.find({ where: { hash: In(hashes.slice(i, i + 500)), kind: 'agent' }, select: { hash: true, expiresAt: true } });
+      for (const row of rows) expiries.set(row.hash, row.expiresAt);
+    }
+    return expiries;
   }
 
   /** When a credential stops working now; undefined when it is gone (revoked). */

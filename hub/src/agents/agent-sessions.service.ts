@@ -1,9 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { type Metadata, status } from '@grpc/grpc-js';
-import { FlotillaError } from '@flotilla/core';
-import { type AgentHello, type AgentMessage, type HubCommand, type HubMessage, toTimestamp } from '@flotilla/proto';
+import type { AgentHello, AgentMessage, HubMessage } from '@flotilla/proto';
 import { concatMap, from, Observable, type Subscriber, type Subscription } from 'rxjs';
 import { Repository } from 'typeorm';
 import type { Assignment } from '../assignments/assignment.entity.js';
@@ -132,40 +130,11 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
     });
   }
 
-  /**
-   * Sends a rotated credential to a cluster's connected agent; the one it uses keeps working for the grace period.
-   * FAILED_PRECONDITION when its agent is not connected to this replica: a rotation travels over the stream.
-   */
-  async rotateCredential(cluster: string, actor: string): Promise<{ previousExpiresAt: Date }> {
+  /** Sends a message to a cluster's agent if its stream is open on this replica; false otherwise. */
+  sendTo(cluster: string, message: HubMessage): boolean {
     const session = this.sessions.get(cluster);
-    if (!session) {
-      throw new FlotillaError(
-        'FAILED_PRECONDITION',
-        `the agent of cluster "${cluster}" is not connected (to this hub replica): a rotation is sent over its stream; revoke and issue a new join token instead`,
-        { data: { cluster } },
-      );
-    }
-    const { credential, previousExpiresAt } = await this.credentials.rotate(cluster, actor);
-    session.send({ credentialRotation: { credential, previousExpiresAt: toTimestamp(previousExpiresAt) } });
-    return { previousExpiresAt };
-  }
-
-  /**
-   * Sends an imperative command to a cluster's connected agent and records it in the audit log (its CommandResult is
-   * recorded when it comes). FAILED_PRECONDITION when the agent is not connected here. Returns the command id.
-   */
-  async sendCommand(cluster: string, command: Omit<HubCommand, 'id'>, actor: string): Promise<string> {
-    const session = this.sessions.get(cluster);
-    const kind = Object.keys(command).find((key) => command[key as keyof typeof command] != null) ?? 'unknown';
-    const id = randomUUID();
-    const record = { actor, action: `agent.command.${kind}`.slice(0, 64), target: `cluster/${cluster}`, details: { id, command } };
-    if (!session) {
-      await this.audit.record({ ...record, result: 'failure', details: { ...record.details, code: 'FAILED_PRECONDITION' } });
-      throw new FlotillaError('FAILED_PRECONDITION', `the agent of cluster "${cluster}" is not connected to this hub replica`, { data: { cluster } });
-    }
-    session.send({ command: { ...command, id } });
-    await this.audit.record({ ...record, result: 'success' });
-    return id;
+    session?.send(message);
+    return session !== undefined;
   }
 
   /** The cluster a call's bearer credential belongs to. */

@@ -5,6 +5,7 @@ import { ClustersModule } from '../clusters/clusters.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { Source } from '../sources/source.entity.js';
 import { StatusModule } from '../status/status.module.js';
+import { AgentCommands } from './agent-commands.service.js';
 import { AgentSessions } from './agent-sessions.service.js';
 import { AgentStreamController } from './agent-stream.controller.js';
 import { ClusterCredentialsController } from './cluster-credentials.controller.js';
@@ -13,7 +14,7 @@ import { ClusterCredentialsController } from './cluster-credentials.controller.j
 @Module({
   imports: [TypeOrmModule.forFeature([Source]), ClustersModule, AssignmentsModule, StatusModule, IdentityModule],
   controllers: [AgentStreamController, ClusterCredentialsController],
-  providers: [AgentSessions],
-  exports: [AgentSessions],
+  providers: [AgentSessions, AgentCommands],
+  exports: [AgentSessions, AgentCommands],
 })
 export class AgentsModule {}

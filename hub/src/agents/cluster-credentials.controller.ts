@@ -4,7 +4,7 @@ import { Actor } from '../common/actor.decorator.js';
 import { RequireRole } from '../auth/require-role.decorator.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import { ClusterCredentials } from '../identity/cluster-credentials.service.js';
-import { AgentSessions } from './agent-sessions.service.js';
+import { AgentCommands } from './agent-commands.service.js';
 
 /** /api/v1/clusters/{name}/…: the identity of a cluster's agent (admin only). */
 @ApiTags('clusters')
@@ -14,7 +14,7 @@ export class ClusterCredentialsController {
   constructor(
     private readonly clusters: ClustersService,
     private readonly credentials: ClusterCredentials,
-    private readonly sessions: AgentSessions,
+    private readonly commands: AgentCommands,
   ) {}
 
   @Post('join-token')
@@ -31,7 +31,7 @@ export class ClusterCredentialsController {
   @ApiOperation({ summary: "Send the connected agent a new credential; the one it uses keeps working for the grace period" })
   async rotate(@Param('name') name: string, @Actor() actor: string) {
     await this.clusters.get(name);
-    const { previousExpiresAt } = await this.sessions.rotateCredential(name, actor);
+    const { previousExpiresAt } = await this.commands.rotateCredential(name, actor);
     return { cluster: name, previousExpiresAt: previousExpiresAt.toISOString() };
   }
 

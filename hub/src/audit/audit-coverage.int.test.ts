@@ -1,6 +1,6 @@
 import { type GitServer, startGitServer } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentSessions } from '../agents/agent-sessions.service.js';
+import { AgentCommands } from '../agents/agent-commands.service.js';
 import { startTestHub, type TestHub } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
 
@@ -63,7 +63,7 @@ describe('the audit log', () => {
     const agent = TestAgent.connect(hub.grpcAddress, credential, 'eu-1');
     await agent.next((m) => Boolean(m.assignmentsComplete));
     await hub.api().post('/api/v1/clusters/eu-1/credential/rotate').expect(200);
-    const id = await hub.app.get(AgentSessions).sendCommand('eu-1', { resync: {} }, 'token:ops');
+    const id = await hub.app.get(AgentCommands).send('eu-1', { resync: {} }, 'token:ops');
     const { command } = await agent.next((m) => Boolean(m.command));
     expect(command).toMatchObject({ id, resync: {} });
     agent.send({ commandResult: { id, ok: false, error: { code: 'UNSUPPORTED', message: 'not yet', file: '', line: 0 } } });

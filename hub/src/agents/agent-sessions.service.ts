@@ -65,7 +65,9 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
 
   onApplicationBootstrap(): void {
     this.subscription = this.events.events.subscribe((event) => {
-      if (event.kind === 'assignment') void this.push(event.assignment);
+      if (event.kind === 'assignment') {
+        this.push(event.assignment).catch((error: Error) => this.logger.error(`sending app ${event.assignment.appName} to cluster ${event.assignment.clusterName}: ${error.message}`));
+      }
       if (event.kind === 'cluster' && event.type === 'removed') {
         this.sessions.get(event.cluster.name)?.close(new GrpcError(status.PERMISSION_DENIED, `cluster "${event.cluster.name}" was removed from the hub`));
       }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { RepositoryCache } from '@flotilla/git';
+import { fromTimestamp } from '@flotilla/proto';
 import { InventoryStore, KubeClient, ResourceManager } from '@flotilla/kube';
 import { pino, type Logger } from 'pino';
 import type { AgentConfig } from './config/agent-config.js';
@@ -9,6 +10,10 @@ import { HubConnection } from './connection/hub-connection.js';
 import { DriftMonitor } from './drift/drift-monitor.js';
 import { AgentMetrics } from './metrics/agent-metrics.js';
 import { startMetricsServer } from './metrics/metrics-server.js';
+import { AgentIdentity } from './identity/agent-identity.js';
+import { hubChannel } from './identity/channel-credentials.js';
+import { CredentialStore } from './identity/credential-store.js';
+import { joinHub } from './identity/join-hub.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import type { ReconcileReport } from './reconciler/reconcile-report.js';
 import { AssignmentStore } from './state/assignment-store.js';
@@ -35,6 +40,9 @@ export interface AgentOverrides {
   retryDelayMs?: number;
 }
 
+/** Fields that hold secrets, wherever they appear in a log object: censored as a second line of defence. */
+const REDACTED_PATHS = ['password', 'credentials', 'credential', 'token', 'authorization'].flatMap((field) => [field, `*.${field}`]);
+
 /** Loads a kubeconfig: the given file, else the in-cluster service account, else the default locations. */
 export function loadKubeConfig(file: string | undefined): KubeConfig {
   const kubeConfig = new KubeConfig();
@@ -46,14 +54,22 @@ export function loadKubeConfig(file: string | undefined): KubeConfig {
 
 /** Wires the agent from its configuration and starts it: resume stored assignments, then dial the hub. */
 export async function startAgent(config: AgentConfig, overrides: AgentOverrides = {}): Promise<Agent> {
-  const logger = overrides.logger ?? pino({ level: config.logLevel, base: { component: 'agent', cluster: config.cluster } });
-  const credential = config.token ?? readFileSync(config.tokenFile as string, 'utf8').trim();
+  const logger = overrides.logger ?? pino({ level: config.logLevel, base: { component: 'agent', cluster: config.cluster }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+  const configuredToken = config.token ?? readFileSync(config.tokenFile as string, 'utf8').trim();
+  const channel = hubChannel(config);
+  if (channel.security === 'plaintext') logger.warn('talking to the hub in plaintext (FLOTILLA_INSECURE): credentials travel in clear');
   const kubeConfig = overrides.kubeConfig ?? loadKubeConfig(config.kubeconfig);
   const client = new KubeClient({ kubeConfig });
   const manager = new ResourceManager({ client, concurrency: config.applyConcurrency });
   const inventories = new InventoryStore({ client, namespace: config.stateNamespace });
   const repositories = new RepositoryCache({ dir: join(resolve(config.dataDir), 'git') });
   const store = new AssignmentStore(client, config.stateNamespace);
+  const identity = new AgentIdentity({
+    store: new CredentialStore(client, config.stateNamespace),
+    configuredToken,
+    join: (joinToken) => joinHub({ address: config.hubAddress, channel, joinToken, cluster: config.cluster, agentVersion: AGENT_VERSION }),
+    logger,
+  });
   const kubernetesVersion = await client
     .request<{ gitVersion?: string }>({ method: 'GET', path: '/version' })
     .then((v) => v.gitVersion ?? '')
@@ -64,7 +80,8 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
   // Handlers run only after start(), when the reconciler below exists.
   const connection: HubConnection = new HubConnection({
     address: config.hubAddress,
-    credential,
+    channelCredentials: channel.credentials,
+    channelOptions: channel.options,
     logger,
     outboxLimit: config.outboxLimit,
     handlers: {
@@ -89,6 +106,10 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
         else if (message.command?.checkDrift) {
           const { id } = message.command;
           void drift.checkNow(message.command.checkDrift.app || undefined).then(() => connection.send({ commandResult: { id, ok: true } }));
+        } else if (message.credentialRotation) {
+          const { credential, previousExpiresAt } = message.credentialRotation;
+          await identity.rotate(credential, fromTimestamp(previousExpiresAt) ?? undefined);
+          connection.setCredential(credential);
         }
       },
     },
@@ -119,8 +140,14 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
   await ensureNamespace(client, config.stateNamespace);
   await reconciler.start();
 
-  connection.start();
-  logger.info({ hub: config.hubAddress, kubernetesVersion, stateNamespace: config.stateNamespace, metrics: metricsServer?.url }, 'agent started');
+  // Stored assignments are enforced from here on; the stream follows once there is a credential (joining may wait for the hub).
+  let stopping = false;
+  const connecting = identity.credential().then((credential) => {
+    if (credential === undefined || stopping) return;
+    connection.setCredential(credential);
+    connection.start();
+  });
+  logger.info({ hub: config.hubAddress, tls: channel.security, kubernetesVersion, stateNamespace: config.stateNamespace, metrics: metricsServer?.url }, 'agent started');
 
   return {
     reconciler,
@@ -130,6 +157,9 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
     metricsUrl: metricsServer?.url,
     async stop() {
       await metricsServer?.close();
+      stopping = true;
+      identity.stop();
+      await connecting;
       await connection.stop();
       await reconciler.stop();
       await drift.stop();

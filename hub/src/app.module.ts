@@ -7,6 +7,7 @@ import { AgentsModule } from './agents/agents.module.js';
 import { AppsModule } from './apps/apps.module.js';
 import { AssignmentsModule } from './assignments/assignments.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { SourcesModule } from './sources/sources.module.js';
 import { StatusModule } from './status/status.module.js';
 import { ClustersModule } from './clusters/clusters.module.js';
@@ -15,6 +16,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { HUB_CONFIG } from './common/hub-config.provider.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { SecretsModule } from './secrets/secrets.module.js';
 
 /** The hub's root module, built from a validated configuration. */
 @Module({})
@@ -28,6 +30,8 @@ export class AppModule {
       imports: [
         EventsModule,
         AuditModule,
+        AuthModule,
+        SecretsModule,
         ClustersModule,
         SourcesModule,
         AppsModule,

@@ -21,6 +21,15 @@ export interface Hub {
   close(): Promise<void>;
 }
 
+/**
+ * JSON.parse keeps a `__proto__` key as an own property, but copying it into another object (as validation does)
+ * sets that object's prototype or drops the key without a word: such bodies are refused as malformed.
+ */
+function refuseProtoKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new SyntaxError('"__proto__" is not allowed as a key');
+  return value;
+}
+
 /** How the hub is embedded. */
 export interface StartHubOptions {
   /** Close on SIGINT/SIGTERM by itself (then re-raise the signal); default true. Embedders that close it off. */
@@ -36,7 +45,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
     rawBody: true,
     bodyParser: false,
   });
-  app.useBodyParser('json', { limit: config.maxBodyBytes });
+  app.useBodyParser('json', { limit: config.maxBodyBytes, reviver: refuseProtoKeys });
   app.useGlobalFilters(new FlotillaExceptionFilter());
   if (options.handleSignals !== false) app.enableShutdownHooks();
   setUpOpenApi(app);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Agent, parseAgentConfig, startAgent } from '@flotilla/agent';
 import { type Hub, parseHubConfig, startHub } from '@flotilla/hub';
-import { type ControlPlane, type GitServer, startControlPlanes, startGitServer } from '@flotilla/testenv';
+import { type ControlPlane, createTestCertificates, type GitServer, startControlPlanes, startGitServer, type TestCertificates } from '@flotilla/testenv';
 import { pino } from 'pino';
 import request from 'supertest';
 
@@ -16,17 +16,30 @@ export interface FleetOptions {
   files: Record<string, string>;
   /** Extra hub settings (FLOTILLA_…). */
   hubEnv?: Record<string, string>;
+  /** Extra agent settings (FLOTILLA_…), for every agent. */
+  agentEnv?: Record<string, string>;
+  /** Agents must present a client certificate (signed by the fleet's CA) to the hub. */
+  mutualTls?: boolean;
 }
+
+/** The admin API token of every test fleet's hub. */
+export const FLEET_ADMIN_TOKEN = 'flt_e2e-admin-token-of-the-test-fleet';
+
+/** The verbs of a supertest client that sends an API token with every request. */
+export type FleetApi = Pick<ReturnType<typeof request>, 'get' | 'post' | 'put' | 'patch' | 'delete'>;
 
 /** A hub, real clusters with their agents, and a Git server, all real and on this machine. */
 export interface Fleet {
   git: GitServer;
   planes: Record<string, ControlPlane>;
   hub: Hub;
+  /** The CA, hub (server) and agent (client) certificates: the agent stream runs over TLS. */
+  certificates: TestCertificates;
+  /** Join tokens by cluster (each agent exchanges its own for a credential on first start). */
   tokens: Record<string, string>;
   agents: Map<string, Agent>;
-  /** A supertest client of the hub's REST API. */
-  api(): ReturnType<typeof request>;
+  /** A supertest client of the hub's REST API with the admin token, or with the given token (`null`: none). */
+  api(token?: string | null): FleetApi;
   startAgent(cluster: string): Promise<Agent>;
   stopAgent(cluster: string): Promise<void>;
   stopHub(): Promise<void>;
@@ -52,11 +65,12 @@ const logLevel = process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'silent';
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-fleet-'));
   const names = Object.keys(options.clusters);
-  const [git, planeList, httpPort, grpcPort] = await Promise.all([
+  const [git, planeList, httpPort, grpcPort, certificates] = await Promise.all([
     startGitServer(),
     startControlPlanes(names.length),
     freePort(),
     freePort(),
+    createTestCertificates(),
   ]);
   await git.createRepository('fleet', options.files);
   const planes = Object.fromEntries(names.map((name, i) => [name, planeList[i] as ControlPlane]));
@@ -71,6 +85,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       FLOTILLA_POLL_TICK_MS: '200',
       FLOTILLA_HEARTBEAT_INTERVAL_MS: '1000',
       FLOTILLA_HEARTBEAT_TIMEOUT_MS: '5000',
+      FLOTILLA_ADMIN_TOKEN: FLEET_ADMIN_TOKEN,
+      FLOTILLA_GRPC_TLS_CERT: certificates.server.certPath,
+      FLOTILLA_GRPC_TLS_KEY: certificates.server.keyPath,
+      ...(options.mutualTls ? { FLOTILLA_GRPC_TLS_CLIENT_CA: certificates.ca.certPath } : {}),
       ...options.hubEnv,
     },
   });
@@ -79,9 +97,21 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     git,
     planes,
     hub,
+    certificates,
     tokens: {},
     agents: new Map(),
-    api: () => request(`http://127.0.0.1:${httpPort}`),
+    api: (token?: string | null) => {
+      const client = request(`http://127.0.0.1:${httpPort}`);
+      const bearer = token === null ? undefined : (token ?? FLEET_ADMIN_TOKEN);
+      const authorize = <T extends { set(field: string, value: string): T }>(test: T): T => (bearer === undefined ? test : test.set('authorization', `Bearer ${bearer}`));
+      return {
+        get: (url: string) => authorize(client.get(url)),
+        post: (url: string) => authorize(client.post(url)),
+        put: (url: string) => authorize(client.put(url)),
+        patch: (url: string) => authorize(client.patch(url)),
+        delete: (url: string) => authorize(client.delete(url)),
+      } as FleetApi;
+    },
     async startAgent(cluster) {
       const config = parseAgentConfig({
         env: {
@@ -92,6 +122,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
           FLOTILLA_RESYNC_INTERVAL_MS: '600000',
           FLOTILLA_METRICS_PORT: '0',
           FLOTILLA_LOG_LEVEL: logLevel,
+          FLOTILLA_HUB_CA_FILE: certificates.ca.certPath,
+          ...(options.mutualTls ? { FLOTILLA_TLS_CERT_FILE: certificates.client.certPath, FLOTILLA_TLS_KEY_FILE: certificates.client.keyPath } : {}),
+          ...options.agentEnv,
         },
       });
       const agent = await startAgent(config, {
@@ -119,6 +152,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       await hub?.close().catch(() => undefined);
       await Promise.all(Object.values(planes).map((plane) => plane.stop()));
       await git.stop();
+      await certificates.remove();
       rmSync(dir, { recursive: true, force: true });
     },
   };

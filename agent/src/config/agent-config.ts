@@ -1,5 +1,6 @@
 import { parseSettings, type SettingsSource } from '@flotilla/core';
 import { z } from 'zod';
+import { checkTlsSettings, tlsSettings } from './tls-settings.js';
 
 const ms = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -7,7 +8,7 @@ const ms = (min: number, max: number, fallback: number) => z.coerce.number().int
 export const agentConfigSchema = z
   .object({
     hubAddress: z.string().regex(/^[^\s/]+:\d+$/, 'must be host:port of the hub gRPC services').describe('host:port of the hub gRPC services'),
-    token: z.string().min(8).optional().describe("the cluster's credential (or join token)"),
+    token: z.string().min(8).optional().describe("the cluster's join token (exchanged once for a credential kept in the state namespace) or credential"),
     tokenFile: z.string().min(1).optional().describe('file holding the credential, e.g. a mounted Secret'),
     cluster: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be the cluster name registered with the hub').describe('this cluster’s name in the hub'),
     kubeconfig: z.string().min(1).optional().describe('kubeconfig file; default in-cluster service account, then ~/.kube/config'),
@@ -21,9 +22,11 @@ export const agentConfigSchema = z
     metricsPort: z.coerce.number().int().min(0).max(65535).default(9100).describe('port of /metrics (Prometheus); 0 disables it'),
     metricsHost: z.string().min(1).default('0.0.0.0').describe('address /metrics listens on'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ...tlsSettings,
   })
   .strict()
-  .refine((c) => c.token !== undefined || c.tokenFile !== undefined, { message: 'set FLOTILLA_TOKEN or FLOTILLA_TOKEN_FILE', path: ['token'] });
+  .refine((c) => c.token !== undefined || c.tokenFile !== undefined, { message: 'set FLOTILLA_TOKEN or FLOTILLA_TOKEN_FILE', path: ['token'] })
+  .superRefine(checkTlsSettings);
 
 /** The agent's validated configuration. */
 export type AgentConfig = z.infer<typeof agentConfigSchema>;

@@ -18,10 +18,12 @@ export interface HubConnectionHandlers {
 export interface HubConnectionOptions {
   /** `host:port` of the hub's gRPC services. */
   address: string;
-  /** The cluster credential, sent as `authorization: Bearer …`. */
-  credential: string;
-  /** Channel credentials; default plaintext (TLS options arrive with agent identity). */
+  /** The cluster credential, sent as `authorization: Bearer …`; or set later with setCredential(), before start(). */
+  credential?: string;
+  /** Channel credentials (see identity/channel-credentials.ts); default plaintext. */
   channelCredentials?: grpc.ChannelCredentials;
+  /** Extra client options, such as a TLS server name override. */
+  channelOptions?: grpc.ClientOptions;
   handlers: HubConnectionHandlers;
   logger: Logger;
   /** Reports kept while the hub is unreachable; default 1000. */
@@ -47,10 +49,13 @@ export class HubConnection {
   private sequence = 0;
   private inbound: Promise<void> = Promise.resolve();
   private connectedWaiters: Array<() => void> = [];
+  private credential: string | undefined;
 
   constructor(private readonly options: HubConnectionOptions) {
     const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.credential = options.credential;
     this.client = new AgentServiceClient(options.address, options.channelCredentials ?? grpc.credentials.createInsecure(), {
+      ...options.channelOptions,
       'grpc.max_receive_message_length': maxMessageBytes,
       'grpc.max_send_message_length': maxMessageBytes,
       'grpc.keepalive_time_ms': 30_000,
@@ -71,8 +76,14 @@ export class HubConnection {
     return this.outbox.size;
   }
 
+  /** The credential of the next connects (a rotated one); the open stream keeps the one it began with. */
+  setCredential(credential: string): void {
+    this.credential = credential;
+  }
+
   /** Starts connecting (and keeps reconnecting until stopped). */
   start(): void {
+    if (this.credential === undefined) throw new Error('HubConnection.start() needs a credential: pass one or call setCredential() first');
     this.stopped = false;
     this.open();
   }
@@ -100,7 +111,7 @@ export class HubConnection {
   private open(): void {
     if (this.stopped) return;
     const metadata = new grpc.Metadata();
-    metadata.set('authorization', `Bearer ${this.options.credential}`);
+    metadata.set('authorization', `Bearer ${this.credential as string}`);
     const call = this.client.connect(metadata);
     this.call = call;
     call.write({ hello: { ...this.options.handlers.hello(), bufferedReports: this.outbox.size } });

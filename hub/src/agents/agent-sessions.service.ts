@@ -6,23 +6,33 @@ import { concatMap, from, Observable, type Subscriber, type Subscription } from 
 import { Repository } from 'typeorm';
 import type { Assignment } from '../assignments/assignment.entity.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { bearerToken } from '../auth/bearer-token.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
-import { hashSecret } from '../common/secret-token.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { DriftService } from '../drift/drift.service.js';
 import { HubEvents } from '../events/hub-events.js';
 import { GrpcError } from '../grpc/grpc-error.js';
-import { Source } from '../sources/source.entity.js';
+import { ClusterCredentials, type CredentialChange } from '../identity/cluster-credentials.service.js';
+import { SourceSecrets } from '../secrets/source-secrets.js';
+import { Source, type StoredGitCredentials } from '../sources/source.entity.js';
 import { StatusService } from '../status/status.service.js';
 import { HUB_VERSION } from '../version.js';
 import { fromDriftReport } from './drift-wire-mapping.js';
+import { findReportProblems } from './report-problems.js';
 import { fromStatusReport, now, toAssignmentMessage, toUnassignmentMessage } from './wire-mapping.js';
+
+/** How often open streams' credentials are read again (rotations and revocations made on other replicas). */
+const CREDENTIAL_CHECK_INTERVAL_MS = 5_000;
 
 /** One open agent stream. */
 interface AgentSession {
   readonly id: number;
   readonly cluster: string;
+  /** Hash of the credential the stream authenticated with, and when that credential stops working (null: never). */
+  readonly credentialHash: string;
+  credentialExpiresAt: number | null;
   lastHeartbeatAt: number;
   send(message: HubMessage): void;
   close(error?: GrpcError): void;
@@ -39,7 +49,9 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
   private readonly pendingHeartbeats = new Map<string, Date>();
   private nextId = 1;
   private subscription: Subscription | undefined;
+  private credentialSubscription: Subscription | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  private credentialsCheckedAt = 0;
 
   constructor(
     private readonly clusters: ClustersService,
@@ -49,21 +61,28 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
     private readonly events: HubEvents,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly drift: DriftService,
+    private readonly credentials: ClusterCredentials,
+    private readonly secrets: SourceSecrets,
+    private readonly audit: AuditService,
   ) {}
 
   onApplicationBootstrap(): void {
     this.subscription = this.events.events.subscribe((event) => {
-      if (event.kind === 'assignment') void this.push(event.assignment);
+      if (event.kind === 'assignment') {
+        this.push(event.assignment).catch((error: Error) => this.logger.error(`sending app ${event.assignment.appName} to cluster ${event.assignment.clusterName}: ${error.message}`));
+      }
       if (event.kind === 'cluster' && event.type === 'removed') {
         this.sessions.get(event.cluster.name)?.close(new GrpcError(status.PERMISSION_DENIED, `cluster "${event.cluster.name}" was removed from the hub`));
       }
     });
+    this.credentialSubscription = this.credentials.changes.subscribe((change) => void this.followCredentials(change));
     this.sweeper = setInterval(() => void this.sweep(), Math.min(1000, this.config.heartbeatTimeoutMs / 3));
     this.sweeper.unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.subscription?.unsubscribe();
+    this.credentialSubscription?.unsubscribe();
     clearInterval(this.sweeper);
     for (const session of this.sessions.values()) session.close(new GrpcError(status.UNAVAILABLE, 'hub is shutting down; reconnect'));
     await this.flushHeartbeats();
@@ -116,17 +135,29 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
     });
   }
 
-  /** The cluster a call's bearer credential belongs to. */
-  private async authenticate(metadata: Metadata): Promise<string> {
-    const header = metadata.get('authorization')[0];
-    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
-    if (!token) throw new GrpcError(status.UNAUTHENTICATED, 'missing credential: send "authorization: Bearer <cluster credential>"');
-    const cluster = await this.clusters.findByCredentialHash(hashSecret(token));
-    if (!cluster) throw new GrpcError(status.UNAUTHENTICATED, 'unknown or revoked cluster credential');
-    return cluster.name;
+  /** Sends a message to a cluster's agent if its stream is open on this replica; false otherwise. */
+  sendTo(cluster: string, message: HubMessage): boolean {
+    const session = this.sessions.get(cluster);
+    session?.send(message);
+    return session !== undefined;
   }
 
-  private async open(cluster: string, first: AgentMessage, subscriber: Subscriber<HubMessage>, finish: (error?: unknown) => void): Promise<AgentSession> {
+  /** The cluster a call's bearer credential belongs to. */
+  private async authenticate(metadata: Metadata): Promise<{ cluster: string; hash: string; expiresAt: Date | null }> {
+    const token = bearerToken(metadata.get('authorization')[0]);
+    if (!token) throw new GrpcError(status.UNAUTHENTICATED, 'missing credential: send "authorization: Bearer <cluster credential>"');
+    const check = await this.credentials.authenticate(token);
+    if ('refused' in check) throw new GrpcError(status.UNAUTHENTICATED, check.refused);
+    return check;
+  }
+
+  private async open(
+    identity: { cluster: string; hash: string; expiresAt: Date | null },
+    first: AgentMessage,
+    subscriber: Subscriber<HubMessage>,
+    finish: (error?: unknown) => void,
+  ): Promise<AgentSession> {
+    const { cluster } = identity;
     const hello: AgentHello | null | undefined = first.hello;
     if (!hello) throw new GrpcError(status.INVALID_ARGUMENT, 'the first message of a stream must be AgentHello');
     if (hello.cluster !== cluster) {
@@ -135,6 +166,8 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
     const session: AgentSession = {
       id: this.nextId++,
       cluster,
+      credentialHash: identity.hash,
+      credentialExpiresAt: identity.expiresAt?.getTime() ?? null,
       lastHeartbeatAt: Date.now(),
       send: (message) => subscriber.next(message),
       close: (error) => finish(error),
@@ -159,9 +192,9 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
       },
     });
     const rows = await this.assignments.allForCluster(cluster);
-    const sources = new Map<string, Source | null>();
+    const sources = new Map<string, StoredGitCredentials | null>();
     for (const row of rows) {
-      if (row.active) session.send(toAssignmentMessage(row, await this.sourceOf(row, sources)));
+      if (row.active) session.send(toAssignmentMessage(row, await this.credentialsOf(row, sources)));
       else if (row.ackedGeneration < row.generation) session.send(toUnassignmentMessage(row));
     }
     session.send({ assignmentsComplete: { apps: rows.filter((r) => r.active).map((r) => r.appName) } });
@@ -178,16 +211,33 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
       const outcome = await this.assignments.recordAck(message.ack.app, cluster, Number(message.ack.generation));
       if (outcome === 'unknown') this.logger.warn(`cluster ${cluster} acked generation ${message.ack.generation} of app ${message.ack.app}, which the hub never issued`);
     } else if (message.status) {
+      const problems = findReportProblems(message.status);
+      if (problems.length > 0) {
+        this.logger.warn(`cluster ${cluster} sent a malformed status report; ignored: ${problems.join('; ')}`);
+        return;
+      }
       const assignment = await this.assignments.find(message.status.app, cluster);
       if (!assignment) {
         this.logger.warn(`cluster ${cluster} reported on app ${message.status.app}, which is not assigned to it; ignored`);
+        return;
+      }
+      if (Number(message.status.generation) > assignment.generation) {
+        this.logger.warn(`cluster ${cluster} reported generation ${message.status.generation} of app ${message.status.app}, which the hub never issued; ignored`);
         return;
       }
       await this.statuses.record(cluster, fromStatusReport(message.status));
     } else if (message.hello) {
       throw new GrpcError(status.INVALID_ARGUMENT, 'AgentHello may only be the first message of a stream');
     } else if (message.commandResult) {
-      this.logger.log(`cluster ${cluster} finished command ${message.commandResult.id}: ${message.commandResult.ok ? 'ok' : message.commandResult.error?.message}`);
+      const { id, ok, error } = message.commandResult;
+      this.logger.log(`cluster ${cluster} finished command ${id}: ${ok ? 'ok' : error?.message}`);
+      await this.audit.record({
+        actor: `agent:${cluster}`,
+        action: 'agent.command.result',
+        target: `cluster/${cluster}`,
+        result: ok ? 'success' : 'failure',
+        details: { id: String(id).slice(0, 64), ...(ok ? {} : { code: error?.code ?? '', message: String(error?.message ?? '').slice(0, 500) }) },
+      });
     } else if (message.drift) {
       const assignment = await this.assignments.find(message.drift.app, cluster);
       if (!assignment?.active) return;
@@ -199,13 +249,34 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
   private async push(assignment: Assignment): Promise<void> {
     const session = this.sessions.get(assignment.clusterName);
     if (!session) return;
-    if (assignment.active) session.send(toAssignmentMessage(assignment, await this.sourceOf(assignment, new Map())));
+    if (assignment.active) session.send(toAssignmentMessage(assignment, await this.credentialsOf(assignment, new Map())));
     else session.send(toUnassignmentMessage(assignment));
   }
 
-  private async sourceOf(assignment: Assignment, cache: Map<string, Source | null>): Promise<Source | null> {
-    if (!cache.has(assignment.sourceName)) cache.set(assignment.sourceName, await this.sources.findOneBy({ name: assignment.sourceName }));
+  /** The Git credentials of an assignment's source, opened for this cluster's agent only. */
+  private async credentialsOf(assignment: Assignment, cache: Map<string, StoredGitCredentials | null>): Promise<StoredGitCredentials | null> {
+    if (!cache.has(assignment.sourceName)) {
+      const source = await this.sources.findOneBy({ name: assignment.sourceName });
+      cache.set(assignment.sourceName, source ? this.secrets.openCredentials(source) : null);
+    }
     return cache.get(assignment.sourceName) ?? null;
+  }
+
+  /** Follows a rotation (the session's credential now expires) or a revocation (the stream closes at once). */
+  private async followCredentials(change: CredentialChange): Promise<void> {
+    const session = this.sessions.get(change.cluster);
+    if (!session) return;
+    if (change.type === 'revoked') {
+      session.close(new GrpcError(status.UNAUTHENTICATED, `the credential of cluster "${change.cluster}" was revoked`));
+      return;
+    }
+    try {
+      const expiry = await this.credentials.expiryOf(session.credentialHash);
+      if (expiry === undefined) session.close(new GrpcError(status.UNAUTHENTICATED, `the credential of cluster "${change.cluster}" was revoked`));
+      else session.credentialExpiresAt = expiry?.getTime() ?? null;
+    } catch (error) {
+      this.logger.error(`reading the credential expiry of cluster ${change.cluster}: ${(error as Error).message}`);
+    }
   }
 
   private async release(session: AgentSession): Promise<void> {
@@ -216,15 +287,35 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
     await this.clusters.setConnection(session.cluster, { connected: false }).catch((error: Error) => this.logger.error(error.message));
   }
 
-  /** Closes streams that missed their heartbeats, and writes heartbeats in one batch. */
+  /** Closes streams that missed their heartbeats or whose credential ended, and writes heartbeats in one batch. */
   private async sweep(): Promise<void> {
+    if (Date.now() - this.credentialsCheckedAt >= CREDENTIAL_CHECK_INTERVAL_MS) await this.checkCredentials();
     const deadline = Date.now() - this.config.heartbeatTimeoutMs;
     for (const session of this.sessions.values()) {
-      if (session.lastHeartbeatAt < deadline) {
+      if (session.credentialExpiresAt !== null && session.credentialExpiresAt <= Date.now()) {
+        session.close(new GrpcError(status.UNAUTHENTICATED, 'the credential of this stream expired (it was rotated): reconnect with the new one'));
+      } else if (session.lastHeartbeatAt < deadline) {
         session.close(new GrpcError(status.DEADLINE_EXCEEDED, `no heartbeat for ${this.config.heartbeatTimeoutMs} ms`));
       }
     }
     await this.flushHeartbeats();
+  }
+
+  /** Re-reads the credentials of open streams: rotations and revocations made on another replica reach them here. */
+  private async checkCredentials(): Promise<void> {
+    this.credentialsCheckedAt = Date.now();
+    const sessions = [...this.sessions.values()];
+    if (sessions.length === 0) return;
+    try {
+      const expiries = await this.credentials.expiries(sessions.map((session) => session.credentialHash));
+      for (const session of sessions) {
+        const expiry = expiries.get(session.credentialHash);
+        if (expiry === undefined) session.close(new GrpcError(status.UNAUTHENTICATED, `the credential of cluster "${session.cluster}" was revoked`));
+        else session.credentialExpiresAt = expiry?.getTime() ?? null;
+      }
+    } catch (error) {
+      this.logger.error(`checking the credentials of open streams: ${(error as Error).message}`);
+    }
   }
 
   private async flushHeartbeats(): Promise<void> {

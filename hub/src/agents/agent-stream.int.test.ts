@@ -1,7 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { type HubMessage, Health, Phase } from '@flotilla/proto';
 import { type GitServer, startGitServer } from '@flotilla/testenv';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
@@ -26,10 +25,11 @@ describe('agent stream', () => {
     commit = (await git.createRepository('fleet', { 'web/configmap.yaml': 'kind: ConfigMap\n' })).commit;
     hub = await startTestHub('sqlite', { FLOTILLA_HEARTBEAT_TIMEOUT_MS: '1500', FLOTILLA_HEARTBEAT_INTERVAL_MS: '500' });
     for (const [name, env] of [['eu-1', 'prod'], ['us-1', 'prod'], ['dev-1', 'dev']] as const) {
-      tokens[name] = (await request(hub.httpUrl).post('/api/v1/clusters').send({ name, labels: { env, region: name.slice(0, 2) } }).expect(201)).body.joinToken;
+      const joinToken = (await hub.api().post('/api/v1/clusters').send({ name, labels: { env, region: name.slice(0, 2) } }).expect(201)).body.joinToken;
+      tokens[name] = await TestAgent.join(hub.grpcAddress, joinToken, name);
     }
-    await request(hub.httpUrl).post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet'), webhookSecret: 'a-webhook-secret-value' }).expect(201);
-    await request(hub.httpUrl)
+    await hub.api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet'), webhookSecret: 'a-webhook-secret-value' }).expect(201);
+    await hub.api()
       .post('/api/v1/apps')
       .send({ name: 'web', source: 'fleet', path: 'web', targets: { selector: { matchLabels: { env: 'prod' } } }, variables: { replicas: '3' }, namespace: 'web' })
       .expect(201);
@@ -57,7 +57,7 @@ describe('agent stream', () => {
     });
     const complete = await agent.next((m) => Boolean(m.assignmentsComplete));
     expect(complete.assignmentsComplete?.apps).toEqual(['web']);
-    await expect.poll(async () => (await request(hub.httpUrl).get('/api/v1/clusters/eu-1')).body).toMatchObject({ connected: true, agentVersion: 'test', kubernetesVersion: 'v1.36.3' });
+    await expect.poll(async () => (await hub.api().get('/api/v1/clusters/eu-1')).body).toMatchObject({ connected: true, agentVersion: 'test', kubernetesVersion: 'v1.36.3' });
   });
 
   it('stores acks and status reports, and shows them per app, per cluster and in history', async () => {
@@ -79,21 +79,21 @@ describe('agent stream', () => {
       },
     });
     await expect
-      .poll(async () => (await request(hub.httpUrl).get('/api/v1/apps/web/status')).body.items.find((i: { cluster: string }) => i.cluster === 'eu-1'))
+      .poll(async () => (await hub.api().get('/api/v1/apps/web/status')).body.items.find((i: { cluster: string }) => i.cluster === 'eu-1'))
       .toMatchObject({
         desired: { revision: `main@sha1:${commit}`, generation: 1, pinned: false },
         applied: { phase: 'Synced', health: 'Healthy', generation: 1, objects: 1, changes: { created: 1 } },
         inSync: true,
       });
-    const byCluster = await request(hub.httpUrl).get('/api/v1/clusters/eu-1/status').expect(200);
+    const byCluster = await hub.api().get('/api/v1/clusters/eu-1/status').expect(200);
     expect(byCluster.body.items).toEqual([expect.objectContaining({ app: 'web', inSync: true })]);
-    const history = await request(hub.httpUrl).get('/api/v1/apps/web/history').query({ cluster: 'eu-1' }).expect(200);
+    const history = await hub.api().get('/api/v1/apps/web/history').query({ cluster: 'eu-1' }).expect(200);
     expect(history.body.items).toEqual([expect.objectContaining({ cluster: 'eu-1', revision: `main@sha1:${commit}`, outcome: 'healthy' })]);
   });
 
   it('stores a report resent after a reconnect only once', async () => {
     const agent = agents[0] as TestAgent;
-    const before = (await request(hub.httpUrl).get('/api/v1/apps/web/status')).body.items[0].applied.updatedAt;
+    const before = (await hub.api().get('/api/v1/apps/web/status')).body.items[0].applied.updatedAt;
     agent.send({
       status: {
         reportId: 'report-1', app: 'web', generation: 1, revision: `main@sha1:${commit}`, phase: Phase.PHASE_SYNCED, health: Health.HEALTH_HEALTHY,
@@ -102,7 +102,7 @@ describe('agent stream', () => {
     });
     agent.send({ heartbeat: { sequence: 1 } });
     await agent.next((m) => m.heartbeatAck?.sequence === 1);
-    const after = (await request(hub.httpUrl).get('/api/v1/apps/web/status')).body.items[0].applied;
+    const after = (await hub.api().get('/api/v1/apps/web/status')).body.items[0].applied;
     expect(after.updatedAt).toBe(before);
     expect(after.durationMs).toBe(321);
   });
@@ -113,7 +113,7 @@ describe('agent stream', () => {
     await checkout.write('web/deployment.yaml', 'kind: Deployment\n');
     const next = await checkout.commit('add deployment');
     await checkout.push();
-    await request(hub.httpUrl).post('/api/v1/sources/fleet/refresh').expect(200);
+    await hub.api().post('/api/v1/sources/fleet/refresh').expect(200);
     const { assignment } = await agent.next(isAssignment('web', 2));
     expect(assignment?.source?.commit).toBe(next);
     commit = next;
@@ -121,17 +121,17 @@ describe('agent stream', () => {
 
   it('removes the app from a cluster whose labels no longer match', async () => {
     const agent = agents[0] as TestAgent;
-    await request(hub.httpUrl).patch('/api/v1/clusters/eu-1').send({ labels: { env: 'staging' } }).expect(200);
+    await hub.api().patch('/api/v1/clusters/eu-1').send({ labels: { env: 'staging' } }).expect(200);
     const { unassignment } = await agent.next((m) => m.unassignment?.app === 'web');
     expect(unassignment).toEqual({ app: 'web', generation: 3, prune: true });
-    await request(hub.httpUrl).patch('/api/v1/clusters/eu-1').send({ labels: { env: 'prod', region: 'eu' } }).expect(200);
+    await hub.api().patch('/api/v1/clusters/eu-1').send({ labels: { env: 'prod', region: 'eu' } }).expect(200);
     const { assignment } = await agent.next(isAssignment('web', 4));
     expect(assignment?.source?.commit).toBe(commit);
   });
 
   it('marks the cluster disconnected when the agent leaves, and gives the same state on reconnect', async () => {
     await (agents[0] as TestAgent).close();
-    await expect.poll(async () => (await request(hub.httpUrl).get('/api/v1/clusters/eu-1')).body.connected).toBe(false);
+    await expect.poll(async () => (await hub.api().get('/api/v1/clusters/eu-1')).body.connected).toBe(false);
     const again = connect('eu-1');
     const { assignment } = await again.next(isAssignment('web'));
     expect(assignment).toMatchObject({ generation: 4, source: { commit } });
@@ -140,7 +140,7 @@ describe('agent stream', () => {
   });
 
   it('refuses a wrong credential at once', async () => {
-    const agent = connect('eu-1', 'flj_not-a-real-token');
+    const agent = connect('eu-1', 'flc_not-a-real-credential');
     const status = await agent.ended();
     expect(status.code).toBe(grpc.status.UNAUTHENTICATED);
     expect(status.details).toContain('unknown or revoked cluster credential');
@@ -159,9 +159,9 @@ describe('agent stream', () => {
     agent.send({ status: { reportId: 'x', app: 'web', generation: 4, revision: 'evil', phase: Phase.PHASE_FAILED, health: Health.HEALTH_DEGRADED, changes: [], errors: [], durationMs: 1, inventory: [] } });
     agent.send({ heartbeat: { sequence: 7 } });
     await agent.next((m) => m.heartbeatAck?.sequence === 7);
-    const status = await request(hub.httpUrl).get('/api/v1/apps/web/status').expect(200);
+    const status = await hub.api().get('/api/v1/apps/web/status').expect(200);
     expect(status.body.items.map((i: { cluster: string }) => i.cluster)).toEqual(['eu-1', 'us-1']);
-    expect((await request(hub.httpUrl).get('/api/v1/clusters/dev-1/status')).body.items).toEqual([]);
+    expect((await hub.api().get('/api/v1/clusters/dev-1/status')).body.items).toEqual([]);
     await agent.close();
   });
 
@@ -170,13 +170,13 @@ describe('agent stream', () => {
     await agent.next((m) => Boolean(m.assignmentsComplete));
     const status = await agent.ended(5000);
     expect(status.code).toBe(grpc.status.DEADLINE_EXCEEDED);
-    await expect.poll(async () => (await request(hub.httpUrl).get('/api/v1/clusters/us-1')).body.connected).toBe(false);
+    await expect.poll(async () => (await hub.api().get('/api/v1/clusters/us-1')).body.connected).toBe(false);
   });
 
   it('closes the stream of a cluster that is removed', async () => {
     const agent = connect('dev-1');
     await agent.next((m) => Boolean(m.assignmentsComplete));
-    await request(hub.httpUrl).delete('/api/v1/clusters/dev-1').expect(204);
+    await hub.api().delete('/api/v1/clusters/dev-1').expect(204);
     expect((await agent.ended()).code).toBe(grpc.status.PERMISSION_DENIED);
   });
 });

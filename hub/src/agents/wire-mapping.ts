@@ -10,7 +10,7 @@ import {
   toTimestamp,
 } from '@flotilla/proto';
 import type { Assignment } from '../assignments/assignment.entity.js';
-import type { Source } from '../sources/source.entity.js';
+import type { StoredGitCredentials } from '../sources/source.entity.js';
 import type { AgentReport } from '../status/agent-report.js';
 import type { AppHealth, AppPhase } from '../status/status-types.js';
 
@@ -19,8 +19,8 @@ import type { AppHealth, AppPhase } from '../status/status-types.js';
 
 const DRIFT_MODES = { report: DriftMode.DRIFT_MODE_REPORT, correct: DriftMode.DRIFT_MODE_CORRECT, off: DriftMode.DRIFT_MODE_OFF } as const;
 
-/** The wire form of an active assignment; credentials come from the source and go only to this cluster's agent. */
-export function toAssignmentMessage(assignment: Assignment, source: Pick<Source, 'credentials'> | null): HubMessage {
+/** The wire form of an active assignment; the source's credentials (opened) go only to this cluster's agent. */
+export function toAssignmentMessage(assignment: Assignment, credentials: StoredGitCredentials | null): HubMessage {
   const commit = assignment.commit as string;
   const message: AssignmentMessage = {
     app: assignment.appName,
@@ -29,7 +29,7 @@ export function toAssignmentMessage(assignment: Assignment, source: Pick<Source,
       url: assignment.sourceUrl,
       ref: assignment.ref,
       commit,
-      credentials: source?.credentials ? { username: source.credentials.username, password: source.credentials.password } : undefined,
+      credentials: credentials ? { username: credentials.username, password: credentials.password } : undefined,
     },
     revision: formatRevision({ ref: assignment.ref, commit }),
     path: assignment.path,

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, type FindOptionsWhere, Repository } from 'typeorm';
 import { decodeContinue, type Page, toPage } from '../common/page.js';
 import { AuditEvent } from './audit-event.entity.js';
+import { auditScope } from './audit-scope.js';
 
 /** What to record: who did what to which target, and how it ended. */
 export interface AuditRecord {
@@ -29,6 +30,8 @@ export class AuditService {
 
   /** Appends one event. */
   async record(record: AuditRecord): Promise<void> {
+    const scope = auditScope.getStore();
+    if (scope) scope.recorded = true;
     await this.events.save(this.events.create({ ...record, details: record.details ?? {}, createdAt: new Date() }));
   }
 

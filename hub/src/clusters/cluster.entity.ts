@@ -12,10 +12,6 @@ export class Cluster {
   @Column(jsonColumn())
   labels!: Record<string, string>;
 
-  /** SHA-256 of the agent's credential (join token until the agent first connects). */
-  @Column({ type: 'varchar', length: 64 })
-  credentialHash!: string;
-
   /** True while an agent stream is open and heartbeating (on any hub replica). */
   @Column({ type: 'boolean', default: false })
   connected!: boolean;

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '../identity/identity.module.js';
 import { Cluster } from './cluster.entity.js';
 import { ClustersController } from './clusters.controller.js';
 import { ClustersService } from './clusters.service.js';
 
 /** Clusters and their labels. */
-@Module({ imports: [TypeOrmModule.forFeature([Cluster])], controllers: [ClustersController], providers: [ClustersService], exports: [ClustersService] })
+@Module({ imports: [TypeOrmModule.forFeature([Cluster]), IdentityModule], controllers: [ClustersController], providers: [ClustersService], exports: [ClustersService] })
 export class ClustersModule {}

@@ -4,8 +4,8 @@ import { FlotillaError, type LabelSelector, matchesLabelSelector } from '@flotil
 import { MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeContinue, type Page, toPage } from '../common/page.js';
-import { hashSecret, newSecretToken } from '../common/secret-token.js';
 import { HubEvents } from '../events/hub-events.js';
+import { ClusterCredentials } from '../identity/cluster-credentials.service.js';
 import { Cluster } from './cluster.entity.js';
 import type { CreateClusterBody, UpdateClusterBody } from './clusters.schemas.js';
 
@@ -23,6 +23,7 @@ export class ClustersService {
     @InjectRepository(Cluster) private readonly clusters: Repository<Cluster>,
     private readonly events: HubEvents,
     private readonly audit: AuditService,
+    private readonly credentials: ClusterCredentials,
   ) {}
 
   /** Registers a cluster; returns it with its join token, which is shown this once and stored hashed. */
@@ -30,12 +31,10 @@ export class ClustersService {
     if (await this.clusters.existsBy({ name: body.name })) {
       throw new FlotillaError('ALREADY_EXISTS', `cluster "${body.name}" already exists`, { data: { cluster: body.name } });
     }
-    const joinToken = newSecretToken('flj');
     const now = new Date();
     const cluster = this.clusters.create({
       name: body.name,
       labels: body.labels,
-      credentialHash: hashSecret(joinToken),
       connected: false,
       lastHeartbeatAt: null,
       agentVersion: '',
@@ -44,6 +43,7 @@ export class ClustersService {
       updatedAt: now,
     });
     await this.clusters.insert(cluster);
+    const { joinToken } = await this.credentials.issueJoinToken(cluster.name);
     await this.audit.record({ actor, action: 'cluster.create', target: `cluster/${cluster.name}`, result: 'success', details: { labels: body.labels } });
     this.events.publish({ kind: 'cluster', type: 'registered', cluster });
     return { cluster, joinToken };
@@ -85,13 +85,9 @@ export class ClustersService {
   async remove(name: string, actor: string): Promise<void> {
     const cluster = await this.get(name);
     await this.clusters.delete({ name });
+    await this.credentials.forget(name);
     await this.audit.record({ actor, action: 'cluster.delete', target: `cluster/${name}`, result: 'success' });
     this.events.publish({ kind: 'cluster', type: 'removed', cluster });
-  }
-
-  /** The cluster whose credential hashes to this value, if any. */
-  findByCredentialHash(credentialHash: string): Promise<Cluster | null> {
-    return this.clusters.findOneBy({ credentialHash });
   }
 
   /** Records an agent's connection state and what it reported about itself. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseSettings, type SettingsSource } from '@flotilla/core';
+import { checkSecuritySettings, securitySettings } from './security-settings.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -22,8 +23,10 @@ export const hubConfigSchema = z
     heartbeatTimeoutMs: z.coerce.number().int().min(300).max(900_000).default(30_000).describe('silence after which an agent counts as disconnected'),
     grpcMaxMessageBytes: z.coerce.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024).describe('largest gRPC message accepted or sent'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
+    ...securitySettings,
   })
-  .strict();
+  .strict()
+  .superRefine(checkSecuritySettings);
 
 /** The hub's validated configuration. */
 export type HubConfig = z.infer<typeof hubConfigSchema>;

@@ -1,15 +1,20 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import { type INestApplication, Logger } from '@nestjs/common';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { ReflectionService } from '@grpc/reflection';
 import type { Server } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { PROTO_DIR, PROTO_FILES, PROTO_LOADER_OPTIONS, PROTO_PACKAGE } from '@flotilla/proto';
 import type { HubConfig } from '../config/hub-config.js';
+import { serverCredentials } from './server-credentials.js';
 
-/** Serves AgentService and StatusService (with server reflection, for grpcurl) on the configured address. */
+/** Serves AgentService and StatusService (with server reflection, for grpcurl) on the configured address, over TLS when configured. */
 export async function connectGrpc(app: INestApplication, config: HubConfig): Promise<string> {
+  const { credentials, security } = serverCredentials(config);
+  if (security === 'plaintext') {
+    new Logger('grpc').warn('gRPC is plaintext: agent credentials and Git credentials travel in clear; set FLOTILLA_GRPC_TLS_CERT and FLOTILLA_GRPC_TLS_KEY');
+  }
   // Nest does not report the port it bound, so port 0 is resolved to a free port here.
   const port = config.grpcPort === 0 ? await findFreePort(config.grpcHost) : config.grpcPort;
   app.connectMicroservice<MicroserviceOptions>(
@@ -20,6 +25,7 @@ export async function connectGrpc(app: INestApplication, config: HubConfig): Pro
         protoPath: PROTO_FILES.map((file) => join(PROTO_DIR, file)),
         loader: { ...PROTO_LOADER_OPTIONS, includeDirs: [PROTO_DIR] } as never,
         url: `${config.grpcHost}:${port}`,
+        credentials,
         maxReceiveMessageLength: config.grpcMaxMessageBytes,
         maxSendMessageLength: config.grpcMaxMessageBytes,
         keepalive: {

@@ -2,8 +2,10 @@ import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
+import { Public } from '../auth/require-role.decorator.js';
 
-/** Liveness and readiness probes, at the root (outside /api/v1) as Kubernetes probes expect. */
+/** Liveness and readiness probes, at the root (outside /api/v1) as Kubernetes probes expect; open without a token. */
+@Public()
 @Controller()
 export class HealthController {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

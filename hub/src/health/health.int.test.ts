@@ -12,7 +12,7 @@ describe('hub on its embedded SQLite default', () => {
   let hub: Hub;
 
   beforeAll(async () => {
-    hub = await startHub(parseHubConfig({ env: { FLOTILLA_DATA_DIR: dataDir, FLOTILLA_HTTP_PORT: '0', FLOTILLA_LOG_LEVEL: 'silent' } }));
+    hub = await startHub(parseHubConfig({ env: { FLOTILLA_DATA_DIR: dataDir, FLOTILLA_HTTP_PORT: '0', FLOTILLA_LOG_LEVEL: 'silent', FLOTILLA_ADMIN_TOKEN: 'an-admin-token-for-tests' } }));
   });
   afterAll(async () => {
     await hub?.close();
@@ -35,7 +35,16 @@ describe('hub on PostgreSQL', () => {
   beforeAll(async () => {
     database = await createPostgresDatabase();
     hub = await startHub(
-      parseHubConfig({ env: { FLOTILLA_DATABASE_URL: database.url, FLOTILLA_HTTP_PORT: '0', FLOTILLA_LOG_LEVEL: 'silent' } }),
+      parseHubConfig({
+        env: {
+          FLOTILLA_DATABASE_URL: database.url,
+          FLOTILLA_HTTP_PORT: '0',
+          FLOTILLA_LOG_LEVEL: 'silent',
+          FLOTILLA_ADMIN_TOKEN: 'an-admin-token-for-tests',
+          // Without a key the hub would generate one into ./data.
+          FLOTILLA_SECRET_KEY: 'a'.repeat(64),
+        },
+      }),
     );
   });
   afterAll(async () => {

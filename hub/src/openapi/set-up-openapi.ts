@@ -9,6 +9,8 @@ export function setUpOpenApi(app: INestApplication): void {
       .setTitle('Flotilla hub')
       .setDescription('Fleet operations: clusters, sources, apps, status, history, audit. Errors are `{ error: { code, message, details } }`.')
       .setVersion('v1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API token (POST /api/v1/tokens); its role decides what it may do' })
+      .addSecurityRequirements('bearer')
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { jsonColumn, timestampColumn } from '../database/columns.js';
+import { timestampColumn } from '../database/columns.js';
 
-/** Credentials of a Source's repository, as stored. */
+/** Credentials of a Source's repository, in clear (they are stored sealed: see secrets/source-secrets.ts). */
 export interface StoredGitCredentials {
   username: string;
   password: string;
@@ -25,12 +25,12 @@ export class Source {
   @Column({ type: 'integer' })
   pollIntervalSeconds!: number;
 
-  /** Basic-auth credentials; null for a public repository. */
-  @Column(jsonColumn({ nullable: true }))
-  credentials!: StoredGitCredentials | null;
+  /** Basic-auth credentials, sealed (AES-256-GCM, SourceSecrets opens them); null for a public repository. */
+  @Column({ type: 'text', nullable: true })
+  credentials!: string | null;
 
-  /** Secret that signs webhook deliveries (X-Hub-Signature-256); null refuses webhooks. */
-  @Column({ type: 'varchar', length: 255, nullable: true })
+  /** Secret that signs webhook deliveries (X-Hub-Signature-256), sealed like credentials; null refuses webhooks. */
+  @Column({ type: 'text', nullable: true })
   webhookSecret!: string | null;
 
   /** Commit the ref resolved to last. */

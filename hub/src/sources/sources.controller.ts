@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AppsService } from '../apps/apps.service.js';
+import { RequireRole } from '../auth/require-role.decorator.js';
 import { Actor } from '../common/actor.decorator.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { pageQuerySchema } from '../common/page.js';
@@ -55,6 +56,7 @@ export class SourcesController {
 
   @Post(':name/refresh')
   @HttpCode(200)
+  @RequireRole('operator')
   @ApiOperation({ summary: 'Resolve the ref now' })
   async refresh(@Param('name') name: string) {
     const { source, changed } = await this.sources.refresh(name, 'poll');

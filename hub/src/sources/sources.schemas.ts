@@ -1,17 +1,18 @@
+import { validateGitUrl } from '@flotilla/git';
 import { z } from 'zod';
 import { resourceName } from '../common/names.js';
 
 const gitUrl = z
   .string()
   .max(2048)
-  .refine((value) => {
+  .superRefine((value, ctx) => {
     try {
-      const url = new URL(value);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password && !/\s/.test(value);
-    } catch {
-      return false;
+      validateGitUrl(value);
+    } catch (error) {
+      // The message names what is wrong (scheme, credentials, whitespace, query) and never repeats a password.
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
     }
-  }, 'must be an http(s) URL without credentials in it (give them as `credentials`)');
+  });
 
 const gitRef = z
   .string()

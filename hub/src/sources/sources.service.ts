@@ -5,6 +5,7 @@ import { LessThan, MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeContinue, type Page, toPage } from '../common/page.js';
 import { HubEvents } from '../events/hub-events.js';
+import { SourceSecrets } from '../secrets/source-secrets.js';
 import { GitRefResolver } from './git-ref-resolver.js';
 import { Revision } from './revision.entity.js';
 import { Source } from './source.entity.js';
@@ -33,6 +34,7 @@ export class SourcesService {
     private readonly resolver: GitRefResolver,
     private readonly events: HubEvents,
     private readonly audit: AuditService,
+    private readonly secrets: SourceSecrets,
   ) {}
 
   /** Adds a source and resolves its ref once (a failure is recorded, not fatal: the poller retries). */
@@ -46,8 +48,8 @@ export class SourcesService {
       url: body.url,
       ref: body.ref,
       pollIntervalSeconds: body.pollIntervalSeconds,
-      credentials: body.credentials ?? null,
-      webhookSecret: body.webhookSecret ?? null,
+      credentials: this.secrets.sealCredentials(body.name, body.credentials ?? null),
+      webhookSecret: this.secrets.sealWebhookSecret(body.name, body.webhookSecret ?? null),
       commit: null,
       checkedAt: null,
       lastError: null,
@@ -86,8 +88,8 @@ export class SourcesService {
     if (body.url !== undefined) source.url = body.url;
     if (body.ref !== undefined) source.ref = body.ref;
     if (body.pollIntervalSeconds !== undefined) source.pollIntervalSeconds = body.pollIntervalSeconds;
-    if (body.credentials !== undefined) source.credentials = body.credentials;
-    if (body.webhookSecret !== undefined) source.webhookSecret = body.webhookSecret;
+    if (body.credentials !== undefined) source.credentials = this.secrets.sealCredentials(name, body.credentials);
+    if (body.webhookSecret !== undefined) source.webhookSecret = this.secrets.sealWebhookSecret(name, body.webhookSecret);
     source.updatedAt = new Date();
     await this.sources.save(source);
     const changed = Object.keys(body).filter((key) => key !== 'credentials' && key !== 'webhookSecret');

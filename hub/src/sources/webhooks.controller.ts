@@ -3,7 +3,10 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FlotillaError, formatRevision } from '@flotilla/core';
 import type { Request, Response } from 'express';
 import { AuditService } from '../audit/audit.service.js';
+import { Public } from '../auth/require-role.decorator.js';
+import { SourceSecrets } from '../secrets/source-secrets.js';
 import { SourcesService } from './sources.service.js';
+import { WebhookLimits } from './webhook-limits.js';
 import { isValidWebhookSignature } from './webhook-signature.js';
 
 /** How long a webhook call waits for the refresh before answering 202 and letting it finish in the background. */
@@ -11,31 +14,52 @@ const WAIT_FOR_REFRESH_MS = 5_000;
 
 /** POST /api/v1/webhooks/{source}: GitHub-style push events, signed with the source's webhook secret. */
 @ApiTags('webhooks')
+@Public()
 @Controller('api/v1/webhooks')
 export class WebhooksController {
   constructor(
     private readonly sources: SourcesService,
     private readonly audit: AuditService,
+    private readonly secrets: SourceSecrets,
+    private readonly limits: WebhookLimits,
   ) {}
 
   @Post(':source')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Receive a push event (X-Hub-Signature-256 signed) and refresh the source at once' })
+  @ApiOperation({ summary: 'Receive a push event (X-Hub-Signature-256 signed, X-GitHub-Delivery once) and refresh the source at once' })
   async receive(
     @Param('source') name: string,
     @Req() request: RawBodyRequest<Request>,
     @Res({ passthrough: true }) response: Response,
     @Headers('x-hub-signature-256') signature: string | undefined,
     @Headers('x-github-event') event: string | undefined,
+    @Headers('x-github-delivery') deliveryId: string | undefined,
   ) {
-    const source = await this.sources.get(name);
     const actor = `webhook:${name}`;
-    if (!source.webhookSecret) {
+    const fail = async (reason: string, error: FlotillaError): Promise<never> => {
+      await this.audit.record({ actor, action: 'source.webhook', target: `source/${name}`, result: 'failure', details: { reason, code: error.code } });
+      throw error;
+    };
+    try {
+      this.limits.checkRate(name, request.ip ?? 'unknown');
+    } catch (error) {
+      response.setHeader('retry-after', String((error as FlotillaError).data.retryAfterSeconds ?? 60));
+      throw error;
+    }
+    const source = await this.sources.get(name);
+    const secret = this.secrets.openWebhookSecret(source);
+    if (!secret) {
       throw new FlotillaError('FAILED_PRECONDITION', `source "${name}" has no webhook secret; set one to accept webhooks`, { data: { source: name } });
     }
-    if (!isValidWebhookSignature(source.webhookSecret, request.rawBody ?? Buffer.alloc(0), signature)) {
-      await this.audit.record({ actor, action: 'source.webhook', target: `source/${name}`, result: 'failure', details: { reason: 'bad signature' } });
-      throw new FlotillaError('UNAUTHENTICATED', `webhook for source "${name}": missing or wrong X-Hub-Signature-256`, { data: { source: name } });
+    const body = request.rawBody ?? Buffer.alloc(0);
+    if (!isValidWebhookSignature(secret, body, signature)) {
+      await fail('bad signature', new FlotillaError('UNAUTHENTICATED', `webhook for source "${name}": missing or wrong X-Hub-Signature-256`, { data: { source: name } }));
+    }
+    let admitted: string[] = [];
+    try {
+      admitted = this.limits.admit(name, deliveryId, body);
+    } catch (error) {
+      await fail((error as FlotillaError).code === 'CONFLICT' ? 'replay' : 'bad delivery id', error as FlotillaError);
     }
     if (event === 'ping') return { status: 'pong' };
     const pushedRef = typeof request.body?.ref === 'string' ? (request.body.ref as string) : undefined;
@@ -44,13 +68,16 @@ export class WebhooksController {
     }
     const refresh = this.sources.refresh(name, 'webhook');
     const outcome = await Promise.race([refresh, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), WAIT_FOR_REFRESH_MS).unref())]);
-    await this.audit.record({ actor, action: 'source.webhook', target: `source/${name}`, result: 'success', details: { ref: pushedRef ?? null } });
+    await this.audit.record({ actor, action: 'source.webhook', target: `source/${name}`, result: 'success', details: { ref: pushedRef ?? null, deliveryId: deliveryId ?? null } });
     if (!outcome) {
       response.status(202);
       return { status: 'refreshing' };
     }
     const { source: refreshed, changed } = outcome;
-    if (refreshed.lastError) throw new FlotillaError('UNAVAILABLE', `source "${name}" could not be resolved: ${refreshed.lastError}`);
+    if (refreshed.lastError) {
+      this.limits.forget(admitted);
+      throw new FlotillaError('UNAVAILABLE', `source "${name}" could not be resolved: ${refreshed.lastError}`);
+    }
     return { status: changed ? 'updated' : 'unchanged', revision: formatRevision({ ref: refreshed.ref, commit: refreshed.commit as string }) };
   }
 }

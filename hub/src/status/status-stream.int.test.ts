@@ -1,15 +1,16 @@
 import * as grpc from '@grpc/grpc-js';
 import { Health, Phase, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
 import { type GitServer, startGitServer } from '@flotilla/testenv';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../testing/start-test-hub.js';
+import { startTestHub, TEST_ADMIN_TOKEN, type TestHub } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
 
 /** Collects a Watch stream's events. */
 function watch(client: StatusServiceClient, request: Parameters<StatusServiceClient['watch']>[0]) {
   const events: StatusEvent[] = [];
-  const call = client.watch(request);
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+  const call = client.watch(request, metadata);
   call.on('data', (event: StatusEvent) => events.push(event));
   call.on('error', () => undefined);
   return { events, call };
@@ -27,12 +28,12 @@ describe('status stream', () => {
     commit = (await git.createRepository('fleet', { 'web/a.yaml': 'kind: ConfigMap\n' })).commit;
     hub = await startTestHub('sqlite');
     for (const name of ['eu-1', 'us-1']) {
-      const token = (await request(hub.httpUrl).post('/api/v1/clusters').send({ name, labels: { env: 'prod' } }).expect(201)).body.joinToken;
-      if (name === 'eu-1') agent = TestAgent.connect(hub.grpcAddress, token, name);
+      const token = (await hub.api().post('/api/v1/clusters').send({ name, labels: { env: 'prod' } }).expect(201)).body.joinToken;
+      if (name === 'eu-1') agent = TestAgent.connect(hub.grpcAddress, await TestAgent.join(hub.grpcAddress, token, name), name);
     }
-    await request(hub.httpUrl).post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet') }).expect(201);
-    await request(hub.httpUrl).post('/api/v1/apps').send({ name: 'web', source: 'fleet', path: 'web', targets: { selector: { matchLabels: { env: 'prod' } } } }).expect(201);
-    await request(hub.httpUrl).post('/api/v1/apps').send({ name: 'api', source: 'fleet', path: 'web', targets: { clusters: ['us-1'] } }).expect(201);
+    await hub.api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet') }).expect(201);
+    await hub.api().post('/api/v1/apps').send({ name: 'web', source: 'fleet', path: 'web', targets: { selector: { matchLabels: { env: 'prod' } } } }).expect(201);
+    await hub.api().post('/api/v1/apps').send({ name: 'api', source: 'fleet', path: 'web', targets: { clusters: ['us-1'] } }).expect(201);
     await agent.next((m) => m.assignment?.app === 'web');
     client = new StatusServiceClient(hub.grpcAddress, grpc.credentials.createInsecure());
   });
@@ -77,8 +78,8 @@ describe('status stream', () => {
         changes: [], errors: [], durationMs: 10, inventory: [],
       },
     });
-    await request(hub.httpUrl).patch('/api/v1/clusters/us-1').send({ labels: { env: 'prod', tier: 'x' } }).expect(200);
-    await expect.poll(async () => (await request(hub.httpUrl).get('/api/v1/apps/web/status')).body.items[0].applied.health).toBe('Healthy');
+    await hub.api().patch('/api/v1/clusters/us-1').send({ labels: { env: 'prod', tier: 'x' } }).expect(200);
+    await expect.poll(async () => (await hub.api().get('/api/v1/apps/web/status')).body.items[0].applied.health).toBe('Healthy');
 
     const resumed = watch(client, { clusters: ['eu-1'], apps: [], resumeFrom: cursor, skipSnapshot: false });
     await expect.poll(() => resumed.events.find((e) => e.status)?.status?.health).toBe('HEALTH_HEALTHY');
@@ -96,9 +97,9 @@ describe('status stream', () => {
   it('tells of clusters connecting and disconnecting', async () => {
     const { events, call } = watch(client, { clusters: ['us-1'], apps: [], resumeFrom: '', skipSnapshot: true });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const token = (await request(hub.httpUrl).post('/api/v1/clusters').send({ name: 'ap-1' }).expect(201)).body.joinToken as string;
+    const token = (await hub.api().post('/api/v1/clusters').send({ name: 'ap-1' }).expect(201)).body.joinToken as string;
     expect(token).toBeTruthy();
-    await request(hub.httpUrl).delete('/api/v1/clusters/us-1').expect(204);
+    await hub.api().delete('/api/v1/clusters/us-1').expect(204);
     await expect.poll(() => events.map((e) => e.cluster?.type)).toContain('CLUSTER_EVENT_TYPE_REMOVED');
     expect(events.some((e) => e.cluster?.cluster?.name === 'ap-1')).toBe(false);
     call.cancel();

@@ -2,19 +2,47 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPostgresDatabase } from '@flotilla/testenv';
+import type { Logger } from 'pino';
+import request from 'supertest';
 import { parseHubConfig } from '../config/hub-config.js';
 import { type Hub, startHub } from '../start-hub.js';
 
 /** The databases every hub suite runs against. */
 export const TEST_DATABASES = ['sqlite', 'postgres'] as const;
 
+/** The admin API token every test hub accepts (FLOTILLA_ADMIN_TOKEN), unless a test sets its own. */
+export const TEST_ADMIN_TOKEN = 'flt_test-admin-token-of-the-test-hubs';
+
+/** The verbs of a supertest client that sends an API token with every request. */
+export type ApiClient = Pick<ReturnType<typeof request>, 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head'>;
+
+/** A supertest client of a hub's REST API sending `Authorization: Bearer <token>` (no token: anonymous). */
+export function apiClient(httpUrl: string, token: string | undefined): ApiClient {
+  const client = request(httpUrl);
+  const authorize = <T extends { set(field: string, value: string): T }>(test: T): T => (token === undefined ? test : test.set('authorization', `Bearer ${token}`));
+  return {
+    get: (url: string) => authorize(client.get(url)),
+    post: (url: string) => authorize(client.post(url)),
+    put: (url: string) => authorize(client.put(url)),
+    patch: (url: string) => authorize(client.patch(url)),
+    delete: (url: string) => authorize(client.delete(url)),
+    head: (url: string) => authorize(client.head(url)),
+  } as ApiClient;
+}
+
 /** A hub for tests, with what it runs on, and a stop that removes that too. */
 export interface TestHub extends Hub {
+  /** Its data directory (SQLite file, secret key). */
+  dataDir: string;
+  /** The admin API token it accepts. */
+  adminToken: string;
+  /** A supertest client of the REST API with the admin token, or with the given token (`null`: none). */
+  api(token?: string | null): ApiClient;
   stop(): Promise<void>;
 }
 
-/** Starts a hub on free ports with a fresh SQLite directory or a fresh PostgreSQL database. */
-export async function startTestHub(database: (typeof TEST_DATABASES)[number], env: Record<string, string> = {}): Promise<TestHub> {
+/** Starts a hub on free ports with a fresh SQLite directory or a fresh PostgreSQL database, and an admin token. */
+export async function startTestHub(database: (typeof TEST_DATABASES)[number], env: Record<string, string> = {}, logger?: Logger): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-hub-'));
   const postgres = database === 'postgres' ? await createPostgresDatabase() : undefined;
   const config = parseHubConfig({
@@ -25,13 +53,18 @@ export async function startTestHub(database: (typeof TEST_DATABASES)[number], en
       FLOTILLA_HTTP_HOST: '127.0.0.1',
       FLOTILLA_GRPC_HOST: '127.0.0.1',
       FLOTILLA_LOG_LEVEL: process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'silent',
+      FLOTILLA_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
       ...(postgres ? { FLOTILLA_DATABASE_URL: postgres.url } : {}),
       ...env,
     },
   });
-  const hub = await startHub(config);
+  const hub = await startHub(config, ...(logger ? [logger] : []));
+  const adminToken = config.adminToken ?? TEST_ADMIN_TOKEN;
   return {
     ...hub,
+    dataDir,
+    adminToken,
+    api: (token?: string | null) => apiClient(hub.httpUrl, token === null ? undefined : (token ?? adminToken)),
     async stop() {
       await hub.close();
       await postgres?.drop();

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { type AgentMessage, AgentServiceClient, type HubMessage } from '@flotilla/proto';
+import { type AgentMessage, AgentServiceClient, type HubMessage, type JoinResponse } from '@flotilla/proto';
 
 /** A real grpc-js client speaking AgentService.Connect, as an agent would, for hub tests. */
 export class TestAgent {
@@ -9,8 +9,8 @@ export class TestAgent {
   private readonly call: grpc.ClientDuplexStream<AgentMessage, HubMessage>;
   private waiters: Array<() => void> = [];
 
-  constructor(address: string, credential: string) {
-    this.client = new AgentServiceClient(address, grpc.credentials.createInsecure());
+  constructor(address: string, credential: string, channelCredentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(), options: grpc.ClientOptions = {}) {
+    this.client = new AgentServiceClient(address, channelCredentials, options);
     const metadata = new grpc.Metadata();
     metadata.set('authorization', `Bearer ${credential}`);
     this.call = this.client.connect(metadata);
@@ -25,9 +25,21 @@ export class TestAgent {
     this.call.on('error', () => undefined);
   }
 
+  /** Exchanges a join token for the cluster's credential with AgentService.Join; rejects with the call's error. */
+  static join(address: string, joinToken: string, cluster: string, channelCredentials: grpc.ChannelCredentials = grpc.credentials.createInsecure()): Promise<string> {
+    const client = new AgentServiceClient(address, channelCredentials);
+    return new Promise<string>((resolve, reject) => {
+      client.join({ joinToken, cluster, agentVersion: 'test' }, (error: grpc.ServiceError | null, response: JoinResponse) => {
+        client.close();
+        if (error) reject(error);
+        else resolve(response.credential);
+      });
+    });
+  }
+
   /** Connects and says hello as the given cluster. */
-  static connect(address: string, credential: string, cluster: string): TestAgent {
-    const agent = new TestAgent(address, credential);
+  static connect(address: string, credential: string, cluster: string, channelCredentials?: grpc.ChannelCredentials, options?: grpc.ClientOptions): TestAgent {
+    const agent = new TestAgent(address, credential, channelCredentials, options);
     agent.send({ hello: { cluster, agentVersion: 'test', kubernetesVersion: 'v1.36.3', assignments: [], bufferedReports: 0, capabilities: [] } });
     return agent;
   }

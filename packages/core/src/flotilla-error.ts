@@ -22,7 +22,7 @@ export const ERROR_CODES = [
   'DUPLICATE_OBJECT',
   // A manifest refers to a `${variable}` the App does not define.
   'UNKNOWN_VARIABLE',
-  // A manifest file is larger than allowed, or its YAML aliases expand too far.
+  // A manifest file is larger than allowed, nests too deeply, or its YAML aliases expand too far.
   'MANIFEST_TOO_LARGE',
   // A stored inventory cannot be decoded.
   'INVALID_INVENTORY',

@@ -1,8 +1,10 @@
 import { LineCounter, parseAllDocuments, type ScalarTag } from 'yaml';
 import { utf8ByteLength } from './compare-bytewise.js';
 import { findObjectProblems } from './find-object-problems.js';
+import { hasCycle } from './has-cycle.js';
 import { type ErrorCode } from './flotilla-error.js';
 import { isPlainObject, type KubeObject } from './kube-object.js';
+import { measureNesting } from './measure-nesting.js';
 import { type PathSegment } from './json-pointer.js';
 import { formatObjectRef, parseApiVersion, type ObjectRef } from './object-ref.js';
 import { substituteVariables } from './substitute-variables.js';
@@ -40,6 +42,8 @@ export interface ParseManifestOptions {
   variables: Readonly<Record<string, string>>;
   maxFileBytes: number;
   maxAliasCount: number;
+  /** Deepest nesting accepted (measureNesting's bound); deeper texts would exhaust the parser's stack. */
+  maxDepth: number;
 }
 
 // YAML 1.2 reads 0644 as decimal; Kubernetes users (and yaml.v3, used by kustomize and Flux) mean octal, as in defaultMode.
@@ -88,6 +92,11 @@ export function parseManifestFile(
   for (const problem of substitution.errors) fail(problem.code, problem.line, problem.message);
   // An unresolved `${...}` left in the text can break the YAML around it; parse errors then would only be noise.
   if (substitution.errors.length > 0) return { objects, errors };
+  const depth = measureNesting(substitution.text);
+  if (depth > options.maxDepth) {
+    fail('MANIFEST_TOO_LARGE', 0, `file nests ${depth} levels deep, over the limit of ${options.maxDepth} (maxDepth); is this an attack on the parser?`);
+    return { objects, errors };
+  }
   const lineCounter = new LineCounter();
   const lineAt = (offset: number): number => {
     const line = lineCounter.linePos(offset).line;
@@ -99,6 +108,8 @@ export function parseManifestFile(
     prettyErrors: false,
     merge: true,
     customTags: (tags) => [legacyOctal, ...tags],
+    // Warnings (a collection used as a key) would go to the process's stderr; problems are reported as errors instead.
+    logLevel: 'error',
   });
 
   documents.forEach((document, documentIndex) => {
@@ -120,6 +131,10 @@ export function parseManifestFile(
       return;
     }
     if (value === null || value === undefined) return; // empty, comment-only or `---`-only document
+    if (hasCycle(value)) {
+      fail('INVALID_MANIFEST', lineAt(document.range[0]), 'a YAML alias refers to a node that contains it (a cycle), which no object can hold');
+      return;
+    }
 
     const lineOf = (path: PathSegment[]): number => {
       for (let depth = path.length; depth >= 0; depth--) {
@@ -144,7 +159,8 @@ export function parseManifestFile(
       const prefix = ref ? `${formatObjectRef(ref)}: ` : '';
       for (const problem of problems) fail('INVALID_MANIFEST', lineOf([...path, ...problem.path]), prefix + problem.message, ref);
       if (problems.length > 0) return;
-      const object = item as KubeObject;
+      // A copy: nodes shared through YAML aliases must not share the changes made to one object (namespace defaulting).
+      const object = copyJson(item) as KubeObject;
       if (object.metadata.namespace === '' || object.metadata.namespace === null) delete object.metadata.namespace;
       objects.push({
         object,
@@ -159,3 +175,8 @@ export function parseManifestFile(
   return { objects, errors };
 }
 
+
+/** A deep copy of a JSON value (findObjectProblems has checked it is one), sharing nothing with the original. */
+function copyJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}

@@ -197,6 +197,30 @@ describe('rendering manifests', () => {
     ]);
   });
 
+  it('refuses YAML aliases that form a cycle, and gives objects that share aliased nodes their own copies', () => {
+    expect(renderErrors([{ path: 'apps/web/loop.yaml', content: 'a: &a\n  apiVersion: v1\n  self: *a\n' }])).toEqual([
+      expect.objectContaining({ code: 'INVALID_MANIFEST', line: 1, message: expect.stringContaining('a cycle') }),
+    ]);
+    const shared = [
+      'apiVersion: v1',
+      'kind: List',
+      'items:',
+      '  - {apiVersion: rbac.authorization.k8s.io/v1, kind: Role, metadata: &m {name: shared}}',
+      '  - {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: *m}',
+      '',
+    ].join('\n');
+    const objects = render([{ path: 'apps/web/rbac.yaml', content: shared }]).objects;
+    expect(objects.map((o) => o.object.metadata)).toEqual([{ name: 'shared', namespace: 'web' }, { name: 'shared' }]);
+  });
+
+  it('refuses files nested deeper than maxDepth before parsing them', () => {
+    const deep = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: {x: ${'['.repeat(2000)}${']'.repeat(2000)}}\n`;
+    expect(renderErrors([{ path: 'apps/web/deep.yaml', content: deep }])).toEqual([
+      expect.objectContaining({ code: 'MANIFEST_TOO_LARGE', line: 0, message: 'file nests 2002 levels deep, over the limit of 256 (maxDepth); is this an attack on the parser?' }),
+    ]);
+    expect(ids([{ path: 'apps/web/ok.yaml', content: configMap('ok', `data:\n  x: '${'['.repeat(2000)}'\n`) }])).toEqual(['ConfigMap/web/ok']);
+  });
+
   it('refuses files over maxFileBytes, counting UTF-8 bytes', () => {
     const content = configMap('big', `data:\n  text: "${'é'.repeat(600)}"\n`);
     expect(renderErrors([{ path: 'apps/web/big.yaml', content }], { maxFileBytes: 1024 })).toEqual([

@@ -21,6 +21,8 @@ export interface RenderOptions {
   maxFileBytes?: number;
   /** Most alias expansions per YAML document (yaml's maxAliasCount); default 100. */
   maxAliasCount?: number;
+  /** Deepest nesting of a file (block levels plus flow collections); default 256. */
+  maxDepth?: number;
   /** Most errors listed in `data.errors` of the thrown error; default 100 (the rest are counted in `omittedErrors`). */
   maxErrors?: number;
 }
@@ -37,7 +39,7 @@ export interface RenderResult {
 }
 
 /** Defaults of RenderOptions. */
-export const RENDER_DEFAULTS = { maxFileBytes: 4 * 1024 * 1024, maxAliasCount: 100, maxErrors: 100 } as const;
+export const RENDER_DEFAULTS = { maxFileBytes: 4 * 1024 * 1024, maxAliasCount: 100, maxDepth: 256, maxErrors: 100 } as const;
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -108,6 +110,7 @@ export function renderManifests(files: readonly ManifestFile[], options: RenderO
     variables,
     maxFileBytes: options.maxFileBytes ?? RENDER_DEFAULTS.maxFileBytes,
     maxAliasCount: options.maxAliasCount ?? RENDER_DEFAULTS.maxAliasCount,
+    maxDepth: options.maxDepth ?? RENDER_DEFAULTS.maxDepth,
   };
 
   const { selected, anyUnder } = selectManifests(files, appPath);

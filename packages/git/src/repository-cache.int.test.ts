@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { type HttpClient } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitError } from './git-error.js';
+import { packIndexObjectIds } from './pack-index.js';
 import { RepositoryCache } from './repository-cache.js';
 
 /** An HTTP client that counts requests and response bytes, as the network sees them. */
@@ -334,6 +335,34 @@ describe('RepositoryCache', () => {
     expect(await cache.hasCommit(b.url, b.commit)).toBe(true);
     expect(await cache.prune()).toEqual([b.url]);
     expect((await readdir(dir)).sort()).toEqual(['not-an-entry', 'notes.txt']);
+  });
+
+  it('reads content that comes back after a change (a revert), keeping no object in two packs', async () => {
+    // The thin pack of the revert would send the first content again as a delta against the second, which is
+    // stored as a delta against the first: with both copies kept, a read could go round in circles forever.
+    const first = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  greeting: good\n';
+    const { url, commit: c0 } = await server.createRepository('revert', { 'web/settings.yaml': first, 'other/a.yaml': 'a: 1\n' });
+    const checkout = await server.checkout('revert');
+    await checkout.write('web/settings.yaml', first.replace('good', 'changed'));
+    await checkout.write('web/new.yaml', first.replace('settings', 'new'));
+    const c1 = await checkout.commit('change');
+    await checkout.write('other/b.yaml', 'b: 1\n');
+    const c2 = await checkout.commit('unrelated');
+    await checkout.write('web/settings.yaml', first);
+    await checkout.remove('web/new.yaml');
+    const c3 = await checkout.commit('revert');
+    await checkout.push();
+    const dir = newCacheDir();
+    const cache = new RepositoryCache({ dir });
+
+    for (const commit of [c0, c1, c2, c3]) await cache.fetchCommit({ url, commit, ref: 'main' });
+
+    expect(await cache.readTree({ url, commit: c3, path: 'web' })).toEqual([{ path: 'web/settings.yaml', content: first }]);
+    const [entry] = await readdir(dir);
+    const packDir = join(dir, entry as string, 'objects', 'pack');
+    const ids = [];
+    for (const name of (await readdir(packDir)).filter((n) => n.endsWith('.idx'))) ids.push(...packIndexObjectIds(await readFile(join(packDir, name))));
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('starts an entry afresh once it holds maxPacks packs, keeping only what is asked for', async () => {

@@ -10,6 +10,7 @@ import { GitError } from './git-error.js';
 import { HttpSession } from './http-session.js';
 import { KeyedLock } from './keyed-lock.js';
 import { normalizeGitUrl } from './normalize-git-url.js';
+import { packIndexObjectIds } from './pack-index.js';
 import { readTreeFiles, type TreeFile } from './read-tree-files.js';
 import { redactUrl } from './redact-url.js';
 import { splitTreePath } from './split-tree-path.js';
@@ -131,7 +132,16 @@ export class RepositoryCache {
             await removeDirectory(this.fs, gitdir);
             await this.ensureRepository(gitdir, url);
           }
+          const packsBefore = await this.packIndexes(gitdir);
           await this.fetchInto(gitdir, { url, commit, ref, credentials, signal });
+          if (await this.hasRefetchedObjects(gitdir, packsBefore)) {
+            // Content that comes back (a revert) is sent again as a delta against what replaced it, which may itself
+            // be stored as a delta against the first copy: reads would go round that circle until memory runs out.
+            // Only a repository where no object is in two packs is safe, so this commit is fetched afresh.
+            await removeDirectory(this.fs, gitdir);
+            await this.ensureRepository(gitdir, url);
+            await this.fetchInto(gitdir, { url, commit, ref, credentials, signal });
+          }
           await git.writeRef({ fs: this.fs, gitdir, ref: LAST_FETCHED_REF, value: commit, force: true });
           if (ref !== undefined) await git.writeRef({ fs: this.fs, gitdir, ref: fetchedRefFor(ref), value: commit, force: true });
           return { commit, isCached: false };
@@ -223,8 +233,24 @@ export class RepositoryCache {
   }
 
   private async packCount(gitdir: string): Promise<number> {
+    return (await this.packIndexes(gitdir)).length;
+  }
+
+  private async packIndexes(gitdir: string): Promise<string[]> {
     const names = await this.fs.promises.readdir(join(gitdir, 'objects', 'pack')).catch(() => []);
-    return names.filter((name) => name.endsWith('.idx')).length;
+    return names.filter((name) => name.endsWith('.idx'));
+  }
+
+  /** Whether a pack added since `before` holds an object that an older pack holds too. */
+  private async hasRefetchedObjects(gitdir: string, before: readonly string[]): Promise<boolean> {
+    const read = async (name: string): Promise<string[]> =>
+      packIndexObjectIds((await this.fs.promises.readFile(join(gitdir, 'objects', 'pack', name))) as Uint8Array);
+    const added = (await this.packIndexes(gitdir)).filter((name) => !before.includes(name));
+    const fetched = new Set((await Promise.all(added.map(read))).flat());
+    for (const name of before) {
+      if ((await read(name)).some((id) => fetched.has(id))) return true;
+    }
+    return false;
   }
 
   /** One shallow fetch of exactly `commit`; throws unless the commit is in the repository afterwards. */

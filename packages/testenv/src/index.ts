@@ -22,3 +22,4 @@ export { ControlPlaneError, type ControlPlaneErrorCode, type ControlPlaneErrorDa
 export { ensureKubernetesBinaries, type EnsureKubernetesBinariesOptions, type KubernetesBinaries } from './kubernetes-binaries.js';
 export { metricValue, parseMetricsText, scrapeMetrics, type MetricSample } from './scrape-metrics.js';
 export { ensureHelm, type EnsureHelmOptions, type HelmBinary } from './helm-binary.js';
+export { createTestCertificates, type CertificateFiles, type TestCertificates, type TestCertificatesOptions } from './test-certificates.js';

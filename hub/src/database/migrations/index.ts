@@ -1,6 +1,7 @@
 import type { MigrationInterface } from 'typeorm';
 import { Initial1764100000000 } from './1764100000000-initial.js';
-import { Drift1764200000000 } from './1764200000000-drift.js';
+import { Drift1764150000000 } from './1764150000000-drift.js';
+import { Security1764200000000 } from './1764200000000-security.js';
 
 /** Every schema migration, oldest first. The schema is made by these, never by `synchronize`. */
-export const migrations: Array<new () => MigrationInterface> = [Initial1764100000000, Drift1764200000000];
+export const migrations: Array<new () => MigrationInterface> = [Initial1764100000000, Drift1764150000000, Security1764200000000];

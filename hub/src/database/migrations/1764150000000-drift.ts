@@ -1,8 +1,8 @@
 import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 
 /** Drift records per cluster, app and object; per-cluster policy overrides of apps. */
-export class Drift1764200000000 implements MigrationInterface {
-  name = 'Drift1764200000000';
+export class Drift1764150000000 implements MigrationInterface {
+  name = 'Drift1764150000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const name = (column: string, length: number, fallback?: string) => ({ name: column, type: 'varchar', length: String(length), ...(fallback !== undefined ? { default: fallback } : {}) });

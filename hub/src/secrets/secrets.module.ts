@@ -1,0 +1,34 @@
+import { Global, Logger, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { HUB_CONFIG } from '../common/hub-config.provider.js';
+import type { HubConfig } from '../config/hub-config.js';
+import { Source } from '../sources/source.entity.js';
+import { loadSecretKeys } from './load-secret-keys.js';
+import { SecretBox } from './secret-box.js';
+import { SourceSecrets } from './source-secrets.js';
+
+/** Builds the SecretBox from the configured (or generated) key, saying once where the key lives. */
+function createSecretBox(config: HubConfig): SecretBox {
+  const logger = new Logger('secrets');
+  const keys = loadSecretKeys(config);
+  const box = new SecretBox(keys.current, keys.previous);
+  for (const warning of keys.warnings) logger.warn(warning);
+  if (keys.origin === 'generated') {
+    logger.warn(
+      `generated secret key ${box.keyId} into ${keys.path}: back it up (sealed Git credentials cannot be read without it), ` +
+        'and give every replica the same key with FLOTILLA_SECRET_KEY',
+    );
+  } else {
+    logger.log(`sealing secrets with key ${box.keyId} from ${keys.origin === 'config' ? 'FLOTILLA_SECRET_KEY' : keys.path}`);
+  }
+  return box;
+}
+
+/** Secrets at rest: the SecretBox and the Source secrets sealed with it. */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([Source])],
+  providers: [{ provide: SecretBox, useFactory: createSecretBox, inject: [HUB_CONFIG] }, SourceSecrets],
+  exports: [SecretBox, SourceSecrets],
+})
+export class SecretsModule {}

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { FlotillaError } from '@flotilla/core';
+import { HUB_CONFIG } from '../common/hub-config.provider.js';
+import type { HubConfig } from '../config/hub-config.js';
+import { RateLimiter } from '../limits/rate-limiter.js';
+import { ReplayGuard } from '../limits/replay-guard.js';
+
+/** Delivery ids as Git hosts send them (GUIDs); anything else is refused rather than remembered. */
+const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Limits of the webhook endpoint: a rate per source and client address, and replay protection. A delivery is refused
+ * when its X-GitHub-Delivery id or its exact body was accepted within the window: the signature covers the body
+ * only, so a replayed body with a made-up delivery id is caught by its digest.
+ */
+@Injectable()
+export class WebhookLimits {
+  private readonly rate: RateLimiter;
+  private readonly replays: ReplayGuard;
+
+  constructor(@Inject(HUB_CONFIG) config: HubConfig) {
+    this.rate = new RateLimiter({ perMinute: config.webhookRateLimit });
+    this.replays = new ReplayGuard({ windowMs: config.webhookReplayWindowSeconds * 1000 });
+  }
+
+  /** Takes one call of the rate; RESOURCE_EXHAUSTED (with `retryAfterSeconds`) past it. */
+  checkRate(source: string, client: string): void {
+    const decision = this.rate.take(`${source}\0${client}`);
+    if (decision.allowed) return;
+    const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+    throw new FlotillaError('RESOURCE_EXHAUSTED', `too many webhook calls for source "${source}"; retry in ${retryAfterSeconds} s`, {
+      data: { source, retryAfterSeconds },
+    });
+  }
+
+  /**
+   * Records a signed delivery; CONFLICT when it is a replay, INVALID_ARGUMENT for a malformed delivery id.
+   * Returns the keys to forget if the delivery cannot be handled.
+   */
+  admit(source: string, deliveryId: string | undefined, body: Buffer): string[] {
+    if (deliveryId !== undefined && !DELIVERY_ID.test(deliveryId)) {
+      throw new FlotillaError('INVALID_ARGUMENT', 'X-GitHub-Delivery must be a delivery id (letters, digits, ".", "_", ":" and "-", at most 128)', {
+        data: { source },
+      });
+    }
+    const keys = [`${source}\0body\0${createHash('sha256').update(body).digest('hex')}`];
+    if (deliveryId !== undefined) keys.push(`${source}\0id\0${deliveryId}`);
+    const repeated = this.replays.remember(keys);
+    if (repeated !== undefined) {
+      const what = repeated.includes('\0id\0') ? `delivery ${deliveryId}` : 'a delivery with this exact body';
+      throw new FlotillaError('CONFLICT', `webhook for source "${source}": ${what} was already received; replays are refused`, {
+        data: { source, ...(deliveryId ? { deliveryId } : {}) },
+      });
+    }
+    return keys;
+  }
+
+  /** Forgets a delivery that could not be handled, so its sender may try again. */
+  forget(keys: string[]): void {
+    this.replays.forget(keys);
+  }
+}

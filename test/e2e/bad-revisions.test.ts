@@ -1,0 +1,119 @@
+import { symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KubeClient } from '@flotilla/kube';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appStatusOn, type Fleet, startFleet } from './fleet.js';
+
+const configMap = (name: string, greeting: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  greeting: ${greeting}\n`;
+
+const files = {
+  'web/settings.yaml': configMap('settings', 'good'),
+  'private/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: leaked\nstringData:\n  password: hunter2\n',
+};
+
+type Applied = { phase: string; generation: number; revision: string; errors: Array<{ code: string; message: string; file?: string }> };
+type Checkout = Awaited<ReturnType<Fleet['git']['checkout']>>;
+
+// Every bad revision below also adds a new ConfigMap and changes the existing one: neither may reach the cluster.
+describe('bad revisions apply nothing on a real cluster', () => {
+  let fleet: Fleet;
+  let kube: KubeClient;
+
+  const push = async (change: (checkout: Checkout) => Promise<void>): Promise<string> => {
+    const checkout = await fleet.git.checkout('fleet');
+    await change(checkout);
+    const commit = await checkout.commit('change');
+    await checkout.push();
+    await fleet.api().post('/api/v1/sources/fleet/refresh').expect(200);
+    return commit;
+  };
+  /** Pushes a bad revision on top of the good one, with a new object and a change, and waits for its report. */
+  const pushBad = async (bad: (checkout: Checkout) => Promise<void>): Promise<Applied> => {
+    const commit = await push(async (checkout) => {
+      await checkout.git(['rm', '-rq', '--ignore-unmatch', 'web/bad', 'link']);
+      await checkout.write('web/settings.yaml', configMap('settings', 'changed by a bad revision'));
+      await checkout.write('web/new.yaml', configMap('new-thing', 'should not exist'));
+      await bad(checkout);
+    });
+    await expect.poll(async () => ((await appStatusOn(fleet, 'web', 'eu-1'))?.applied as Applied | undefined)?.revision, { timeout: 30_000, interval: 200 }).toBe(`main@sha1:${commit}`);
+    return (await appStatusOn(fleet, 'web', 'eu-1'))?.applied as Applied;
+  };
+  const expectUntouched = async (): Promise<void> => {
+    expect((await kube.request<{ data: Record<string, string> }>({ method: 'GET', path: '/api/v1/namespaces/web/configmaps/settings' })).data).toEqual({ greeting: 'good' });
+    await expect(kube.request({ method: 'GET', path: '/api/v1/namespaces/web/configmaps/new-thing' })).rejects.toThrow(/not found|404/i);
+  };
+
+  beforeAll(async () => {
+    fleet = await startFleet({ clusters: { 'eu-1': { env: 'prod' } }, files });
+    kube = new KubeClient({ kubeConfig: (fleet.planes['eu-1'] as NonNullable<Fleet['planes'][string]>).kubeConfig('admin') });
+    await kube.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } } });
+    await fleet.api().post('/api/v1/sources').send({ name: 'fleet', url: fleet.git.repoUrl('fleet'), pollIntervalSeconds: 3600 }).expect(201);
+    await fleet.api().post('/api/v1/apps').send({ name: 'web', source: 'fleet', path: 'web', namespace: 'web', targets: { clusters: ['eu-1'] } }).expect(201);
+    await fleet.startAgent('eu-1');
+  });
+  afterAll(async () => {
+    kube?.close();
+    await fleet?.stop();
+  });
+
+  it('applies the good revision first', async () => {
+    await expect.poll(async () => ((await appStatusOn(fleet, 'web', 'eu-1'))?.applied as Applied | undefined)?.phase, { timeout: 30_000 }).toBe('Synced');
+    await expect(kube.request({ method: 'GET', path: '/api/v1/namespaces/web/configmaps/settings' })).resolves.toBeDefined();
+  });
+
+  it('refuses a revision that declares an object twice', async () => {
+    const applied = await pushBad((c) => c.write('web/bad/dup.yaml', configMap('settings', 'a second settings')));
+    expect(applied.phase).toBe('Failed');
+    expect(applied.errors).toEqual([expect.objectContaining({ code: 'DUPLICATE_OBJECT', message: expect.stringContaining('ConfigMap/web/settings is declared twice') })]);
+    await expectUntouched();
+  });
+
+  it('refuses a revision with a kind the cluster does not know, at dry-run', async () => {
+    const applied = await pushBad((c) => c.write('web/bad/gizmo.yaml', 'apiVersion: example.com/v1\nkind: Gizmo\nmetadata:\n  name: g\n'));
+    expect(applied.phase).toBe('Failed');
+    expect(applied.errors[0]?.code).toBe('DRY_RUN_FAILED');
+    expect(applied.errors[0]?.message).toContain('Gizmo');
+    await expectUntouched();
+  });
+
+  it('refuses a revision with a file over the size limit', async () => {
+    const applied = await pushBad((c) => c.write('web/bad/huge.yaml', `${configMap('huge', 'x')}  filler: "${'x'.repeat(5 * 1024 * 1024)}"\n`));
+    expect(applied.errors).toEqual([expect.objectContaining({ code: 'MANIFEST_TOO_LARGE', file: 'web/bad/huge.yaml' })]);
+    await expectUntouched();
+  });
+
+  it('refuses a revision with a YAML alias bomb', async () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const applied = await pushBad((c) => c.write('web/bad/bomb.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n  ${levels.join('\n  ')}\n`));
+    expect(applied.errors).toEqual([expect.objectContaining({ code: 'MANIFEST_TOO_LARGE', message: expect.stringContaining('alias') })]);
+    await expectUntouched();
+  });
+
+  it('never follows symlinks out of the app path: they are skipped', async () => {
+    const commit = await push(async (checkout) => {
+      await checkout.git(['rm', '-rq', '--ignore-unmatch', 'web/bad']);
+      await checkout.write('web/settings.yaml', configMap('settings', 'good'));
+      await checkout.remove('web/new.yaml');
+      await symlink('../private/secret.yaml', join(checkout.dir, 'web', 'leak.yaml'));
+      await symlink('/etc/passwd', join(checkout.dir, 'web', 'passwd.yaml'));
+      await symlink('../private', join(checkout.dir, 'web', 'private'));
+    });
+    await expect.poll(async () => ((await appStatusOn(fleet, 'web', 'eu-1'))?.applied as Applied | undefined)?.revision, { timeout: 30_000, interval: 200 }).toBe(`main@sha1:${commit}`);
+    expect(((await appStatusOn(fleet, 'web', 'eu-1'))?.applied as Applied).phase).toBe('Synced');
+    await expectUntouched();
+    await expect(kube.request({ method: 'GET', path: '/api/v1/namespaces/web/secrets/leaked' })).rejects.toThrow(/not found|404/i);
+  });
+
+  it('refuses an app path that goes through a symlink', async () => {
+    const commit = await push(async (checkout) => {
+      await symlink('private', join(checkout.dir, 'link'));
+    });
+    await fleet.api().post('/api/v1/apps').send({ name: 'linked', source: 'fleet', path: 'link', namespace: 'web', targets: { clusters: ['eu-1'] } }).expect(201);
+    await expect.poll(async () => ((await appStatusOn(fleet, 'linked', 'eu-1'))?.applied as Applied | undefined)?.phase, { timeout: 30_000, interval: 200 }).toBe('Failed');
+    const applied = (await appStatusOn(fleet, 'linked', 'eu-1'))?.applied as Applied;
+    expect(applied.revision).toBe(`main@sha1:${commit}`);
+    expect(applied.errors[0]).toMatchObject({ code: 'GIT_PATH_OUTSIDE_REPOSITORY', message: expect.stringContaining('symlink') });
+    await expect(kube.request({ method: 'GET', path: '/api/v1/namespaces/web/secrets/leaked' })).rejects.toThrow(/not found|404/i);
+  });
+});

@@ -8,6 +8,7 @@ import { AppsModule } from './apps/apps.module.js';
 import { AssignmentsModule } from './assignments/assignments.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { SourcesModule } from './sources/sources.module.js';
+import { RolloutsModule } from './rollouts/rollouts.module.js';
 import { StatusModule } from './status/status.module.js';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { HUB_CONFIG } from './common/hub-config.provider.js';
@@ -30,6 +31,7 @@ export class AppModule {
         SourcesModule,
         AppsModule,
         AssignmentsModule,
+        RolloutsModule,
         StatusModule,
         AgentsModule,
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), migrations, autoLoadEntities: true }),

@@ -1,3 +1,5 @@
+import { DEFAULT_ROLLOUT_STRATEGY, type RolloutStrategy } from '../rollouts/rollout-strategy.js';
+
 /** A rule excluding objects or fields from drift detection and correction. */
 export interface DriftIgnoreRule {
   kind?: string;
@@ -25,6 +27,8 @@ export interface AppPolicy {
     /** Return a cluster to its last healthy revision by itself when a revision fails there. */
     auto: boolean;
   };
+  /** How a new revision reaches the targets (canary, waves); absent in apps stored before rollouts, meaning the default. */
+  rollout?: RolloutStrategy;
 }
 
 /** The policy of an App created without one. */
@@ -33,4 +37,5 @@ export const DEFAULT_APP_POLICY: AppPolicy = {
   drift: { mode: 'report', ignore: [], checkIntervalSeconds: 0 },
   health: { timeoutSeconds: 300 },
   rollback: { auto: false },
+  rollout: DEFAULT_ROLLOUT_STRATEGY,
 };

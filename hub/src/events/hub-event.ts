@@ -2,6 +2,7 @@ import type { Assignment } from '../assignments/assignment.entity.js';
 import type { Cluster } from '../clusters/cluster.entity.js';
 import type { App } from '../apps/app.entity.js';
 import type { Source } from '../sources/source.entity.js';
+import type { RolloutSummary } from '../rollouts/rollout-summary.js';
 import type { ClusterAppStatus } from '../status/cluster-app-status.entity.js';
 
 /** Kinds of cluster events. */
@@ -13,4 +14,5 @@ export type HubEvent =
   | { kind: 'source'; type: 'created' | 'updated' | 'removed' | 'revision'; source: Source }
   | { kind: 'app'; type: 'created' | 'updated' | 'removed'; app: App }
   | { kind: 'assignment'; assignment: Assignment }
-  | { kind: 'status'; status: ClusterAppStatus };
+  | { kind: 'status'; status: ClusterAppStatus }
+  | { kind: 'rollout'; rollout: RolloutSummary };

@@ -6,6 +6,7 @@ import { AssignmentsService } from '../assignments/assignments.service.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import type { HubEvent } from '../events/hub-event.js';
 import { HubEvents } from '../events/hub-events.js';
+import { toRolloutEvent } from '../rollouts/rollout-event-mapping.js';
 import { toAppClusterStatus, toAssignmentEvent, toClusterEvent, toClusterInfo } from './status-event-mapping.js';
 import { StatusService } from './status.service.js';
 
@@ -129,6 +130,8 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
         const assignment = await this.assignments.find(appName, clusterName);
         return base({ status: toAppClusterStatus(appName, clusterName, assignment, event.status) }, { cluster: clusterName, app: appName });
       }
+      case 'rollout':
+        return base({ rollout: toRolloutEvent(event.rollout) }, { app: event.rollout.app });
       case 'source':
       case 'app':
         return undefined;

@@ -7,6 +7,8 @@ import { pino, type Logger } from 'pino';
 import type { AgentConfig } from './config/agent-config.js';
 import { HubConnection } from './connection/hub-connection.js';
 import { Reconciler } from './reconciler/reconciler.js';
+import { AutoRollback } from './rollback/auto-rollback.js';
+import { RollbackStore } from './rollback/rollback-store.js';
 import type { ReconcileReport } from './reconciler/reconcile-report.js';
 import { AssignmentStore } from './state/assignment-store.js';
 import { AGENT_VERSION } from './version.js';
@@ -65,7 +67,7 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
         agentVersion: AGENT_VERSION,
         kubernetesVersion,
         assignments: reconciler.states(),
-        capabilities: [],
+        capabilities: ['rollback.v1'],
       }),
       // The hub may have missed reports sent as the last stream died: the latest of each App goes again (it drops repeats).
       onConnected: () => {
@@ -87,6 +89,7 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
     concurrency: config.concurrency,
     resyncIntervalMs: config.resyncIntervalMs,
     ...(overrides.retryDelayMs !== undefined ? { retryDelayMs: overrides.retryDelayMs } : {}),
+    autoRollback: new AutoRollback({ store: new RollbackStore(client, config.stateNamespace), logger }),
     sink: {
       report: (report) => {
         lastReports.set(report.app, report);

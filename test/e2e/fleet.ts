@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Agent, parseAgentConfig, startAgent } from '@flotilla/agent';
-import { type Hub, parseHubConfig, startHub } from '@flotilla/hub';
+import { type Hub, type HubConfig, parseHubConfig, startHub } from '@flotilla/hub';
 import { type ControlPlane, type GitServer, startControlPlanes, startGitServer } from '@flotilla/testenv';
 import { pino } from 'pino';
 import request from 'supertest';
@@ -23,6 +23,8 @@ export interface Fleet {
   git: GitServer;
   planes: Record<string, ControlPlane>;
   hub: Hub;
+  /** The hub's configuration, e.g. to run it in a child process on the same database and ports. */
+  hubConfig: HubConfig;
   tokens: Record<string, string>;
   agents: Map<string, Agent>;
   /** A supertest client of the hub's REST API. */
@@ -52,12 +54,9 @@ const logLevel = process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'silent';
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-fleet-'));
   const names = Object.keys(options.clusters);
-  const [git, planeList, httpPort, grpcPort] = await Promise.all([
-    startGitServer(),
-    startControlPlanes(names.length),
-    freePort(),
-    freePort(),
-  ]);
+  const [git, planeList] = await Promise.all([startGitServer(), startControlPlanes(names.length)]);
+  // Picked once the control planes have bound theirs, so that none of their servers can take the hub's meanwhile.
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
   await git.createRepository('fleet', options.files);
   const planes = Object.fromEntries(names.map((name, i) => [name, planeList[i] as ControlPlane]));
   const hubConfig = parseHubConfig({
@@ -79,6 +78,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     git,
     planes,
     hub,
+    hubConfig,
     tokens: {},
     agents: new Map(),
     api: () => request(`http://127.0.0.1:${httpPort}`),

@@ -86,6 +86,7 @@ export class RollbacksService {
       await this.audit.record({ actor, action: 'app.rollback', target: `app/${appName}`, result: 'success', details: { revision, clusters, rollout: rollout.id } });
       await this.audit.record({ actor, action: 'app.pin', target: `app/${appName}`, result: 'success', details: { revision, clusters, rollout: rollout.id } });
       await this.notifier.started(rollout, work.rowsOf(rollout));
+      await this.store.prune(appName);
       this.notifier.publish(rollout, work.rowsOf(rollout));
       this.planner.request(appName);
       return { rollout, rows: work.rowsOf(rollout) };

@@ -118,6 +118,7 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     await this.store.save(work);
 
     for (const rollout of work.created) await this.notifier.started(rollout, work.rowsOf(rollout));
+    if (work.created.length > 0) await this.store.prune(app.name);
     for (const [rollout, transition] of transitions) {
       this.logger.log(`rollout ${rollout.id} of app ${app.name}: ${transition.from} → ${transition.to}${transition.message ? `: ${transition.message}` : ''}`);
       await this.notifier.transitioned(rollout, transition);

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, Repository } from 'typeorm';
+import { DataSource, In, IsNull, Not, Repository } from 'typeorm';
 import { AppRollouts } from './app-rollouts.js';
 import { Pin } from './pin.entity.js';
 import { RolloutCluster } from './rollout-cluster.entity.js';
 import { Rollout } from './rollout.entity.js';
+
+/** Finished rollouts kept per app (with their clusters); older ones are deleted unless one still decides a cluster's commit. */
+export const ROLLOUTS_KEPT = 100;
 
 /** Loads one app's rollouts as an AppRollouts, and writes what a change did to it in one transaction. */
 @Injectable()
@@ -58,6 +61,21 @@ export class RolloutStore {
       if (work.deletedPins.length > 0) await manager.delete(Pin, { appName: work.app, clusterName: In(work.deletedPins) });
       if (work.savedPins.length > 0) await manager.save(Pin, work.savedPins);
     });
+  }
+
+  /** Deletes an app's finished rollouts beyond the newest `keep`, except those that still decide a cluster's commit. */
+  async prune(app: string, keep = ROLLOUTS_KEPT): Promise<number> {
+    const old = await this.rollouts.find({ where: { appName: app, finishedAt: Not(IsNull()) }, order: { id: 'DESC' }, skip: keep, select: { id: true } });
+    if (old.length === 0) return 0;
+    const owning = await this.rows.find({ where: { rolloutId: In(old.map((r) => r.id)), current: true }, select: { rolloutId: true } });
+    const kept = new Set(owning.map((row) => row.rolloutId));
+    const ids = old.map((r) => r.id).filter((id) => !kept.has(id));
+    if (ids.length === 0) return 0;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.delete(RolloutCluster, { rolloutId: In(ids) });
+      await manager.delete(Rollout, { id: In(ids) });
+    });
+    return ids.length;
   }
 
   /** Forgets everything about a removed app. */

@@ -10,6 +10,7 @@ import { parseHubConfig } from '../config/hub-config.js';
 import { type Hub, startHub } from '../start-hub.js';
 import { TEST_DATABASES } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
+import { RolloutStore } from './rollout-store.js';
 
 type Verdict = 'healthy' | 'degraded' | 'silent';
 
@@ -288,6 +289,20 @@ describe.each(TEST_DATABASES)('rollouts on %s', (database) => {
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['rollout.abort', 'rollout.resume', 'rollout.pause', 'rollout.start']);
     await api().post(`/api/v1/rollouts/${id}/resume`).send({}).expect(412);
     await api().get('/api/v1/rollouts/999999').expect(404);
+  });
+
+  it('keeps a bounded number of finished rollouts, but never one that still decides where a cluster is', async () => {
+    const store = hub.app.get(RolloutStore);
+    const before = (await api().get('/api/v1/rollouts').query({ app: 'web', limit: 1000 }).expect(200)).body.items as Array<{ id: number; finishedAt: string | null }>;
+    expect(before.length).toBeGreaterThan(3);
+    const removed = await store.prune('web', 1);
+    const after = (await api().get('/api/v1/rollouts').query({ app: 'web', limit: 1000 }).expect(200)).body.items as Array<{ id: number }>;
+    expect(after.length).toBe(before.length - removed);
+    expect(removed).toBeGreaterThan(0);
+    // Open rollouts stay, and so does every rollout that decides a cluster's commit.
+    for (const rollout of before.filter((r) => r.finishedAt === null)) expect(after.map((r) => r.id)).toContain(rollout.id);
+    const work = await store.load('web');
+    expect(Object.keys(CLUSTERS).map((c) => work.ownerOf(c) !== undefined)).toEqual([true, true, true]);
   });
 
   it('carries on where it was after a hub restart, skipping no cluster and updating none twice', async () => {

@@ -15,6 +15,8 @@ import { hubChannel } from './identity/channel-credentials.js';
 import { CredentialStore } from './identity/credential-store.js';
 import { joinHub } from './identity/join-hub.js';
 import { Reconciler } from './reconciler/reconciler.js';
+import { AutoRollback } from './rollback/auto-rollback.js';
+import { RollbackStore } from './rollback/rollback-store.js';
 import type { ReconcileReport } from './reconciler/reconcile-report.js';
 import { AssignmentStore } from './state/assignment-store.js';
 import { AGENT_VERSION } from './version.js';
@@ -90,7 +92,7 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
         agentVersion: AGENT_VERSION,
         kubernetesVersion,
         assignments: reconciler.states(),
-        capabilities: [],
+        capabilities: ['rollback.v1'],
       }),
       // The hub may have missed reports sent as the last stream died: the latest of each App goes again (it drops repeats).
       onConnected: () => {
@@ -127,6 +129,7 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
     concurrency: config.concurrency,
     resyncIntervalMs: config.resyncIntervalMs,
     ...(overrides.retryDelayMs !== undefined ? { retryDelayMs: overrides.retryDelayMs } : {}),
+    autoRollback: new AutoRollback({ store: new RollbackStore(client, config.stateNamespace), logger }),
     sink: metrics.instrument({
       report: (report) => {
         lastReports.set(report.app, report);

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Agent, parseAgentConfig, startAgent } from '@flotilla/agent';
-import { type Hub, parseHubConfig, startHub } from '@flotilla/hub';
+import { type Hub, type HubConfig, parseHubConfig, startHub } from '@flotilla/hub';
 import { type ControlPlane, createTestCertificates, type GitServer, startControlPlanes, startGitServer, type TestCertificates } from '@flotilla/testenv';
 import { pino } from 'pino';
 import request from 'supertest';
@@ -36,6 +36,8 @@ export interface Fleet {
   /** The CA, hub (server) and agent (client) certificates: the agent stream runs over TLS. */
   certificates: TestCertificates;
   /** Join tokens by cluster (each agent exchanges its own for a credential on first start). */
+  /** The hub's configuration, e.g. to run it in a child process on the same database and ports. */
+  hubConfig: HubConfig;
   tokens: Record<string, string>;
   agents: Map<string, Agent>;
   /** A supertest client of the hub's REST API with the admin token, or with the given token (`null`: none). */
@@ -65,13 +67,9 @@ const logLevel = process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'silent';
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-fleet-'));
   const names = Object.keys(options.clusters);
-  const [git, planeList, httpPort, grpcPort, certificates] = await Promise.all([
-    startGitServer(),
-    startControlPlanes(names.length),
-    freePort(),
-    freePort(),
-    createTestCertificates(),
-  ]);
+  const [git, planeList, certificates] = await Promise.all([startGitServer(), startControlPlanes(names.length), createTestCertificates()]);
+  // Picked once the control planes have bound theirs, so that none of their servers can take the hub's meanwhile.
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
   await git.createRepository('fleet', options.files);
   const planes = Object.fromEntries(names.map((name, i) => [name, planeList[i] as ControlPlane]));
   const hubConfig = parseHubConfig({
@@ -98,6 +96,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     planes,
     hub,
     certificates,
+    hubConfig,
     tokens: {},
     agents: new Map(),
     api: (token?: string | null) => {

@@ -15,4 +15,6 @@ export interface ReconcileReport {
   startedAt: Date;
   durationMs: number;
   inventory: ObjectRef[];
+  /** Set when the agent rolled the App back by itself: the revision that failed, the one restored, and why. */
+  rollback?: { failedRevision: string; restoredRevision: string; reason: ReportError };
 }

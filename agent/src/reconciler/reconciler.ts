@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AutoRollback } from '../rollback/auto-rollback.js';
 import type { AssignmentStore } from '../state/assignment-store.js';
 import type { AgentAssignment } from './agent-assignment.js';
 import { reconcileApp, type ReconcileContext, removeApp } from './reconcile-app.js';
@@ -22,6 +23,8 @@ export interface ReconcilerOptions {
   resyncIntervalMs?: number;
   /** First retry delay after a failure that may pass (unreachable Git or API server); doubles up to the resync interval. */
   retryDelayMs?: number;
+  /** Returns a cluster to its last healthy revision when a revision fails and the App's policy allows it. */
+  autoRollback?: AutoRollback;
 }
 
 /** What the agent holds for one App, for AgentHello. */
@@ -169,6 +172,7 @@ export class Reconciler {
     try {
       if (work.kind === 'remove') {
         await removeApp(this.options.context, app, work.prune);
+        await this.options.autoRollback?.forget(app);
         await this.options.store.remove(app);
         this.held.delete(app);
         this.applied.delete(app);
@@ -178,7 +182,9 @@ export class Reconciler {
       }
       const assignment = this.held.get(app);
       if (!assignment) return;
-      const report = await reconcileApp({ ...this.options.context, report: (r) => sink.report(r) }, assignment, signal);
+      const context = { ...this.options.context, report: (r: ReconcileReport) => sink.report(r) };
+      const { autoRollback } = this.options;
+      const report = autoRollback ? await autoRollback.reconcile(context, assignment, signal) : await reconcileApp(context, assignment, signal);
       if (signal.aborted) return;
       if (report.phase !== 'Failed' || report.changes.length > 0) this.applied.set(app, { generation: report.generation, revision: report.revision });
       sink.ack(app, assignment.generation);

@@ -92,10 +92,16 @@ export function toStatusReport(report: ReconcileReport): StatusReport {
       .filter((c) => c.action !== 'unchanged')
       .slice(0, MAX_REPORTED_CHANGES)
       .map((c) => ({ object: c.ref, action: ACTIONS[c.action], error: c.error ? { code: c.error.code, message: c.error.message, file: '', line: 0 } : undefined })),
-    errors: report.errors.map((e) => ({ code: e.code, message: e.message, object: e.object, file: e.file ?? '', line: e.line ?? 0 })),
+    errors: report.errors.map(toErrorDetail),
     startedAt: toTimestamp(report.startedAt),
     durationMs: report.durationMs,
     inventory: report.inventory,
-    rollback: undefined,
+    rollback: report.rollback
+      ? { failedRevision: report.rollback.failedRevision, restoredRevision: report.rollback.restoredRevision, reason: toErrorDetail(report.rollback.reason) }
+      : undefined,
   };
+}
+
+function toErrorDetail(error: ReconcileReport['errors'][number]): NonNullable<StatusReport['errors']>[number] {
+  return { code: error.code, message: error.message, object: error.object, file: error.file ?? '', line: error.line ?? 0 };
 }

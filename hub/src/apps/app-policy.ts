@@ -1,3 +1,5 @@
+import { DEFAULT_ROLLOUT_STRATEGY, type RolloutStrategy } from '../rollouts/rollout-strategy.js';
+
 /** A rule excluding objects or fields from drift detection and correction. */
 export interface DriftIgnoreRule {
   kind?: string;
@@ -29,6 +31,8 @@ export interface AppPolicy {
     /** Return a cluster to its last healthy revision by itself when a revision fails there. */
     auto: boolean;
   };
+  /** How a new revision reaches the targets (canary, waves); absent in apps stored before rollouts, meaning the default. */
+  rollout?: RolloutStrategy;
 }
 
 /** The policy of an App created without one. */
@@ -37,6 +41,7 @@ export const DEFAULT_APP_POLICY: AppPolicy = {
   drift: { mode: 'report', ignore: [], checkIntervalSeconds: 0, maxCorrections: 0, correctionBackoffMaxSeconds: 0 },
   health: { timeoutSeconds: 300 },
   rollback: { auto: false },
+  rollout: DEFAULT_ROLLOUT_STRATEGY,
 };
 
 /** What one cluster changes of its App's policy: the drift policy, merged over the App's (lists given replace). */

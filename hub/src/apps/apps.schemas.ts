@@ -1,6 +1,7 @@
 import { validateLabelSelector } from '@flotilla/core';
 import { z } from 'zod';
 import { resourceName } from '../common/names.js';
+import { rolloutStrategySchema } from '../rollouts/rollout-strategy.js';
 
 /** `deploy/prod`, `.`, ``: a relative directory that stays inside the repository. */
 const appPath = z
@@ -48,6 +49,7 @@ const policySchema = z.strictObject({
   drift: driftPolicySchema.optional(),
   health: z.strictObject({ timeoutSeconds: z.number().int().min(1).max(86_400).optional() }).optional(),
   rollback: z.strictObject({ auto: z.boolean().optional() }).optional(),
+  rollout: rolloutStrategySchema.optional(),
 });
 
 /**

@@ -1,5 +1,6 @@
 import type { PolicyBody } from './apps.schemas.js';
 import type { AppPolicy } from './app-policy.js';
+import { mergeRolloutStrategy } from '../rollouts/rollout-strategy.js';
 
 /** Overlays the fields a body gives onto a policy. */
 export function mergePolicy(base: AppPolicy, patch: PolicyBody): AppPolicy {
@@ -8,6 +9,7 @@ export function mergePolicy(base: AppPolicy, patch: PolicyBody): AppPolicy {
     drift: { ...base.drift, ...stripUndefined(patch.drift ?? {}) },
     health: { ...base.health, ...stripUndefined(patch.health ?? {}) },
     rollback: { ...base.rollback, ...stripUndefined(patch.rollback ?? {}) },
+    rollout: mergeRolloutStrategy(base.rollout, patch.rollout),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Subscription } from 'rxjs';
 import { Repository } from 'typeorm';
@@ -7,6 +7,7 @@ import { Cluster } from '../clusters/cluster.entity.js';
 import type { HubEvent } from '../events/hub-event.js';
 import { HubEvents } from '../events/hub-events.js';
 import { Source } from '../sources/source.entity.js';
+import { ASSIGNMENT_GATE, type AssignmentGate } from './assignment-gate.js';
 import { Assignment } from './assignment.entity.js';
 import { desiredAssignment, isSameAssignment, isTarget } from './desired-assignment.js';
 
@@ -28,9 +29,11 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     @InjectRepository(Cluster) private readonly clusters: Repository<Cluster>,
     @InjectRepository(Source) private readonly sources: Repository<Source>,
     private readonly events: HubEvents,
+    @Optional() @Inject(ASSIGNMENT_GATE) private readonly gate?: AssignmentGate,
   ) {}
 
   onApplicationBootstrap(): void {
+    this.gate?.bind((app) => this.mark(app));
     this.subscription = this.events.events.subscribe((event) => this.onEvent(event));
     // Anything that changed while the hub was down is caught up by one full pass.
     this.markAll();
@@ -89,6 +92,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
       case 'assignment':
       case 'status':
       case 'drift':
+      case 'rollout':
         break;
       default:
         event satisfies never;
@@ -153,10 +157,15 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
 
     // Until the source resolves there is no commit to assign: targets wait, nothing is sent.
     if (app && source?.commit) {
-      for (const cluster of clusters) {
-        if (!isTarget(app, cluster)) continue;
+      const resolved = { ...source, commit: source.commit };
+      const targets = clusters.filter((cluster) => isTarget(app, cluster));
+      // The rollouts decide which commit each target runs now; a target they hold back keeps what it has.
+      const allowed = await this.gate?.plan({ app, source: resolved, targets, existing });
+      for (const cluster of targets) {
         const current = existing.get(cluster.name) ?? null;
-        const desired = desiredAssignment(app, { ...source, commit: source.commit }, cluster, current);
+        const revision = allowed?.get(cluster.name);
+        if (revision === null) continue;
+        const desired = desiredAssignment(app, resolved, cluster, current, revision);
         if (current && isSameAssignment(current, desired)) continue;
         const assignment = this.assignments.create({
           appName,

@@ -4,6 +4,7 @@ import type { App } from '../apps/app.entity.js';
 import { policyForCluster } from '../apps/policy-for-cluster.js';
 import type { Cluster } from '../clusters/cluster.entity.js';
 import type { Source } from '../sources/source.entity.js';
+import type { AllowedRevision } from './assignment-gate.js';
 import type { Assignment } from './assignment.entity.js';
 
 /** The fields of an Assignment that make up the desired state (a change of any bumps the generation). */
@@ -34,18 +35,29 @@ export function clusterVariables(app: App, cluster: Cluster): Record<string, str
   return variables;
 }
 
-/** What a cluster must run for an app now. A pinned assignment keeps its commit whatever the branch does. */
-export function desiredAssignment(app: App, source: Source & { commit: string }, cluster: Cluster, current: Assignment | null): DesiredAssignment {
-  const pinned = current?.active === true && current.pinned && current.commit !== null;
+/**
+ * What a cluster must run for an app now: the commit the rollouts allow it (`allowed`), or else the source's, except
+ * that a pinned assignment keeps its commit whatever the branch does.
+ */
+export function desiredAssignment(
+  app: App,
+  source: Source & { commit: string },
+  cluster: Cluster,
+  current: Assignment | null,
+  allowed?: AllowedRevision,
+): DesiredAssignment {
+  const pinned = allowed ? allowed.pinned : current?.active === true && current.pinned && current.commit !== null;
+  // The rollout strategy is the hub's business; agents get the rest of the policy.
+  const { rollout: _strategy, ...policy } = policyForCluster(app, cluster.name);
   return {
     sourceName: source.name,
     sourceUrl: source.url,
     ref: source.ref,
-    commit: pinned ? (current.commit as string) : source.commit,
+    commit: allowed ? allowed.commit : pinned ? (current?.commit as string) : source.commit,
     path: app.path,
     variables: clusterVariables(app, cluster),
     defaultNamespace: app.defaultNamespace,
-    policy: policyForCluster(app, cluster.name),
+    policy,
     pinned,
   };
 }

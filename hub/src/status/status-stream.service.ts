@@ -8,6 +8,7 @@ import { toDriftEvent } from '../drift/drift-event-mapping.js';
 import { DriftService } from '../drift/drift.service.js';
 import type { HubEvent } from '../events/hub-event.js';
 import { HubEvents } from '../events/hub-events.js';
+import { toRolloutEvent } from '../rollouts/rollout-event-mapping.js';
 import { toAppClusterStatus, toAssignmentEvent, toClusterEvent, toClusterInfo } from './status-event-mapping.js';
 import { StatusService } from './status.service.js';
 
@@ -150,6 +151,8 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
       }
       case 'drift':
         return base({ drift: toDriftEvent(event) }, { cluster: event.cluster, app: event.app });
+      case 'rollout':
+        return base({ rollout: toRolloutEvent(event.rollout) }, { app: event.rollout.app });
       case 'source':
       case 'app':
         return undefined;

@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
@@ -14,6 +14,7 @@ export const HISTORY_LIMIT = 50;
 /** Stores what agents report: the latest status per app and cluster, and a bounded history. */
 @Injectable()
 export class StatusService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('status');
   private subscription: Subscription | undefined;
   constructor(
     @InjectRepository(ClusterAppStatus) private readonly statuses: Repository<ClusterAppStatus>,
@@ -24,8 +25,12 @@ export class StatusService implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     // What a removed app or cluster reported is of no use any more; its history goes with it.
     this.subscription = this.events.events.subscribe((event) => {
-      if (event.kind === 'app' && event.type === 'removed') void this.forget({ app: event.app.name });
-      if (event.kind === 'cluster' && event.type === 'removed') void this.forget({ cluster: event.cluster.name });
+      const forget = (where: { app?: string; cluster?: string }): void => {
+        // A hub closing while it forgets must not turn the lost delete into an unhandled rejection.
+        this.forget(where).catch((error: Error) => this.logger.warn(`forgetting statuses of ${JSON.stringify(where)}: ${error.message}`));
+      };
+      if (event.kind === 'app' && event.type === 'removed') forget({ app: event.app.name });
+      if (event.kind === 'cluster' && event.type === 'removed') forget({ cluster: event.cluster.name });
     });
   }
 

@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RepositoryCache } from '@flotilla/git';
+import { InventoryStore, KubeClient, ResourceManager } from '@flotilla/kube';
+import { type ControlPlane, type GitServer, startControlPlane, startGitServer } from '@flotilla/testenv';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentAssignment } from '../reconciler/agent-assignment.js';
+import type { ReconcileContext } from '../reconciler/reconcile-app.js';
+import type { ReconcileReport } from '../reconciler/reconcile-report.js';
+import { AutoRollback, isRevisionFailure } from './auto-rollback.js';
+import { RollbackStore } from './rollback-store.js';
+
+const configMap = (version: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  version: "${version}"\n`;
+/** A Deployment nothing ever makes available (no controller manager runs): its health never arrives. */
+const stuckDeployment = [
+  'apiVersion: apps/v1',
+  'kind: Deployment',
+  'metadata:',
+  '  name: api',
+  'spec:',
+  '  selector: { matchLabels: { app: api } }',
+  '  template:',
+  '    metadata: { labels: { app: api } }',
+  '    spec: { containers: [{ name: api, image: registry.example/api:2 }] }',
+  '',
+].join('\n');
+
+describe('automatic rollback on the agent', () => {
+  let plane: ControlPlane;
+  let git: GitServer;
+  let client: KubeClient;
+  let context: ReconcileContext;
+  let store: RollbackStore;
+  let good: string;
+  let bad: string;
+  const reports: ReconcileReport[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-rollback-'));
+  const logger = pino({ level: 'silent' });
+
+  const assignment = (generation: number, commit: string, autoRollback = true): AgentAssignment => ({
+    app: 'web',
+    generation,
+    source: { url: git.repoUrl('fleet'), ref: 'main', commit },
+    revision: `main@sha1:${commit}`,
+    path: 'web',
+    variables: {},
+    defaultNamespace: 'default',
+    policy: { prune: true, driftMode: 'report', healthTimeoutMs: 2_000, autoRollback, driftCheckIntervalMs: 0 },
+    pinned: false,
+  });
+  const live = async () => ({
+    version: (await client.request<{ data: { version: string } }>({ method: 'GET', path: '/api/v1/namespaces/default/configmaps/settings' })).data.version,
+    deployment: await client.request({ method: 'GET', path: '/apis/apps/v1/namespaces/default/deployments/api' }).then(() => true, () => false),
+  });
+  const run = (rollback: AutoRollback, target: AgentAssignment) => rollback.reconcile(context, target, new AbortController().signal);
+
+  beforeAll(async () => {
+    [plane, git] = await Promise.all([startControlPlane(), startGitServer()]);
+    good = (await git.createRepository('fleet', { 'web/cm.yaml': configMap('1') })).commit;
+    const checkout = await git.checkout('fleet');
+    await checkout.write('web/cm.yaml', configMap('2'));
+    await checkout.write('web/deployment.yaml', stuckDeployment);
+    bad = await checkout.commit('version 2, with a deployment that never becomes available');
+    await checkout.push();
+    client = new KubeClient({ kubeConfig: plane.kubeConfig('admin') });
+    await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flotilla-system' } } });
+    store = new RollbackStore(client, 'flotilla-system');
+    context = {
+      manager: new ResourceManager({ client }),
+      inventories: new InventoryStore({ client }),
+      repositories: new RepositoryCache({ dir }),
+      logger,
+      report: (report) => reports.push(report),
+    };
+  });
+  afterAll(async () => {
+    client?.close();
+    await Promise.all([plane?.stop(), git?.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('returns the cluster to the last healthy revision when the health of a new one times out, and says so', async () => {
+    const rollback = new AutoRollback({ store, logger });
+    expect(await run(rollback, assignment(1, good))).toMatchObject({ phase: 'Synced', health: 'Healthy' });
+    reports.length = 0;
+
+    const report = await run(rollback, assignment(2, bad));
+    expect(report).toMatchObject({
+      phase: 'RolledBack',
+      health: 'Healthy',
+      generation: 2,
+      revision: `main@sha1:${good}`,
+      rollback: { failedRevision: `main@sha1:${bad}`, restoredRevision: `main@sha1:${good}`, reason: { code: 'HEALTH_TIMEOUT' } },
+    });
+    expect(report.changes.find((c) => c.ref.kind === 'Deployment')).toMatchObject({ action: 'pruned' });
+    expect(await live()).toEqual({ version: '1', deployment: false });
+    expect(reports.map((r) => `${r.phase}/${r.health}`)).toEqual(['Synced/Progressing', 'Synced/Degraded', 'RolledBack/Progressing', 'RolledBack/Healthy']);
+  });
+
+  it('does not apply the failed generation again, even after a restart, until a newer one arrives', async () => {
+    reports.length = 0;
+    const restarted = new AutoRollback({ store: new RollbackStore(client, 'flotilla-system'), logger });
+    const report = await run(restarted, assignment(2, bad));
+    expect(report).toMatchObject({ phase: 'RolledBack', revision: `main@sha1:${good}`, changes: [expect.objectContaining({ action: 'unchanged' })] });
+    expect(reports.every((r) => r.phase === 'RolledBack')).toBe(true);
+    expect(await live()).toEqual({ version: '1', deployment: false });
+
+    expect(await run(restarted, assignment(3, good))).toMatchObject({ phase: 'Synced', health: 'Healthy', generation: 3 });
+    expect(await store.load('web')).toEqual({ healthy: expect.objectContaining({ generation: 3 }) });
+  });
+
+  it('leaves a failed revision in place when the policy does not allow rollback', async () => {
+    const rollback = new AutoRollback({ store, logger });
+    const report = await run(rollback, assignment(4, bad, false));
+    expect(report).toMatchObject({ phase: 'Synced', health: 'Degraded', revision: `main@sha1:${bad}` });
+    expect(report.rollback).toBeUndefined();
+    expect(await live()).toEqual({ version: '2', deployment: true });
+  });
+
+  it('does not roll back for failures that say nothing about the revision', () => {
+    expect(isRevisionFailure({ phase: 'Failed', health: 'Unknown', errors: [{ code: 'GIT_UNREACHABLE', message: 'connection refused' }] })).toBe(false);
+    expect(isRevisionFailure({ phase: 'Failed', health: 'Unknown', errors: [{ code: 'UNAVAILABLE', message: 'API server unreachable' }] })).toBe(false);
+    expect(isRevisionFailure({ phase: 'Failed', health: 'Unknown', errors: [{ code: 'DRY_RUN_FAILED', message: 'Deployment/default/api dry-run failed' }] })).toBe(true);
+    expect(isRevisionFailure({ phase: 'Synced', health: 'Progressing', errors: [] })).toBe(false);
+  });
+});

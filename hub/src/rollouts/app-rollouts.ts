@@ -1,0 +1,131 @@
+import type { Pin } from './pin.entity.js';
+import type { WaveSlot } from './plan-waves.js';
+import type { RolloutCluster } from './rollout-cluster.entity.js';
+import { isUnsettled } from './rollout-states.js';
+import type { Rollout } from './rollout.entity.js';
+
+/**
+ * The rollouts of one app as loaded for one change (open rollouts, and the ones that own a cluster), with what the
+ * change touched, so the store writes it all in one transaction. Every cluster has at most one `current` row: the
+ * newest rollout that took it, which decides its commit.
+ */
+export class AppRollouts {
+  readonly current = new Map<string, RolloutCluster>();
+  readonly changedRows = new Set<RolloutCluster>();
+  readonly changedRollouts = new Set<Rollout>();
+  /** Rollouts created by this change, in order; they get their ids when saved. */
+  readonly created: Rollout[] = [];
+  readonly savedPins: Pin[] = [];
+  readonly deletedPins: string[] = [];
+  private readonly byRollout = new Map<Rollout, RolloutCluster[]>();
+  private readonly byId = new Map<number, Rollout>();
+
+  constructor(
+    readonly app: string,
+    rollouts: readonly Rollout[],
+    rows: readonly RolloutCluster[],
+    readonly pins: Map<string, Pin>,
+  ) {
+    for (const rollout of rollouts) this.adopt(rollout, []);
+    this.addRows(rows);
+  }
+
+  /** Every rollout loaded or created, oldest first. */
+  all(): Rollout[] {
+    return [...this.byRollout.keys()].sort((a, b) => (a.id || Infinity) - (b.id || Infinity));
+  }
+
+  /** A loaded rollout by id. */
+  byIdOf(id: number): Rollout | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Rollouts that have not finished. */
+  open(): Rollout[] {
+    return this.all().filter((rollout) => rollout.finishedAt === null);
+  }
+
+  /** The rows of a rollout that are loaded (all of them for open rollouts). */
+  rowsOf(rollout: Rollout): RolloutCluster[] {
+    return this.byRollout.get(rollout) ?? [];
+  }
+
+  /** The rollout that decides a cluster's commit, if any. */
+  ownerOf(cluster: string): Rollout | undefined {
+    const row = this.current.get(cluster);
+    return row ? this.byId.get(row.rolloutId) ?? this.all().find((r) => this.rowsOf(r).includes(row)) : undefined;
+  }
+
+  /** Adds a rollout loaded later (with its rows). */
+  adopt(rollout: Rollout, rows: readonly RolloutCluster[]): void {
+    if (!this.byRollout.has(rollout)) this.byRollout.set(rollout, []);
+    if (rollout.id) this.byId.set(rollout.id, rollout);
+    this.addRows(rows);
+  }
+
+  /** Adds a rollout made by this change. */
+  create(rollout: Rollout): void {
+    this.adopt(rollout, []);
+    this.created.push(rollout);
+  }
+
+  /** Marks a rollout changed. */
+  touch(rollout: Rollout, now: Date): void {
+    rollout.updatedAt = now;
+    this.changedRollouts.add(rollout);
+  }
+
+  /** A cluster leaves the rollout that had it (it is no longer a target). */
+  release(cluster: string, now: Date): void {
+    const row = this.current.get(cluster);
+    if (!row) return;
+    row.current = false;
+    if (isUnsettled(row.state)) Object.assign(row, { state: 'removed', finishedAt: now, message: 'no longer a target of the app' });
+    this.changedRows.add(row);
+    this.current.delete(cluster);
+  }
+
+  /** Puts clusters into a rollout, taking each from the rollout that had it; returns the new rows. */
+  enlist(rollout: Rollout, slots: readonly WaveSlot[], fromCommit: (cluster: string) => string | null, now: Date, make: (row: Partial<RolloutCluster>) => RolloutCluster): RolloutCluster[] {
+    const added: RolloutCluster[] = [];
+    for (const slot of slots) {
+      const previous = this.current.get(slot.clusterName);
+      if (previous) {
+        previous.current = false;
+        if (isUnsettled(previous.state)) Object.assign(previous, { state: 'superseded', finishedAt: now, message: 'taken by a newer rollout' });
+        this.changedRows.add(previous);
+      }
+      const row = make({
+        rolloutId: rollout.id,
+        appName: this.app,
+        ...slot,
+        current: true,
+        state: 'pending',
+        fromCommit: fromCommit(slot.clusterName),
+        generation: 0,
+        startedAt: null,
+        healthySince: null,
+        finishedAt: null,
+        message: '',
+      });
+      this.rowsOf(rollout).push(row);
+      this.current.set(slot.clusterName, row);
+      this.changedRows.add(row);
+      added.push(row);
+    }
+    if (rollout.finishedAt !== null && added.length > 0) rollout.finishedAt = null;
+    this.touch(rollout, now);
+    return added;
+  }
+
+  private addRows(rows: readonly RolloutCluster[]): void {
+    for (const row of rows) {
+      const rollout = this.byId.get(row.rolloutId);
+      if (!rollout) continue;
+      const list = this.rowsOf(rollout);
+      if (list.some((r) => r.clusterName === row.clusterName)) continue;
+      list.push(row);
+      if (row.current) this.current.set(row.clusterName, row);
+    }
+  }
+}

@@ -1,0 +1,233 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Subscription } from 'rxjs';
+import { Repository } from 'typeorm';
+import type { AllowedRevision, AssignmentGate, GateInput } from '../assignments/assignment-gate.js';
+import type { Cluster } from '../clusters/cluster.entity.js';
+import { HubEvents } from '../events/hub-events.js';
+import { ClusterAppStatus } from '../status/cluster-app-status.entity.js';
+import type { AppRollouts } from './app-rollouts.js';
+import { appendToWaves, planWaves, type WaveSlot } from './plan-waves.js';
+import type { RolloutCluster } from './rollout-cluster.entity.js';
+import { RolloutLocks } from './rollout-locks.js';
+import { RolloutNotifier } from './rollout-notifier.js';
+import { RolloutStore } from './rollout-store.js';
+import { DEFAULT_ROLLOUT_STRATEGY } from './rollout-strategy.js';
+import type { Rollout } from './rollout.entity.js';
+import { type ClusterObservation, type RolloutTransition, stepRollout } from './step-rollout.js';
+
+/** Cluster states whose next step depends on what its agent reports. */
+const AWAITING_REPORT = new Set(['updating', 'verifying', 'reverting']);
+
+/**
+ * The rollout controller, and the assignments controller's gate: each time an app's assignments are computed it
+ * starts a rollout for a new revision (superseding older ones), steps every open rollout from what agents reported,
+ * stores the outcome in one transaction, and answers which commit each target may run now. Agent reports and the end
+ * of minimum healthy times ask for the app to be computed again, so progress is level-triggered from stored state:
+ * a restarted hub carries on where it was.
+ */
+@Injectable()
+export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('rollouts');
+  private recompute: ((app: string) => void) | undefined;
+  /** Apps with a cluster whose next step waits for a report. */
+  private readonly watching = new Set<string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private subscription: Subscription | undefined;
+
+  constructor(
+    private readonly store: RolloutStore,
+    private readonly locks: RolloutLocks,
+    private readonly notifier: RolloutNotifier,
+    private readonly events: HubEvents,
+    @InjectRepository(ClusterAppStatus) private readonly statuses: Repository<ClusterAppStatus>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.events.events.subscribe((event) => {
+      if (event.kind === 'status' && this.watching.has(event.status.appName)) this.request(event.status.appName);
+      if (event.kind === 'app' && event.type === 'removed') void this.forgetApp(event.app.name);
+      if (event.kind === 'cluster' && event.type === 'removed') {
+        void this.store.forgetCluster(event.cluster.name).catch((error: Error) => this.logger.error(`forgetting pins of ${event.cluster.name}: ${error.message}`));
+      }
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  bind(recompute: (app: string) => void): void {
+    this.recompute = recompute;
+  }
+
+  /** Asks for an app's assignments (and so its rollouts) to be computed again. */
+  request(app: string): void {
+    this.recompute?.(app);
+  }
+
+  plan(input: GateInput): Promise<ReadonlyMap<string, AllowedRevision | null>> {
+    return this.locks.run(input.app.name, () => this.planLocked(input));
+  }
+
+  private async planLocked({ app, source, targets, existing }: GateInput): Promise<Map<string, AllowedRevision | null>> {
+    const now = new Date();
+    const [work, statuses] = await Promise.all([this.store.load(app.name), this.statuses.find({ where: { appName: app.name } })]);
+    const statusOf = new Map(statuses.map((status) => [status.clusterName, status]));
+    const activeCommit = (cluster: string): string | null => {
+      const assignment = existing.get(cluster);
+      return assignment?.active ? assignment.commit : null;
+    };
+
+    const targetNames = new Set(targets.map((cluster) => cluster.name));
+    for (const cluster of [...work.current.keys()]) if (!targetNames.has(cluster)) work.release(cluster, now);
+
+    // Unpinned targets that nothing takes to the branch's commit yet join the rollout to it (new or running).
+    const joining = targets.filter((cluster) => {
+      if (work.pins.has(cluster.name)) return false;
+      const owner = work.ownerOf(cluster.name);
+      return (owner ? owner.commit : activeCommit(cluster.name)) !== source.commit;
+    });
+    if (joining.length > 0) await this.enlist(work, app.name, app.policy.rollout ?? DEFAULT_ROLLOUT_STRATEGY, source, joining, activeCommit, now);
+
+    const observe = (cluster: string): ClusterObservation => {
+      const assignment = existing.get(cluster);
+      const status = statusOf.get(cluster);
+      return {
+        assignment: assignment ? { commit: assignment.commit, generation: assignment.generation, active: assignment.active } : null,
+        status: status
+          ? { generation: status.generation, revision: status.revision, phase: status.phase, health: status.health, updatedAt: status.updatedAt, errors: status.errors }
+          : null,
+      };
+    };
+    const stepped: Rollout[] = [];
+    const transitions: Array<[Rollout, RolloutTransition]> = [];
+    let wakeAt: Date | null = null;
+    for (const rollout of work.open()) {
+      const outcome = stepRollout(rollout, work.rowsOf(rollout), observe, now);
+      for (const row of outcome.changedRows) work.changedRows.add(row as RolloutCluster);
+      if (outcome.changedRows.size > 0 || outcome.transitions.length > 0 || rollout.finishedAt !== null || work.created.includes(rollout)) {
+        work.touch(rollout, now);
+        stepped.push(rollout);
+      }
+      transitions.push(...outcome.transitions.map((t): [Rollout, RolloutTransition] => [rollout, t]));
+      if (outcome.wakeAt && (wakeAt === null || outcome.wakeAt < wakeAt)) wakeAt = outcome.wakeAt;
+    }
+    await this.store.save(work);
+
+    for (const rollout of work.created) await this.notifier.started(rollout, work.rowsOf(rollout));
+    if (work.created.length > 0) await this.store.prune(app.name);
+    for (const [rollout, transition] of transitions) {
+      this.logger.log(`rollout ${rollout.id} of app ${app.name}: ${transition.from} → ${transition.to}${transition.message ? `: ${transition.message}` : ''}`);
+      await this.notifier.transitioned(rollout, transition);
+    }
+    for (const rollout of stepped) this.notifier.publish(rollout, work.rowsOf(rollout));
+    this.watch(app.name, work, wakeAt, now);
+    return this.allowedRevisions(work, targets, source.commit, activeCommit);
+  }
+
+  /** Puts clusters into the running rollout to the branch's commit, or starts one with the app's strategy. */
+  private async enlist(
+    work: AppRollouts,
+    app: string,
+    strategy: Rollout['strategy'],
+    source: GateInput['source'],
+    joining: readonly Cluster[],
+    activeCommit: (cluster: string) => string | null,
+    now: Date,
+  ): Promise<void> {
+    const latest = await this.store.latest(app, 'update');
+    let rollout: Rollout;
+    let slots: WaveSlot[];
+    // A halted or aborted rollout to the same commit keeps holding its clusters, new ones included.
+    if (latest && latest.commit === source.commit && latest.state !== 'completed' && latest.state !== 'superseded') {
+      rollout = await this.store.include(work, latest);
+      slots = appendToWaves(work.rowsOf(rollout), joining, rollout.strategy);
+    } else {
+      rollout = this.store.rollouts.create({
+        appName: app,
+        kind: 'update',
+        sourceName: source.name,
+        ref: source.ref,
+        commit: source.commit,
+        state: 'progressing',
+        strategy,
+        message: '',
+        createdBy: 'system',
+        createdAt: now,
+        updatedAt: now,
+        finishedAt: null,
+      });
+      work.create(rollout);
+      slots = planWaves(joining, strategy);
+    }
+    work.enlist(rollout, slots, activeCommit, now, (row) => this.store.rows.create(row));
+  }
+
+  /** The commit each target may run now, from the state of the rollout that has it. */
+  private allowedRevisions(work: AppRollouts, targets: readonly Cluster[], branchCommit: string, activeCommit: (cluster: string) => string | null): Map<string, AllowedRevision | null> {
+    const allowed = new Map<string, AllowedRevision | null>();
+    for (const cluster of targets) {
+      const pin = work.pins.get(cluster.name);
+      const row = work.current.get(cluster.name);
+      const owner = work.ownerOf(cluster.name);
+      let commit: string | null;
+      if (pin && owner?.commit !== pin.commit) commit = pin.commit;
+      else if (!row || !owner) commit = branchCommit;
+      else {
+        switch (row.state) {
+          case 'pending':
+          case 'superseded':
+          case 'removed':
+            commit = activeCommit(cluster.name);
+            break;
+          case 'updating':
+          case 'verifying':
+          case 'succeeded':
+          case 'failed':
+            commit = owner.commit;
+            break;
+          case 'reverting':
+          case 'reverted':
+          case 'revert-failed':
+            commit = row.fromCommit ?? owner.commit;
+            break;
+          default:
+            commit = row.state satisfies never;
+        }
+      }
+      allowed.set(cluster.name, commit === null ? null : { commit, pinned: pin !== undefined && pin.commit === commit });
+    }
+    return allowed;
+  }
+
+  /** Follows reports of apps whose clusters wait for one, and wakes the app when a minimum healthy time ends. */
+  private watch(app: string, work: AppRollouts, wakeAt: Date | null, now: Date): void {
+    const waiting = work.open().some((rollout) => work.rowsOf(rollout).some((row) => row.current && AWAITING_REPORT.has(row.state)));
+    if (waiting) this.watching.add(app);
+    else this.watching.delete(app);
+    clearTimeout(this.timers.get(app));
+    this.timers.delete(app);
+    if (wakeAt) {
+      const timer = setTimeout(() => {
+        this.timers.delete(app);
+        this.request(app);
+      }, Math.max(0, wakeAt.getTime() - now.getTime()) + 10);
+      timer.unref();
+      this.timers.set(app, timer);
+    }
+  }
+
+  private async forgetApp(app: string): Promise<void> {
+    await this.locks
+      .run(app, async () => {
+        this.watching.delete(app);
+        clearTimeout(this.timers.get(app));
+        this.timers.delete(app);
+        await this.store.forgetApp(app);
+      })
+      .catch((error: Error) => this.logger.error(`forgetting the rollouts of app ${app}: ${error.message}`));
+  }
+}

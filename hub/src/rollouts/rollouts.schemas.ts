@@ -1,0 +1,54 @@
+import { validateLabelSelector } from '@flotilla/core';
+import { z } from 'zod';
+import { resourceName } from '../common/names.js';
+import { pageQuerySchema } from '../common/page.js';
+import { rolloutStrategySchema } from './rollout-strategy.js';
+
+const labelSelector = z
+  .strictObject({
+    matchLabels: z.record(z.string(), z.string()).optional(),
+    matchExpressions: z
+      .array(z.strictObject({ key: z.string(), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: z.array(z.string()).optional() }))
+      .optional(),
+  })
+  .superRefine((selector, ctx) => {
+    for (const message of validateLabelSelector(selector)) ctx.addIssue({ code: 'custom', message });
+  });
+
+/** Which clusters of an app an operation concerns: one, several by name, a label selector, or (none given) all. */
+const clusterSelection = {
+  cluster: resourceName.optional(),
+  clusters: z.array(resourceName).min(1).max(10_000).optional(),
+  selector: labelSelector.optional(),
+};
+
+const oneSelection = (body: { cluster?: unknown; clusters?: unknown; selector?: unknown }): boolean =>
+  [body.cluster, body.clusters, body.selector].filter((v) => v !== undefined).length <= 1;
+
+/** Body of POST /api/v1/apps/{app}/rollback. */
+export const rollbackSchema = z
+  .strictObject({
+    /** `main@sha1:<hex>` or a commit id from the app's history; default the last healthy one before the current. */
+    revision: z.string().min(1).max(320).optional(),
+    ...clusterSelection,
+    /** Roll back wave by wave instead of all at once (onFailure is always `halt`). */
+    strategy: rolloutStrategySchema.optional(),
+  })
+  .refine(oneSelection, 'give one of cluster, clusters or selector (or none for every target)');
+
+/** Body of POST /api/v1/apps/{app}/unpin. */
+export const unpinSchema = z.strictObject(clusterSelection).refine(oneSelection, 'give one of cluster, clusters or selector (or none for every pinned cluster)');
+
+/** Body of pause, resume and abort. */
+export const rolloutActionSchema = z.strictObject({ reason: z.string().max(1024).optional() });
+
+/** Query of GET /api/v1/rollouts. */
+export const rolloutListQuerySchema = pageQuerySchema.extend({
+  app: z.string().max(63).optional(),
+  state: z.enum(['progressing', 'paused', 'halted', 'rolling-back', 'completed', 'aborted', 'superseded']).optional(),
+});
+
+export type RollbackBody = z.infer<typeof rollbackSchema>;
+export type UnpinBody = z.infer<typeof unpinSchema>;
+export type RolloutActionBody = z.infer<typeof rolloutActionSchema>;
+export type RolloutListQuery = z.infer<typeof rolloutListQuerySchema>;

@@ -78,6 +78,16 @@ describe('REST authentication and roles', () => {
     expect(await readHubState(hub)).toEqual(before);
   });
 
+  it('lets an operator pause, resume and abort rollouts and roll back or unpin apps, and a viewer none of it', async () => {
+    const operator = hub.api(tokens.operator);
+    const viewer = hub.api(tokens.viewer);
+    // Nothing to act on: an operator is let through to a 404, a viewer stopped at 403.
+    for (const path of ['/api/v1/rollouts/999/pause', '/api/v1/rollouts/999/resume', '/api/v1/rollouts/999/abort', '/api/v1/apps/nothing/rollback', '/api/v1/apps/nothing/unpin']) {
+      await operator.post(path).send({}).expect(404);
+      await viewer.post(path).send({}).expect(403);
+    }
+  });
+
   it('lets an admin do everything, recording the token as the actor', async () => {
     const admin = hub.api(tokens.admin);
     await admin.post('/api/v1/clusters').send({ name: 'us-1' }).expect(201);

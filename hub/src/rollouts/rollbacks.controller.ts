@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequireRole } from '../auth/require-role.decorator.js';
 import { Actor } from '../common/actor.decorator.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod-body.pipe.js';
@@ -14,6 +15,7 @@ export class RollbacksController {
   constructor(private readonly rollbacks: RollbacksService) {}
 
   @Post(':name/rollback')
+  @RequireRole('operator')
   @ApiOperation({
     summary: 'Roll clusters of an app back to a revision from its history (default: the last healthy one before the current) and pin them there',
   })
@@ -24,6 +26,7 @@ export class RollbacksController {
   }
 
   @Post(':name/unpin')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Unpin clusters of an app (default: all) so that they follow its branch again, through a rollout' })
   @ApiZodBody(unpinSchema)

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequireRole } from '../auth/require-role.decorator.js';
 import { Actor } from '../common/actor.decorator.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { ZodPipe } from '../common/zod-body.pipe.js';
@@ -28,6 +29,7 @@ export class RolloutsController {
   }
 
   @Post(':id/pause')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pause a progressing rollout: no more clusters start; those under way finish' })
   @ApiZodBody(rolloutActionSchema)
@@ -37,6 +39,7 @@ export class RolloutsController {
   }
 
   @Post(':id/resume')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume a paused or halted rollout (the failed clusters of a halted one are judged again)' })
   @ApiZodBody(rolloutActionSchema)
@@ -46,6 +49,7 @@ export class RolloutsController {
   }
 
   @Post(':id/abort')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Abort a rollout: no more clusters start; every cluster keeps what it has' })
   @ApiZodBody(rolloutActionSchema)

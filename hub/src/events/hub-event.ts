@@ -17,5 +17,5 @@ export type HubEvent =
   | { kind: 'app'; type: 'created' | 'updated' | 'removed'; app: App }
   | { kind: 'assignment'; assignment: Assignment }
   | { kind: 'status'; status: ClusterAppStatus }
-  | { kind: 'drift'; cluster: string; app: string; objects: DriftRecord[]; cleared: DriftObjectRef[] };
+  | { kind: 'drift'; cluster: string; app: string; objects: DriftRecord[]; cleared: DriftObjectRef[] }
   | { kind: 'rollout'; rollout: RolloutSummary };

@@ -341,8 +341,8 @@ describe('RepositoryCache', () => {
     // The thin pack of the revert would send the first content again as a delta against the second, which is
     // stored as a delta against the first: with both copies kept, a read could go round in circles forever.
     const first = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  greeting: good\n';
-    const { url, commit: c0 } = await server.createRepository('revert', { 'web/settings.yaml': first, 'other/a.yaml': 'a: 1\n' });
-    const checkout = await server.checkout('revert');
+    const { url, commit: c0 } = await server.createRepository('comes-back', { 'web/settings.yaml': first, 'other/a.yaml': 'a: 1\n' });
+    const checkout = await server.checkout('comes-back');
     await checkout.write('web/settings.yaml', first.replace('good', 'changed'));
     await checkout.write('web/new.yaml', first.replace('settings', 'new'));
     const c1 = await checkout.commit('change');

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 const logLevel = process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'silent';
+const ADMIN_TOKEN = 'flt_admin-token-of-the-rbac-test';
 
 const CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -104,6 +105,8 @@ describe('agent RBAC from deploy/ against a real API server', () => {
           FLOTILLA_HUB_ADDRESS: hub.grpcAddress,
           FLOTILLA_CLUSTER: cluster,
           FLOTILLA_TOKEN: joinToken,
+          // The test hub's gRPC is plaintext on loopback; RBAC is what this suite is about.
+          FLOTILLA_INSECURE: 'true',
           FLOTILLA_STATE_NAMESPACE: stateNamespace,
           FLOTILLA_DATA_DIR: join(scratch, cluster),
           FLOTILLA_METRICS_PORT: '0',
@@ -141,10 +144,11 @@ describe('agent RBAC from deploy/ against a real API server', () => {
           FLOTILLA_HTTP_PORT: '0',
           FLOTILLA_GRPC_PORT: '0',
           FLOTILLA_LOG_LEVEL: logLevel,
+          FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN,
         },
       }),
     );
-    api = new HubClient({ url: hub.httpUrl });
+    api = new HubClient({ url: hub.httpUrl, token: ADMIN_TOKEN });
     await api.createSource({ name: 'fleet', url: git.repoUrl('fleet'), pollIntervalSeconds: 3600 });
   });
   afterAll(async () => {
@@ -172,7 +176,8 @@ describe('agent RBAC from deploy/ against a real API server', () => {
 
       expect((await admin(['get', 'widgets.example.com', 'gadget', '-n', 'rbac-demo', '-o', 'jsonpath={.spec.size}'])).stdout).toBe('3');
       expect((await admin(['get', 'deployment', 'api', '-n', 'rbac-demo', '-o', 'name'])).stdout.trim()).toBe('deployment.apps/api');
-      // Its state: the assignment (a Secret) and the inventory (a ConfigMap), in its own namespace.
+      // Its state: the credential it joined with and the assignment (Secrets) and the inventory (a ConfigMap), in its own namespace.
+      expect((await admin(['get', 'secret', 'flotilla-agent-credential', '-n', 'flotilla-system', '-o', 'name'])).stdout.trim()).toBe('secret/flotilla-agent-credential');
       expect((await admin(['get', 'secret', 'flotilla-assignment-platform', '-n', 'flotilla-system', '-o', 'name'])).stdout.trim()).toBe('secret/flotilla-assignment-platform');
       const inventory = (await admin(['get', 'configmaps', '-n', 'flotilla-system', '-l', 'flotilla.dev/inventory=true', '-o', 'jsonpath={.items[*].metadata.name}'])).stdout;
       expect(inventory).toContain('platform');

@@ -26,20 +26,35 @@ describe('flotilla demo', () => {
     expect(text).toMatch(/prod {5}ConfigMap hello\/greeting {2}message: "hello from prod"/);
     expect(text).toMatch(/✓ every cluster runs main@[0-9a-f]{7} \(configured 1 each\)/);
     expect(text).toMatch(/prod {5}ConfigMap hello\/greeting {2}message: "bonjour from prod"/);
-    expect(text).toMatch(/skipped: this hub has no drift detection yet|corrected: prod serves "bonjour from prod" again/);
+    expect(text).toMatch(/✓ the agent on prod reported the drift/);
+    expect(text).toContain('corrected: prod serves "bonjour from prod" again');
     expect(text).toMatch(/DRY_RUN_FAILED Service\/hello\/web dry-run failed: .*99999/);
     expect(text).toContain('Service hello/web still listens on the good port: dev 80, staging 80, prod 80');
-    expect(text).toMatch(/✓ the fleet is healthy again on main@[0-9a-f]{7}|✓ rolled back: every cluster runs main@[0-9a-f]{7} again/);
+    expect(text).toMatch(/✓ the rollout of main@[0-9a-f]{7} stopped: Halted/);
+    expect(text).toMatch(/✓ rolled back: every cluster runs main@[0-9a-f]{7} again/);
     expect(text).toMatch(/Done in \d/);
 
     // The explore hints are right: the hub answers the CLI there, and both programs serve their metrics.
     const hubUrl = /FLOTILLA_HUB_URL=(\S+)/.exec(text)?.[1] as string;
     const grpcAddress = /FLOTILLA_HUB_GRPC_ADDRESS=(\S+)/.exec(text)?.[1] as string;
+    const token = /FLOTILLA_API_TOKEN=(\S+)/.exec(text)?.[1] as string;
+    expect(token).toMatch(/^flt_/);
+    const env = { FLOTILLA_HUB_URL: hubUrl, FLOTILLA_HUB_GRPC_ADDRESS: grpcAddress, FLOTILLA_API_TOKEN: token };
     const status = capture();
-    expect(await runCli(['status', 'hello'], { env: { FLOTILLA_HUB_URL: hubUrl, FLOTILLA_HUB_GRPC_ADDRESS: grpcAddress }, stdout: status.stream, stderr: status.stream })).toBe(0);
+    expect(await runCli(['status', 'hello'], { env, stdout: status.stream, stderr: status.stream })).toBe(0);
     expect(status.text.match(/Synced\s+Healthy\s+yes/g)).toHaveLength(3);
     const history = capture();
-    await runCli(['--hub', hubUrl, 'apps', 'history', 'hello', '--cluster', 'prod'], { env: {}, stdout: history.stream, stderr: history.stream });
+    await runCli(['--hub', hubUrl, '--token', token, 'apps', 'history', 'hello', '--cluster', 'prod'], { env: {}, stdout: history.stream, stderr: history.stream });
+    const drift = capture();
+    // The hand edit was corrected, so GET /api/v1/drift (drift that is still there) has nothing left.
+    expect(await runCli(['drift', 'hello'], { env, stdout: drift.stream, stderr: drift.stream })).toBe(0);
+    expect(drift.text).toBe('no drift in app hello\n');
+    const watched = capture();
+    const watching = new AbortController();
+    const watch = runCli(['status', '--watch'], { env, stdout: watched.stream, stderr: watched.stream, signal: watching.signal });
+    await expect.poll(() => watched.text, { timeout: 10_000 }).toContain('watching for changes');
+    watching.abort();
+    expect(await watch).toBe(0);
     expect(history.text).toMatch(/prod\s+main@[0-9a-f]{7}\s+3\s+failed\s+no changes\s+Service\/hello\/web dry-run failed/);
 
     const hub = await scrapeMetrics(`${hubUrl}/metrics`);
@@ -59,7 +74,7 @@ describe('flotilla demo', () => {
 
     controller.abort();
     const result = await demo;
-    expect(result.features).toEqual({ drift: expect.any(Boolean), rollouts: expect.any(Boolean) });
+    expect(result.features).toEqual({ drift: true, rollouts: true });
     expect(result.durationMs).toBeLessThan(180_000);
     await expect(fetch(`${hubUrl}/healthz`)).rejects.toThrow();
   }, 300_000);

@@ -4,10 +4,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { type ControlPlane, startControlPlane } from '@flotilla/testenv';
+import { type ControlPlane, createTestCertificates, startControlPlane, type TestCertificates } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
+const ADMIN_TOKEN = 'flt_admin-token-of-the-packaging-test';
+const authorization = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const root = resolve(import.meta.dirname, '../..');
 
 /** What a Dockerfile's build stage does to make the runtime directory, and what the image runs. */
@@ -43,6 +45,7 @@ async function waitFor<T>(what: string, read: () => Promise<T | undefined>, time
 describe('deploy: what the Dockerfiles package runs on its own', () => {
   let scratch: string;
   let plane: ControlPlane;
+  let certificates: TestCertificates;
   const children: ChildProcess[] = [];
   const start = (dir: string, command: string[], env: Record<string, string>): ChildProcess => {
     const child = spawn(command[0] as string, command.slice(1), { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: scratch, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -51,15 +54,16 @@ describe('deploy: what the Dockerfiles package runs on its own', () => {
   };
 
   beforeAll(async () => {
-    [scratch, plane] = await Promise.all([mkdtemp(join(tmpdir(), 'flotilla-packaging-')), startControlPlane({ name: 'packaging' })]);
+    [scratch, plane, certificates] = await Promise.all([mkdtemp(join(tmpdir(), 'flotilla-packaging-')), startControlPlane({ name: 'packaging' }), createTestCertificates()]);
   });
   afterAll(async () => {
     for (const child of children) child.kill('SIGTERM');
     await plane?.stop();
+    await certificates?.remove();
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  it('runs the hub from its packaged directory, and an agent from its own that connects to it', async () => {
+  it('runs the hub from its packaged directory, and an agent from its own that joins it over TLS', async () => {
     const hubImage = await readDockerfile('hub.Dockerfile');
     const agentImage = await readDockerfile('agent.Dockerfile');
     expect(hubImage.entrypoint).toEqual(['node', 'dist/main.js']);
@@ -77,17 +81,21 @@ describe('deploy: what the Dockerfiles package runs on its own', () => {
       FLOTILLA_HTTP_PORT: String(httpPort),
       FLOTILLA_GRPC_PORT: String(grpcPort),
       FLOTILLA_LOG_LEVEL: 'warn',
+      FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN,
+      FLOTILLA_GRPC_TLS_CERT: certificates.server.certPath,
+      FLOTILLA_GRPC_TLS_KEY: certificates.server.keyPath,
     });
     const hubUrl = `http://127.0.0.1:${httpPort}`;
     await waitFor('the packaged hub to be ready', async () => ((await fetch(`${hubUrl}/readyz`)).ok ? true : undefined));
     expect(await (await fetch(`${hubUrl}/metrics`)).text()).toContain('flotilla_agents_connected 0');
 
-    const registered = await fetch(`${hubUrl}/api/v1/clusters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'packaged' }) });
+    const registered = await fetch(`${hubUrl}/api/v1/clusters`, { method: 'POST', headers: { 'content-type': 'application/json', ...authorization }, body: JSON.stringify({ name: 'packaged' }) });
     const { joinToken } = (await registered.json()) as { joinToken: string };
     start(agentDir, agentImage.entrypoint, {
       FLOTILLA_HUB_ADDRESS: `127.0.0.1:${grpcPort}`,
       FLOTILLA_CLUSTER: 'packaged',
       FLOTILLA_TOKEN: joinToken,
+      FLOTILLA_HUB_CA_FILE: certificates.ca.certPath,
       FLOTILLA_KUBECONFIG: plane.kubeconfigPath,
       FLOTILLA_DATA_DIR: join(scratch, 'agent-data'),
       FLOTILLA_METRICS_HOST: '127.0.0.1',
@@ -95,7 +103,7 @@ describe('deploy: what the Dockerfiles package runs on its own', () => {
       FLOTILLA_LOG_LEVEL: 'warn',
     });
     const cluster = await waitFor('the packaged agent to connect', async () => {
-      const body = (await (await fetch(`${hubUrl}/api/v1/clusters/packaged`)).json()) as { connected: boolean; kubernetesVersion: string };
+      const body = (await (await fetch(`${hubUrl}/api/v1/clusters/packaged`, { headers: authorization })).json()) as { connected: boolean; kubernetesVersion: string };
       return body.connected ? body : undefined;
     });
     expect(cluster.kubernetesVersion).toBe(plane.version);

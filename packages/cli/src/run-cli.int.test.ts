@@ -18,17 +18,19 @@ async function flotilla(args: string[], options: { hub?: string; grpc?: string; 
   return { status, stdout: stdout.text, stderr: stderr.text };
 }
 
+const ADMIN_TOKEN = 'flt_admin-token-of-the-cli-tests';
+
 describe('flotilla fleet verbs against a real hub', () => {
   let hub: Hub;
   let git: GitServer;
   const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-cli-'));
-  const run = (args: string[], env?: Record<string, string>) => flotilla(args, { hub: hub.httpUrl, grpc: hub.grpcAddress, env });
+  const run = (args: string[], env: Record<string, string> = { FLOTILLA_API_TOKEN: ADMIN_TOKEN }) => flotilla(args, { hub: hub.httpUrl, grpc: hub.grpcAddress, env });
 
   beforeAll(async () => {
     git = await startGitServer();
     await git.createRepository('fleet', { 'apps/web/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n' });
     hub = await startHub(
-      parseHubConfig({ env: { FLOTILLA_DATA_DIR: dataDir, FLOTILLA_HTTP_HOST: '127.0.0.1', FLOTILLA_GRPC_HOST: '127.0.0.1', FLOTILLA_HTTP_PORT: '0', FLOTILLA_GRPC_PORT: '0', FLOTILLA_LOG_LEVEL: 'silent' } }),
+      parseHubConfig({ env: { FLOTILLA_DATA_DIR: dataDir, FLOTILLA_HTTP_HOST: '127.0.0.1', FLOTILLA_GRPC_HOST: '127.0.0.1', FLOTILLA_HTTP_PORT: '0', FLOTILLA_GRPC_PORT: '0', FLOTILLA_LOG_LEVEL: 'silent', FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN } }),
     );
   });
   afterAll(async () => {
@@ -72,7 +74,7 @@ describe('flotilla fleet verbs against a real hub', () => {
     const controller = new AbortController();
     const stdout = captureOutput();
     const watching = runCli(['--hub', hub.httpUrl, '--grpc-address', hub.grpcAddress, 'status', '--watch'], {
-      env: {},
+      env: { FLOTILLA_API_TOKEN: ADMIN_TOKEN },
       stdout,
       stderr: captureOutput(),
       signal: controller.signal,
@@ -92,7 +94,7 @@ describe('flotilla fleet verbs against a real hub', () => {
   it('prints one JSON event per line with -o json --watch', async () => {
     const controller = new AbortController();
     const stdout = captureOutput();
-    const watching = runCli(['--hub', hub.httpUrl, '--grpc-address', hub.grpcAddress, '-o', 'json', 'status', '--watch', '--cluster', 'eu-1'], {
+    const watching = runCli(['--hub', hub.httpUrl, '--grpc-address', hub.grpcAddress, '--token', ADMIN_TOKEN, '-o', 'json', 'status', '--watch', '--cluster', 'eu-1'], {
       env: {},
       stdout,
       stderr: captureOutput(),
@@ -112,12 +114,17 @@ describe('flotilla fleet verbs against a real hub', () => {
     expect(result.stderr).toBe('flotilla: app "nope" not found\n');
   });
 
-  it('says plainly when this hub predates drift and rollouts (exit 5)', async () => {
+  it('lists drift and rollouts of this hub', async () => {
     const drift = await run(['drift']);
-    expect(drift.status).toBe(5);
-    expect(drift.stderr).toBe('flotilla: this hub does not serve GET /api/v1/drift; it is older than the feature (upgrade the hub): this hub has no drift detection\n');
-    expect((await run(['rollouts'])).stderr).toMatch(/does not serve GET \/api\/v1\/rollouts.*this hub has no rollouts/);
-    expect((await run(['rollback', 'web'])).stderr).toMatch(/does not serve POST \/api\/v1\/apps\/web\/rollback.*this hub has no rollouts/);
+    expect(drift).toMatchObject({ status: 0, stdout: 'no drift\n', stderr: '' });
+    const rollouts = await run(['rollouts', '-o', 'json']);
+    expect(rollouts).toMatchObject({ status: 0, stderr: '' });
+    expect(JSON.parse(rollouts.stdout).items).toEqual(expect.any(Array));
+  });
+
+  it('refuses a missing token on REST and on the status stream (exit 4)', async () => {
+    expect(await run(['apps'], {})).toMatchObject({ status: 4, stderr: expect.stringContaining('pass --token or set FLOTILLA_API_TOKEN') });
+    expect(await run(['status', '--watch'], {})).toMatchObject({ status: 4, stderr: expect.stringContaining('pass --token or set FLOTILLA_API_TOKEN') });
   });
 
   it('refuses bad usage with exit 2 and a hint', async () => {
@@ -145,17 +152,20 @@ describe('flotilla and a hub it cannot use', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('sends --token, or FLOTILLA_TOKEN, as a bearer token and says when the hub refuses it (exit 4)', async () => {
-    const byFlag = await flotilla(['clusters', '--token', 's3cret-flag'], { hub: url, env: { FLOTILLA_TOKEN: 'ignored' } });
+  it('sends --token, or FLOTILLA_API_TOKEN, as a bearer token and says when the hub refuses it (exit 4)', async () => {
+    const byFlag = await flotilla(['clusters', '--token', 's3cret-flag'], { hub: url, env: { FLOTILLA_API_TOKEN: 'ignored' } });
     expect(byFlag.status).toBe(4);
     expect(byFlag.stderr).toBe('flotilla: the token was refused; check it, or get a new one (invalid or expired token)\n');
     expect(seen.at(-1)?.authorization).toBe('Bearer s3cret-flag');
 
-    await flotilla(['clusters'], { hub: url, env: { FLOTILLA_TOKEN: 's3cret-env' } });
+    await flotilla(['clusters'], { hub: url, env: { FLOTILLA_API_TOKEN: 's3cret-env' } });
     expect(seen.at(-1)?.authorization).toBe('Bearer s3cret-env');
+    // FLOTILLA_TOKEN is the agent's join token, never sent as an API token.
+    await flotilla(['clusters'], { hub: url, env: { FLOTILLA_TOKEN: 'flj_a-join-token' } });
+    expect(seen.at(-1)?.authorization).toBeUndefined();
 
     const none = await flotilla(['clusters'], { hub: url });
-    expect(none.stderr).toContain('the hub wants a token: pass --token or set FLOTILLA_TOKEN');
+    expect(none.stderr).toContain('the hub wants a token: pass --token or set FLOTILLA_API_TOKEN');
     expect(seen.at(-1)?.authorization).toBeUndefined();
   });
 
@@ -172,6 +182,29 @@ describe('flotilla and a hub it cannot use', () => {
     const watch = await flotilla(['status', '--watch'], { grpc: `127.0.0.1:${closed}` });
     expect(watch.status).toBe(3);
     expect(watch.stderr).toContain(`cannot reach the hub's status stream at 127.0.0.1:${closed}`);
+  });
+});
+
+describe('flotilla and a hub older than drift detection and rollouts', () => {
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    // An older hub has no such routes and answers as NestJS does for any unknown route.
+    server = createServer((request, response) => {
+      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'NOT_FOUND', message: `Cannot ${request.method} ${request.url}` } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('says plainly when this hub predates drift and rollouts (exit 5)', async () => {
+    const drift = await flotilla(['drift'], { hub: url });
+    expect(drift.status).toBe(5);
+    expect(drift.stderr).toBe('flotilla: this hub does not serve GET /api/v1/drift; it is older than the feature (upgrade the hub): this hub has no drift detection\n');
+    expect((await flotilla(['rollouts'], { hub: url })).stderr).toMatch(/does not serve GET \/api\/v1\/rollouts.*this hub has no rollouts/);
+    expect((await flotilla(['rollback', 'web'], { hub: url })).stderr).toMatch(/does not serve POST \/api\/v1\/apps\/web\/rollback.*this hub has no rollouts/);
   });
 });
 

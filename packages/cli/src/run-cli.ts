@@ -54,7 +54,7 @@ const GLOBAL_OPTIONS = {
 const GLOBAL_HELP = `Global options (before or after the verb):
   --hub URL               the hub's REST API; env FLOTILLA_HUB_URL (default ${DEFAULT_HUB_URL})
   --grpc-address H:P      the hub's gRPC services, for --watch; env FLOTILLA_HUB_GRPC_ADDRESS (default: the hub's host, port 9090)
-  --token TOKEN           API token sent as "Authorization: Bearer"; env FLOTILLA_TOKEN
+  --token TOKEN           API token sent as "Authorization: Bearer" (REST and status stream); env FLOTILLA_API_TOKEN
   -o, --output FORMAT     table (default) or json
   --no-color              no colours (also when NO_COLOR is set or output is not a terminal)
   -h, --help              help for flotilla or a verb`;
@@ -134,7 +134,7 @@ async function dispatch(argv: readonly string[], environment: CliEnvironment): P
   if (output !== 'table' && output !== 'json') throw new CliError('USAGE', `--output must be table or json, got "${output}"`);
   const env = environment.env;
   const hubUrl = (values.hub as string | undefined) ?? env.FLOTILLA_HUB_URL ?? DEFAULT_HUB_URL;
-  const token = (values.token as string | undefined) ?? (command.isPassThrough ? undefined : env.FLOTILLA_TOKEN);
+  const token = (values.token as string | undefined) ?? (command.isPassThrough ? undefined : env.FLOTILLA_API_TOKEN);
   const grpcAddress = (values['grpc-address'] as string | undefined) ?? env.FLOTILLA_HUB_GRPC_ADDRESS ?? defaultGrpcAddress(hubUrl);
   const isColor = !values['no-color'] && !env.NO_COLOR && environment.stdout.isTTY;
   let client: HubClient | undefined;

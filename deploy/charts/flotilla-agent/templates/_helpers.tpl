@@ -29,7 +29,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 
 {{- define "flotilla-agent.credentialSecretName" -}}
 {{- if .Values.credential.token -}}
-{{- printf "%s-credential" (include "flotilla-agent.fullname" .) -}}
+{{- printf "%s-join-token" (include "flotilla-agent.fullname" .) -}}
 {{- else -}}
 {{- required "set credential.token (the join token) or credential.existingSecret.name" .Values.credential.existingSecret.name -}}
 {{- end -}}

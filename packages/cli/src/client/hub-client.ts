@@ -175,7 +175,7 @@ export class HubClient {
     const message = body?.error?.message ?? (text.trim().slice(0, 200) || `HTTP ${status}`);
     const data = { status, method, path, hubCode: body?.error?.code, details: body?.error?.details };
     if (status === 401) {
-      const hint = this.token ? 'the token was refused; check it, or get a new one' : 'the hub wants a token: pass --token or set FLOTILLA_TOKEN';
+      const hint = this.token ? 'the token was refused; check it, or get a new one' : 'the hub wants a token: pass --token or set FLOTILLA_API_TOKEN';
       return new CliError('UNAUTHENTICATED', `${hint} (${message})`, data);
     }
     if (status === 403) return new CliError('PERMISSION_DENIED', `the token may not ${method} ${path}: ${message}`, data);

@@ -79,7 +79,7 @@ function toCliError(status: grpc.StatusObject, address: string, hasConnected: bo
   const data = { address, grpcCode: grpc.status[status.code], details: status.details };
   switch (status.code) {
     case grpc.status.UNAUTHENTICATED:
-      return new CliError('UNAUTHENTICATED', `the hub refused the token on its status stream (${status.details}); pass --token or set FLOTILLA_TOKEN`, data);
+      return new CliError('UNAUTHENTICATED', `the hub refused the token on its status stream (${status.details}); pass --token or set FLOTILLA_API_TOKEN`, data);
     case grpc.status.PERMISSION_DENIED:
       return new CliError('PERMISSION_DENIED', `the token may not watch the status stream: ${status.details}`, data);
     case grpc.status.UNIMPLEMENTED:

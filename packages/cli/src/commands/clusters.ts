@@ -74,6 +74,7 @@ export const clustersCommand: Command = {
           '',
           'start its agent where it can reach the cluster, e.g.:',
           `  FLOTILLA_HUB_ADDRESS=${context.grpcAddress} FLOTILLA_CLUSTER=${created.name} FLOTILLA_TOKEN=${created.joinToken} flotilla agent --kubeconfig ~/.kube/config`,
+          '  (with FLOTILLA_HUB_CA_FILE=<CA of the hub> for a TLS hub, or FLOTILLA_INSECURE=true for one without TLS)',
           '',
         ].join('\n'),
       );

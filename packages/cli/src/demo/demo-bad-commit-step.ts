@@ -78,6 +78,7 @@ async function haltAndRollBack(session: DemoSession, badRevision: string, goodRe
   const back = session.view.rows({ app: DEMO_APP })[0]?.appliedRevision;
   if (back !== goodRevision) throw new CliError('FAILED', `the rollback went to ${shortRevision(back)}, not to the last good revision ${shortRevision(goodRevision)}`);
   narrator.ok(`rolled back: every cluster runs ${shortRevision(goodRevision)} again`);
+  narrator.say(`The clusters stay pinned to ${shortRevision(goodRevision)}; once Git is fixed, POST /api/v1/apps/${DEMO_APP}/unpin lets them follow main again.`);
 }
 
 /** Shows that the Service still has the good port everywhere. */

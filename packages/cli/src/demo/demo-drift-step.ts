@@ -28,22 +28,28 @@ export async function showDrift(session: DemoSession, hasDrift: boolean): Promis
 
   session.isPrinting = true;
   let items: Array<Record<string, unknown>> = [];
+  const seenOnStream = (): Array<Record<string, unknown>> => session.driftSeen.filter((item) => item.cluster === cluster);
   try {
     await session.waitUntil(
       `drift on ${cluster} to be reported`,
       async () => {
         items = await session.listDrift(cluster);
-        return items.length > 0 || (await session.liveMessage(cluster)) === expected;
+        return items.length > 0 || seenOnStream().length > 0 || (await session.liveMessage(cluster)) === expected;
       },
       DRIFT_TIMEOUT_MS,
     );
   } finally {
     session.isPrinting = false;
   }
+  const columns = ['app', 'cluster', 'object', 'kind', 'name', 'fields', 'diffs', 'manager', 'action', 'detectedAt'];
   if (items.length > 0) {
     narrator.ok(`the agent on ${cluster} reported the drift`);
     narrator.command(`flotilla drift ${DEMO_APP}`);
-    narrator.block(formatLooseTable(items, ['app', 'cluster', 'object', 'kind', 'name', 'fields', 'diffs', 'manager', 'action', 'detectedAt'], narrator.style));
+    narrator.block(formatLooseTable(items, columns, narrator.style));
+  } else if (seenOnStream().length > 0) {
+    // Corrected before the list was read: GET /api/v1/drift holds only drift that is still there; the stream told it all.
+    narrator.ok(`the agent on ${cluster} reported the drift (from the status stream; corrected drift leaves "flotilla drift" and stays in the audit log)`);
+    narrator.block(formatLooseTable(seenOnStream(), columns, narrator.style));
   }
   await narrator.pause();
   const restored = await session

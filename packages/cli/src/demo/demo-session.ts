@@ -1,11 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppClusterStatus } from '@flotilla/proto';
+import type { AppClusterStatus, DriftEvent } from '@flotilla/proto';
 import { KubeClient } from '@flotilla/kube';
 import type { GitCheckout } from '@flotilla/testenv';
 import { CliError } from '../cli-error.js';
-import { type FleetView, healthOf, phaseOf } from '../client/fleet-view.js';
+import { enumWord, type FleetView, healthOf, phaseOf } from '../client/fleet-view.js';
 import { shortRevision } from '../output/format-values.js';
 import type { DemoNarrator } from './demo-narrator.js';
 import type { LocalFleet } from './start-local-fleet.js';
@@ -27,6 +27,8 @@ export class DemoSession {
   /** Live status-stream events are printed while this is true. */
   isPrinting = false;
   readonly webhookSecret = randomBytes(16).toString('hex');
+  /** Drifted objects of the demo's app as the status stream told them (GET /api/v1/drift lists only drift still there). */
+  readonly driftSeen: Array<Record<string, unknown>> = [];
   private readonly kubeClients = new Map<string, KubeClient>();
 
   constructor(
@@ -38,6 +40,21 @@ export class DemoSession {
     private readonly kubectlPath: string,
     private readonly signal: AbortSignal | undefined,
   ) {}
+
+  /** Keeps the drifted objects of a drift event of the demo's app. */
+  noteDrift(event: DriftEvent): void {
+    if (event.app !== DEMO_APP) return;
+    for (const drifted of event.objects ?? []) {
+      this.driftSeen.push({
+        app: event.app,
+        cluster: event.cluster,
+        object: drifted.object,
+        fields: drifted.diffs.map((diff) => diff.path),
+        manager: drifted.manager,
+        action: enumWord(drifted.action, 'DRIFT_ACTION_'),
+      });
+    }
+  }
 
   /** Throws INTERRUPTED once Ctrl-C was pressed. */
   checkInterrupted(): void {

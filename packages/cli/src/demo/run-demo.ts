@@ -96,11 +96,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const repository = await fleet.git.createRepository('fleet', SAMPLE_FILES);
     narrator.say(`Git        ${repository.url}  (apps/hello: a Namespace, a ConfigMap and a Service)`);
     for (const [name, plane] of Object.entries(fleet.planes)) narrator.say(`Kubernetes ${name.padEnd(8)} ${plane.server}  (${plane.version})`);
-    narrator.say(`Hub        REST ${fleet.hub.httpUrl}   gRPC ${fleet.hub.grpcAddress}`);
+    narrator.say(`Hub        REST ${fleet.hub.httpUrl}   gRPC ${fleet.hub.grpcAddress}  (plaintext, on loopback only)`);
+    narrator.say(`Admin token ${fleet.adminToken}  (made for this demo; every REST call and the status stream send it)`);
     await narrator.pause();
     stopIfAborted(options.signal);
 
-    await narrator.step('Register the clusters and start their agents', 'Registering a cluster gives a join token. Each agent dials out to the hub over gRPC with it: the hub never needs a way into a cluster.');
+    await narrator.step('Register the clusters and start their agents', 'Registering a cluster gives a one-time join token. Each agent dials out to the hub over gRPC and exchanges it for its cluster\'s credential, kept in a Secret of its cluster: the hub never needs a way into a cluster. (A local demo skips TLS: the hub\'s gRPC is plaintext on loopback and the agents run with FLOTILLA_INSECURE=true.)');
     await fleet.registerAndStartAgents();
     const api = fleet.api;
     const view = new FleetView();
@@ -109,9 +110,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const live = session;
     watch = watchStatus({
       address: fleet.hub.grpcAddress,
+      token: fleet.adminToken,
       signal: watching.signal,
       onEvent: (event) => {
         view.apply(event);
+        if (event.drift) live.noteDrift(event.drift);
         const line = live.isPrinting && view.isLive ? describeEvent(event, narrator.style) : undefined;
         if (line && isAboutDemo(event)) narrator.event(line);
       },
@@ -204,7 +207,7 @@ function printExplore(options: DemoOptions, fleet: LocalFleet, session: DemoSess
     [
       '',
       style.bold('Everything stays up until Ctrl-C. Explore:'),
-      `  export FLOTILLA_HUB_URL=${fleet.hub.httpUrl} FLOTILLA_HUB_GRPC_ADDRESS=${fleet.hub.grpcAddress}`,
+      `  export FLOTILLA_HUB_URL=${fleet.hub.httpUrl} FLOTILLA_HUB_GRPC_ADDRESS=${fleet.hub.grpcAddress} FLOTILLA_API_TOKEN=${fleet.adminToken}`,
       '  pnpm flotilla clusters',
       `  pnpm flotilla status ${DEMO_APP} --watch          ${style.dim('# then, in another terminal, edit or push')}`,
       `  pnpm flotilla apps history ${DEMO_APP}`,
@@ -212,6 +215,7 @@ function printExplore(options: DemoOptions, fleet: LocalFleet, session: DemoSess
       `  git clone ${fleet.git.repoUrl('fleet')}   ${style.dim('# push to it, then: pnpm flotilla sources refresh fleet')}`,
       '',
       `  REST API and OpenAPI  ${fleet.hub.httpUrl}/api/docs`,
+      `  Admin API token       ${fleet.adminToken}   ${style.dim('# sent as "Authorization: Bearer"; made for this demo')}`,
       `  Hub metrics           ${fleet.hub.httpUrl}/metrics`,
       `  Agent metrics         ${agentMetrics}`,
       `  Logs                  ${fleet.logDir}`,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type Agent, parseAgentConfig, startAgent } from '@flotilla/agent';
@@ -34,11 +35,13 @@ export interface LocalFleet {
   git: GitServer;
   planes: Record<string, ControlPlane>;
   hub: Hub;
-  /** The hub's REST API, as any client sees it. */
+  /** The admin API token the hub was started with (FLOTILLA_ADMIN_TOKEN), chosen afresh for each fleet. */
+  adminToken: string;
+  /** The hub's REST API, as any client sees it, with the admin token. */
   api: HubClient;
   agents: Map<string, Agent>;
   logDir: string;
-  /** Registers every cluster with the hub (REST) and starts its agent with the join token it got. */
+  /** Registers every cluster with the hub (REST) and starts its agent with the join token it got (plaintext gRPC on loopback). */
   registerAndStartAgents(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -50,6 +53,7 @@ export async function startLocalFleet(options: LocalFleetOptions): Promise<Local
   const logger = (name: string, base: Record<string, string>): Logger =>
     pino({ level: logLevel, base }, pino.destination({ dest: join(logDir, `${name}.log`), mkdir: true, sync: true }));
   const [httpPort, grpcPort] = await Promise.all([portOrFree(options.httpPort ?? 8080), portOrFree(options.grpcPort ?? 9090)]);
+  const adminToken = `flt_demo-${randomBytes(24).toString('base64url')}`;
 
   const started: Array<() => Promise<unknown>> = [];
   const stopAll = async (): Promise<void> => {
@@ -80,6 +84,7 @@ export async function startLocalFleet(options: LocalFleetOptions): Promise<Local
             FLOTILLA_HEARTBEAT_INTERVAL_MS: '2000',
             FLOTILLA_HEARTBEAT_TIMEOUT_MS: '10000',
             FLOTILLA_LOG_LEVEL: logLevel,
+            FLOTILLA_ADMIN_TOKEN: adminToken,
           },
         }),
         logger('hub', { component: 'hub' }),
@@ -95,7 +100,7 @@ export async function startLocalFleet(options: LocalFleetOptions): Promise<Local
     if (failure) throw failure.reason;
     const [git, planeList, hub] = results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [GitServer, ControlPlane[], Hub];
     const planes = Object.fromEntries(options.clusters.map((cluster, i) => [cluster.name, planeList[i] as ControlPlane]));
-    const api = new HubClient({ url: hub.httpUrl });
+    const api = new HubClient({ url: hub.httpUrl, token: adminToken });
     const agents = new Map<string, Agent>();
     let nextMetricsPort = options.agentMetricsPort ?? 9101;
 
@@ -103,6 +108,7 @@ export async function startLocalFleet(options: LocalFleetOptions): Promise<Local
       git,
       planes,
       hub,
+      adminToken,
       api,
       agents,
       logDir,
@@ -114,6 +120,8 @@ export async function startLocalFleet(options: LocalFleetOptions): Promise<Local
               FLOTILLA_HUB_ADDRESS: hub.grpcAddress,
               FLOTILLA_CLUSTER: cluster.name,
               FLOTILLA_TOKEN: joinToken,
+              // The hub's gRPC is plaintext, on loopback only: no certificates to make for a local demo.
+              FLOTILLA_INSECURE: 'true',
               FLOTILLA_DATA_DIR: join(options.dir, 'agents', cluster.name),
               FLOTILLA_METRICS_HOST: '127.0.0.1',
               FLOTILLA_METRICS_PORT: String(await portOrFree(nextMetricsPort++)),

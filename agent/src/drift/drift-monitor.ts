@@ -144,7 +144,7 @@ export class DriftMonitor implements DriftTracker {
         continue;
       }
       if (!tracked) {
-        tracked = { key, app, ref, id: formatObjectRef(ref), desired: object, collection: this.collectionOf(ref), ignored, isSeen: false, streak: newStreak(), again: false, force: false, isDeferred: false };
+        tracked = { key, app, ref, id: formatObjectRef(ref), desired: object, collection: this.collectionOf(ref), ignored, isSeen: false, streak: newStreak(), isCorrectionDue: false, again: false, force: false, isDeferred: false };
         if (tracked.collection) this.watches.acquire(tracked.collection);
         this.tracked.set(key, tracked);
       } else {
@@ -228,6 +228,7 @@ export class DriftMonitor implements DriftTracker {
   private resetCorrections(tracked: Tracked): void {
     clearTimeout(tracked.correction);
     tracked.correction = undefined;
+    tracked.isCorrectionDue = false;
     tracked.streak = newStreak();
   }
 
@@ -252,7 +253,11 @@ export class DriftMonitor implements DriftTracker {
     }
   }
 
-  /** Compares an object, at most once at a time; a change that comes meanwhile is compared right after. */
+  /**
+   * Compares an object, at most once at a time; a change that comes meanwhile is compared right after. A due correction
+   * runs in the same turn-taking: a comparison that saw the corrected object before the correction's apply returned
+   * would clear the drift first, and the correction would never be reported.
+   */
   private schedule(tracked: Tracked, force: boolean): Promise<void> {
     if (force) tracked.force = true;
     if (tracked.running) {
@@ -262,6 +267,12 @@ export class DriftMonitor implements DriftTracker {
     tracked.running = (async () => {
       do {
         tracked.again = false;
+        if (tracked.isCorrectionDue) {
+          tracked.isCorrectionDue = false;
+          // It asks for the comparison that verifies it (this loop goes round again).
+          await this.correct(tracked);
+          continue;
+        }
         const isForced = tracked.force;
         tracked.force = false;
         await this.limiter.run(() => this.compare(tracked, isForced));
@@ -340,7 +351,8 @@ export class DriftMonitor implements DriftTracker {
     if (decision?.kind === 'correct' && !tracked.correction) {
       tracked.correction = setTimeout(() => {
         tracked.correction = undefined;
-        void this.correct(tracked);
+        tracked.isCorrectionDue = true;
+        void this.schedule(tracked, false);
       }, decision.delayMs);
       tracked.correction.unref();
     }

@@ -36,6 +36,8 @@ export interface Tracked {
   drift?: DriftedObject;
   streak: CorrectionStreak;
   correction?: NodeJS.Timeout;
+  /** The correction's delay is over: it runs next, in turn with the comparisons (never while one is in flight). */
+  isCorrectionDue: boolean;
   running?: Promise<void>;
   again: boolean;
   force: boolean;

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { KubeClient } from '@flotilla/kube';
 import { type StatusEvent, StatusServiceClient } from '@flotilla/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fleet, startFleet } from './fleet.js';
+import { FLEET_ADMIN_TOKEN, type Fleet, startFleet } from './fleet.js';
 
 const files = {
   'web/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  greeting: hello\n  tuned: "1"\n',
@@ -83,8 +83,10 @@ describe('drift across hub and agents on real clusters', () => {
     // The namespace comes from outside the app, as a platform team would provide it.
     for (const client of Object.values(kube)) await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } } });
     await Promise.all([fleet.startAgent('eu-1'), fleet.startAgent('us-1')]);
-    status = new StatusServiceClient(fleet.hub.grpcAddress, grpc.credentials.createInsecure());
-    const call = status.watch({ clusters: [], apps: ['web'], resumeFrom: '', skipSnapshot: true });
+    status = new StatusServiceClient(fleet.hub.grpcAddress, grpc.credentials.createSsl(Buffer.from(fleet.certificates.ca.cert)));
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${FLEET_ADMIN_TOKEN}`);
+    const call = status.watch({ clusters: [], apps: ['web'], resumeFrom: '', skipSnapshot: true }, metadata);
     call.on('data', (event: StatusEvent) => events.push({ ...event, at: Date.now() }));
     call.on('error', () => undefined);
     // (expect.poll is for tests, not hooks.)

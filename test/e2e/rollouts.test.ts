@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { type StatusEvent, StatusServiceClient } from '@flotilla/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fleet, startFleet } from './fleet.js';
+import { FLEET_ADMIN_TOKEN, type Fleet, startFleet } from './fleet.js';
 import {
   badRevision,
   clusterStates,
@@ -128,9 +128,11 @@ describe('rollouts across real clusters', () => {
   });
 
   it('returns the canary to the previous revision when the strategy says rollback, and tells the status stream', async () => {
-    const watcher = new StatusServiceClient(fleet.hub.grpcAddress, grpc.credentials.createInsecure());
+    const watcher = new StatusServiceClient(fleet.hub.grpcAddress, grpc.credentials.createSsl(Buffer.from(fleet.certificates.ca.cert)));
     const events: StatusEvent[] = [];
-    const call = watcher.watch({ clusters: [], apps: ['web'], resumeFrom: '', skipSnapshot: true });
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${FLEET_ADMIN_TOKEN}`);
+    const call = watcher.watch({ clusters: [], apps: ['web'], resumeFrom: '', skipSnapshot: true }, metadata);
     call.on('data', (event: StatusEvent) => events.push(event));
     call.on('error', () => undefined);
     try {

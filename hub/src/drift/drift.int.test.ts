@@ -1,9 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { type AgentMessage, DriftAction, DriftMode, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
 import { type GitServer, startGitServer } from '@flotilla/testenv';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, TEST_DATABASES, type TestHub } from '../testing/start-test-hub.js';
+import { startTestHub, TEST_ADMIN_TOKEN, TEST_DATABASES, type TestHub } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
 
 const ref = (kind: string, name: string, group = '', version = 'v1') => ({ group, version, kind, namespace: 'web', name });
@@ -32,7 +31,7 @@ describe.each(TEST_DATABASES)('drift on the hub (%s)', (database) => {
   let eu: TestAgent;
   let us: TestAgent;
   let status: StatusServiceClient;
-  const api = () => request(hub.httpUrl);
+  const api = () => hub.api();
 
   beforeAll(async () => {
     git = await startGitServer();
@@ -40,8 +39,8 @@ describe.each(TEST_DATABASES)('drift on the hub (%s)', (database) => {
     hub = await startTestHub(database);
     const tokens: Record<string, string> = {};
     for (const name of ['eu-1', 'us-1']) tokens[name] = (await api().post('/api/v1/clusters').send({ name, labels: { env: 'prod' } }).expect(201)).body.joinToken;
-    eu = TestAgent.connect(hub.grpcAddress, tokens['eu-1'] as string, 'eu-1');
-    us = TestAgent.connect(hub.grpcAddress, tokens['us-1'] as string, 'us-1');
+    eu = TestAgent.connect(hub.grpcAddress, await TestAgent.join(hub.grpcAddress, tokens['eu-1'] as string, 'eu-1'), 'eu-1');
+    us = TestAgent.connect(hub.grpcAddress, await TestAgent.join(hub.grpcAddress, tokens['us-1'] as string, 'us-1'), 'us-1');
     await api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet') }).expect(201);
     await api()
       .post('/api/v1/apps')
@@ -135,7 +134,9 @@ describe.each(TEST_DATABASES)('drift on the hub (%s)', (database) => {
 
   it('streams drift found and cleared, and drift counts in status snapshots', async () => {
     const events: StatusEvent[] = [];
-    const call = status.watch({ clusters: ['eu-1'], apps: [], resumeFrom: '', skipSnapshot: false });
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+    const call = status.watch({ clusters: ['eu-1'], apps: [], resumeFrom: '', skipSnapshot: false }, metadata);
     call.on('data', (event: StatusEvent) => events.push(event));
     call.on('error', () => undefined);
     await expect.poll(() => events.some((e) => e.snapshotComplete)).toBe(true);

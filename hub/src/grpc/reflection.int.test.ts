@@ -3,8 +3,7 @@ import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import request from 'supertest';
-import { startTestHub, type TestHub } from '../testing/start-test-hub.js';
+import { startTestHub, TEST_ADMIN_TOKEN, type TestHub } from '../testing/start-test-hub.js';
 
 // The reflection protocol's own definition ships with @grpc/reflection, the package that serves it.
 const reflectionProto = join(dirname(createRequire(import.meta.url).resolve('@grpc/reflection')), '../proto/grpc/reflection/v1/reflection.proto');
@@ -66,7 +65,7 @@ describe('gRPC server reflection on the hub', () => {
 
   beforeAll(async () => {
     hub = await startTestHub('sqlite');
-    await request(hub.httpUrl).post('/api/v1/clusters').send({ name: 'eu-1', labels: { env: 'prod' } }).expect(201);
+    await hub.api().post('/api/v1/clusters').send({ name: 'eu-1', labels: { env: 'prod' } }).expect(201);
     reflection = new ReflectionClient(hub.grpcAddress);
   });
   afterAll(async () => {
@@ -100,10 +99,12 @@ describe('gRPC server reflection on the hub', () => {
     const v1 = (grpc.loadPackageDefinition(definition).flotilla as grpc.GrpcObject).v1 as grpc.GrpcObject;
     const StatusService = v1.StatusService as grpc.ServiceClientConstructor;
     const client = new StatusService(hub.grpcAddress, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
-      watch(request: object): grpc.ClientReadableStream<Record<string, unknown>>;
+      watch(request: object, metadata: grpc.Metadata): grpc.ClientReadableStream<Record<string, unknown>>;
     };
     const events: Array<Record<string, unknown>> = [];
-    const call = client.watch({});
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+    const call = client.watch({}, metadata);
     await new Promise<void>((resolve, reject) => {
       call.on('data', (event: Record<string, unknown>) => {
         events.push(event);

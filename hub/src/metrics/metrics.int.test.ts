@@ -1,9 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { Health, Phase, StatusServiceClient, type StatusEvent } from '@flotilla/proto';
 import { type GitServer, metricValue, scrapeMetrics, startGitServer } from '@flotilla/testenv';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, TEST_DATABASES, type TestHub } from '../testing/start-test-hub.js';
+import { startTestHub, TEST_ADMIN_TOKEN, TEST_DATABASES, type TestHub } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
 
 describe.each(TEST_DATABASES)('hub /metrics on %s', (database) => {
@@ -18,11 +17,11 @@ describe.each(TEST_DATABASES)('hub /metrics on %s', (database) => {
     hub = await startTestHub(database);
     const tokens: Record<string, string> = {};
     for (const name of ['eu-1', 'us-1']) {
-      tokens[name] = (await request(hub.httpUrl).post('/api/v1/clusters').send({ name, labels: { env: 'prod' } }).expect(201)).body.joinToken;
+      tokens[name] = (await hub.api().post('/api/v1/clusters').send({ name, labels: { env: 'prod' } }).expect(201)).body.joinToken;
     }
-    await request(hub.httpUrl).post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet') }).expect(201);
-    await request(hub.httpUrl).post('/api/v1/apps').send({ name: 'web', source: 'fleet', path: 'web', targets: { selector: { matchLabels: { env: 'prod' } } } }).expect(201);
-    agent = TestAgent.connect(hub.grpcAddress, tokens['eu-1'] as string, 'eu-1');
+    await hub.api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet') }).expect(201);
+    await hub.api().post('/api/v1/apps').send({ name: 'web', source: 'fleet', path: 'web', targets: { selector: { matchLabels: { env: 'prod' } } } }).expect(201);
+    agent = TestAgent.connect(hub.grpcAddress, await TestAgent.join(hub.grpcAddress, tokens['eu-1'] as string, 'eu-1'), 'eu-1');
     await agent.next((m) => m.assignment?.app === 'web');
   });
   afterAll(async () => {
@@ -76,7 +75,9 @@ describe.each(TEST_DATABASES)('hub /metrics on %s', (database) => {
 
   it('counts status streams while they are open', async () => {
     const client = new StatusServiceClient(hub.grpcAddress, grpc.credentials.createInsecure());
-    const call = client.watch({ clusters: [], apps: [], resumeFrom: '', skipSnapshot: false });
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+    const call = client.watch({ clusters: [], apps: [], resumeFrom: '', skipSnapshot: false }, metadata);
     await new Promise<void>((resolve) => call.on('data', (event: StatusEvent) => event.snapshotComplete && resolve()));
     call.on('error', () => undefined);
     expect(metricValue(await scrape(), 'flotilla_open_streams', { service: 'status' })).toBe(1);

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { type Assignment, Health, type HubMessage, Phase, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
 import { createPostgresDatabase, type GitServer, startGitServer } from '@flotilla/testenv';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHubConfig } from '../config/hub-config.js';
 import { type Hub, startHub } from '../start-hub.js';
-import { TEST_DATABASES } from '../testing/start-test-hub.js';
+import { apiClient, TEST_ADMIN_TOKEN, TEST_DATABASES } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
 import { RolloutStore } from './rollout-store.js';
 
@@ -29,8 +28,8 @@ class ReportingAgent {
   private readonly timer: NodeJS.Timeout;
   private readonly heartbeat: NodeJS.Timeout;
 
-  constructor(address: string, token: string, cluster: string) {
-    this.agent = TestAgent.connect(address, token, cluster);
+  constructor(address: string, credential: string, cluster: string) {
+    this.agent = TestAgent.connect(address, credential, cluster);
     this.timer = setInterval(() => this.pump(), 20);
     // Without heartbeats the hub closes the stream after its heartbeat timeout, as it should.
     this.heartbeat = setInterval(() => this.agent.send({ heartbeat: { sequence: ++this.beats } }), 1000);
@@ -82,13 +81,14 @@ describe.each(TEST_DATABASES)('rollouts on %s', (database) => {
   let config: ReturnType<typeof parseHubConfig>;
   let dropDatabase: () => Promise<void> = async () => undefined;
   let dataDir: string;
-  const tokens: Record<string, string> = {};
+  /** Agent credentials by cluster (kept in the database, so they outlive a hub restart). */
+  const credentials: Record<string, string> = {};
   let agents: Record<string, ReportingAgent> = {};
   const commits: string[] = [];
-  const api = () => request(hub.httpUrl);
+  const api = () => apiClient(hub.httpUrl, TEST_ADMIN_TOKEN);
 
   const connectAgents = () => {
-    agents = Object.fromEntries(Object.keys(CLUSTERS).map((name) => [name, new ReportingAgent(hub.grpcAddress, tokens[name] as string, name)]));
+    agents = Object.fromEntries(Object.keys(CLUSTERS).map((name) => [name, new ReportingAgent(hub.grpcAddress, credentials[name] as string, name)]));
   };
   const push = async (version: string, { bad = false } = {}): Promise<string> => {
     const checkout = await git.checkout('fleet');
@@ -120,12 +120,14 @@ describe.each(TEST_DATABASES)('rollouts on %s', (database) => {
         FLOTILLA_HTTP_HOST: '127.0.0.1',
         FLOTILLA_GRPC_HOST: '127.0.0.1',
         FLOTILLA_LOG_LEVEL: process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'silent',
+        FLOTILLA_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
         ...(postgres ? { FLOTILLA_DATABASE_URL: postgres.url } : {}),
       },
     });
     hub = await startHub(config);
     for (const [name, ring] of Object.entries(CLUSTERS)) {
-      tokens[name] = (await api().post('/api/v1/clusters').send({ name, labels: { ring } }).expect(201)).body.joinToken;
+      const joinToken = (await api().post('/api/v1/clusters').send({ name, labels: { ring } }).expect(201)).body.joinToken;
+      credentials[name] = await TestAgent.join(hub.grpcAddress, joinToken, name);
     }
     connectAgents();
     await api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet'), pollIntervalSeconds: 3600 }).expect(201);
@@ -195,7 +197,9 @@ describe.each(TEST_DATABASES)('rollouts on %s', (database) => {
   it('halts after a failed canary: the other clusters keep their revision', async () => {
     const watcher = new StatusServiceClient(hub.grpcAddress, grpc.credentials.createInsecure());
     const events: StatusEvent[] = [];
-    const call = watcher.watch({ clusters: [], apps: ['web'], resumeFrom: '', skipSnapshot: true });
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+    const call = watcher.watch({ clusters: [], apps: ['web'], resumeFrom: '', skipSnapshot: true }, metadata);
     call.on('data', (event: StatusEvent) => events.push(event));
     call.on('error', () => undefined);
     const good = commits.at(-1) as string;
@@ -218,7 +222,7 @@ describe.each(TEST_DATABASES)('rollouts on %s', (database) => {
     const good = commits.at(-2) as string;
     const bad = commits.at(-1) as string;
     const res = await api().post('/api/v1/apps/web/rollback').send({}).expect(201);
-    expect(res.body).toMatchObject({ kind: 'rollback', revision: `main@sha1:${good}`, createdBy: 'anonymous' });
+    expect(res.body).toMatchObject({ kind: 'rollback', revision: `main@sha1:${good}`, createdBy: 'token:admin' });
     await expect.poll(() => Object.keys(CLUSTERS).map((c) => [commitOn(c), agents[c]?.latest('web')?.pinned])).toEqual([
       [good, true], [good, true], [good, true],
     ]);
@@ -286,7 +290,10 @@ describe.each(TEST_DATABASES)('rollouts on %s', (database) => {
     const detail = await rolloutOf(id);
     expect(detail.state).toBe('aborted');
     const audit = await api().get('/api/v1/audit').query({ target: `rollout/${id}` }).expect(200);
-    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['rollout.abort', 'rollout.resume', 'rollout.pause', 'rollout.start']);
+    // The refused second pause is in the log too, as a failure.
+    expect(audit.body.items.map((e: { action: string; result: string }) => [e.action, e.result])).toEqual([
+      ['rollout.abort', 'success'], ['rollout.resume', 'success'], ['rollout.pause', 'failure'], ['rollout.pause', 'success'], ['rollout.start', 'success'],
+    ]);
     await api().post(`/api/v1/rollouts/${id}/resume`).send({}).expect(412);
     await api().get('/api/v1/rollouts/999999').expect(404);
   });

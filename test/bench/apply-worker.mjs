@@ -23,7 +23,8 @@ for (const step of input.steps) {
   const { entries } = await manager.apply(objects.map((o) => o.object));
   const summary = {};
   for (const entry of entries) summary[entry.action] = (summary[entry.action] ?? 0) + 1;
-  results.push({ name: step.name, ms: Math.round(performance.now() - started), summary });
+  const failure = entries.find((entry) => entry.action === 'failed');
+  results.push({ name: step.name, ms: Math.round(performance.now() - started), summary, ...(failure ? { firstFailure: failure.error?.message } : {}) });
 }
 clearInterval(sampler);
 manager.close();

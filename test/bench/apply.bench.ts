@@ -63,7 +63,7 @@ export async function applyBench(full: boolean): Promise<BenchReport> {
       }),
     );
     const { stdout } = await run(process.execPath, [join(here, 'apply-worker.mjs'), input], { maxBuffer: 16 << 20 });
-    const output = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { results: Array<{ name: string; ms: number; summary: Record<string, number> }>; peakRssMiB: number };
+    const output = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { results: Array<{ name: string; ms: number; summary: Record<string, number>; firstFailure?: string }>; peakRssMiB: number };
     const ms = (name: string) => output.results.find((r) => r.name === name)?.ms as number;
     const baselineName = 'kubectl apply --server-side';
     return {
@@ -75,7 +75,10 @@ export async function applyBench(full: boolean): Promise<BenchReport> {
         { name: 'one-object change', value: ms('change'), unit: 'ms', baseline: kChange, baselineName },
         { name: 'agent apply peak RSS', value: output.peakRssMiB, unit: 'MiB', target: '< 100 MiB', met: output.peakRssMiB < 100 },
       ],
-      notes: [`change sets: ${output.results.map((r) => `${r.name} ${JSON.stringify(r.summary)}`).join('; ')}`],
+      notes: [
+        `change sets: ${output.results.map((r) => `${r.name} ${JSON.stringify(r.summary)}`).join('; ')}`,
+        ...output.results.filter((r) => r.firstFailure).map((r) => `${r.name}: first failure: ${r.firstFailure}`),
+      ],
     };
   } finally {
     await plane.stop();

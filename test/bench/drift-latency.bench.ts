@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { KubeClient, ResourceWatch } from '@flotilla/kube';
 import { type StatusEvent, StatusServiceClient, fromTimestamp } from '@flotilla/proto';
-import { type Fleet, startFleet } from '../e2e/fleet.js';
+import { FLEET_ADMIN_TOKEN, type Fleet, startFleet } from '../e2e/fleet.js';
 import { type BenchReport, percentile } from './bench-report.js';
 
 // Detection latency of drift, edit → the hub knows (a DriftEvent on StatusService.Watch), over `edits` edits of an App
@@ -36,7 +36,9 @@ export async function driftBench(full: boolean): Promise<BenchReport> {
     const fullStarted = performance.now();
     await agent.drift.checkNow('bench');
     const fullCheckMs = round(performance.now() - fullStarted);
-    status = new StatusServiceClient(fleet.hub.grpcAddress, grpc.credentials.createInsecure());
+    status = new StatusServiceClient(fleet.hub.grpcAddress, grpc.credentials.createSsl(Buffer.from(fleet.certificates.ca.cert)));
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${FLEET_ADMIN_TOKEN}`);
 
     const seenByWatch = new Map<string, number>();
     const knownByHub = new Map<string, number>();
@@ -51,7 +53,7 @@ export async function driftBench(full: boolean): Promise<BenchReport> {
       },
     });
     await watch.start();
-    const call = status.watch({ clusters: [], apps: ['bench'], resumeFrom: '', skipSnapshot: true });
+    const call = status.watch({ clusters: [], apps: ['bench'], resumeFrom: '', skipSnapshot: true }, metadata);
     call.on('data', (event: StatusEvent) => {
       const at = performance.now();
       for (const object of event.drift?.objects ?? []) {

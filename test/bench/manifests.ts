@@ -1,4 +1,5 @@
 /** Writes `count` objects of mixed kinds across `namespaces` namespaces as YAML files (one object per file). */
+/** Services are headless (clusterIP: None): the test API servers have a /24 service range, too small for two full runs. */
 export function mixedManifests(count: number, namespaces: number, prefix: string, version = '1'): Record<string, string> {
   const files: Record<string, string> = {};
   for (let n = 0; n < namespaces; n++) {
@@ -22,7 +23,7 @@ export function mixedManifests(count: number, namespaces: number, prefix: string
           break;
         case 3:
           files[`ns-${n}/${name}.yaml`] =
-            `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  selector: { app: ${name} }\n  ports: [{ port: 80, targetPort: 8080 }]\n`;
+            `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  clusterIP: None\n  selector: { app: ${name} }\n  ports: [{ port: 80, targetPort: 8080 }]\n`;
           break;
         default:
           files[`ns-${n}/${name}.yaml`] = [

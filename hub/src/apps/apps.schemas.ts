@@ -1,6 +1,5 @@
-import { validateLabelSelector } from '@flotilla/core';
 import { z } from 'zod';
-import { resourceName } from '../common/names.js';
+import { labelSelectorSchema, resourceName } from '../common/names.js';
 import { rolloutStrategySchema } from '../rollouts/rollout-strategy.js';
 
 /** `deploy/prod`, `.`, ``: a relative directory that stays inside the repository. */
@@ -10,18 +9,6 @@ const appPath = z
   .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.includes('\0'), 'must be a relative path inside the repository')
   .refine((p) => !p.split('/').includes('..'), 'must not contain ".." (it would leave the repository)')
   .transform((p) => p.split('/').filter((part) => part !== '' && part !== '.').join('/'));
-
-const requirement = z.strictObject({
-  key: z.string(),
-  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
-  values: z.array(z.string()).optional(),
-});
-
-const labelSelector = z
-  .strictObject({ matchLabels: z.record(z.string(), z.string()).optional(), matchExpressions: z.array(requirement).optional() })
-  .superRefine((selector, ctx) => {
-    for (const message of validateLabelSelector(selector)) ctx.addIssue({ code: 'custom', message });
-  });
 
 const variableName = z
   .string()
@@ -61,7 +48,7 @@ const policyOverridesSchema = z
   .refine((overrides) => Object.keys(overrides).length <= 1000, 'at most 1000 clusters');
 
 const targetsSchema = z.strictObject({
-  selector: labelSelector.optional(),
+  selector: labelSelectorSchema.optional(),
   clusters: z.array(resourceName).max(10_000).optional(),
 });
 

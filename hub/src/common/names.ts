@@ -1,3 +1,4 @@
+import { validateLabelSelector } from '@flotilla/core';
 import { z } from 'zod';
 
 /** Names of clusters, sources and apps: DNS labels, as Kubernetes names them. */
@@ -9,3 +10,15 @@ export const resourceName = z
 
 /** Label maps in bodies. */
 export const labelsSchema = z.record(z.string(), z.string());
+
+/** A Kubernetes-style label selector in a body (matchLabels, matchExpressions), checked like the API server does. */
+export const labelSelectorSchema = z
+  .strictObject({
+    matchLabels: z.record(z.string(), z.string()).optional(),
+    matchExpressions: z
+      .array(z.strictObject({ key: z.string(), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: z.array(z.string()).optional() }))
+      .optional(),
+  })
+  .superRefine((selector, ctx) => {
+    for (const message of validateLabelSelector(selector)) ctx.addIssue({ code: 'custom', message });
+  });

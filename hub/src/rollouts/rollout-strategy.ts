@@ -1,6 +1,6 @@
-import { type LabelSelector, matchesLabelSelector, validateLabelSelector } from '@flotilla/core';
+import { type LabelSelector, matchesLabelSelector } from '@flotilla/core';
 import { z } from 'zod';
-import { resourceName } from '../common/names.js';
+import { labelSelectorSchema, resourceName } from '../common/names.js';
 
 /** A count of clusters, or a percentage of them written `"25%"`. */
 export type ClusterCount = number | `${number}%`;
@@ -34,17 +34,6 @@ export const DEFAULT_ROLLOUT_STRATEGY: RolloutStrategy = {
   onFailure: 'halt',
 };
 
-const labelSelector = z
-  .strictObject({
-    matchLabels: z.record(z.string(), z.string()).optional(),
-    matchExpressions: z
-      .array(z.strictObject({ key: z.string(), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: z.array(z.string()).optional() }))
-      .optional(),
-  })
-  .superRefine((selector, ctx) => {
-    for (const message of validateLabelSelector(selector)) ctx.addIssue({ code: 'custom', message });
-  });
-
 const clusterCount = z.union([
   z.number().int().min(1).max(100_000),
   z
@@ -57,7 +46,7 @@ const clusterCount = z.union([
 export const rolloutStrategySchema = z
   .strictObject({
     canary: z
-      .strictObject({ clusters: z.array(resourceName).max(10_000).optional(), selector: labelSelector.optional() })
+      .strictObject({ clusters: z.array(resourceName).max(10_000).optional(), selector: labelSelectorSchema.optional() })
       .refine((c) => (c.clusters?.length ?? 0) > 0 || c.selector !== undefined, 'name canary clusters or give a selector (null for no canary)')
       .nullable()
       .optional(),

@@ -1,25 +1,13 @@
-import { validateLabelSelector } from '@flotilla/core';
 import { z } from 'zod';
-import { resourceName } from '../common/names.js';
+import { labelSelectorSchema, resourceName } from '../common/names.js';
 import { pageQuerySchema } from '../common/page.js';
 import { rolloutStrategySchema } from './rollout-strategy.js';
-
-const labelSelector = z
-  .strictObject({
-    matchLabels: z.record(z.string(), z.string()).optional(),
-    matchExpressions: z
-      .array(z.strictObject({ key: z.string(), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: z.array(z.string()).optional() }))
-      .optional(),
-  })
-  .superRefine((selector, ctx) => {
-    for (const message of validateLabelSelector(selector)) ctx.addIssue({ code: 'custom', message });
-  });
 
 /** Which clusters of an app an operation concerns: one, several by name, a label selector, or (none given) all. */
 const clusterSelection = {
   cluster: resourceName.optional(),
   clusters: z.array(resourceName).min(1).max(10_000).optional(),
-  selector: labelSelector.optional(),
+  selector: labelSelectorSchema.optional(),
 };
 
 const oneSelection = (body: { cluster?: unknown; clusters?: unknown; selector?: unknown }): boolean =>

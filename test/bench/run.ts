@@ -6,13 +6,17 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { applyBench } from './apply.bench.js';
 import { type BenchReport, formatReports } from './bench-report.js';
+import { commitBench } from './commit-to-fleet.bench.js';
 import { driftBench } from './drift-latency.bench.js';
+import { fanoutBench } from './fanout.bench.js';
 import { fetchBench } from './fetch.bench.js';
 
 const benches: Record<string, (full: boolean) => Promise<BenchReport>> = {
   apply: applyBench,
   fetch: fetchBench,
   drift: driftBench,
+  fanout: fanoutBench,
+  commit: commitBench,
 };
 
 const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, only: { type: 'string' } } });

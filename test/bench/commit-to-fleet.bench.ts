@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ensureKubernetesBinaries, type ControlPlane } from '@flotilla/testenv';
+import { type Fleet, startFleet } from '../e2e/fleet.js';
+import { type BenchReport, percentile } from './bench-report.js';
+
+// Commit → fleet: git push → signed webhook → every cluster Synced at the new commit (the hub's REST status), over
+// several commits on 3 real clusters. Baseline: the same commit pulled into a clone and applied with
+// `kubectl apply --server-side` to the 3 clusters in sequence (timed from the same push).
+
+const run = promisify(execFile);
+const CLUSTERS = ['eu-1', 'eu-2', 'us-1'];
+const OBJECTS = 10;
+const WEBHOOK_SECRET = 'bench-webhook-secret-of-the-fleet';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const round = (value: number): number => Math.round(value * 10) / 10;
+
+function configMaps(version: number): Record<string, string> {
+  const files: Record<string, string> = { 'app/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bench\n' };
+  for (let i = 0; i < OBJECTS; i++) files[`app/cm-${i}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  version: "${version}"\n`;
+  return files;
+}
+
+type StatusItem = { cluster: string; applied?: { phase?: string; revision?: string } | null };
+
+async function allSynced(fleet: Fleet, commit: string | undefined): Promise<boolean> {
+  const items = ((await fleet.api().get('/api/v1/apps/bench/status')).body.items ?? []) as StatusItem[];
+  return items.length === CLUSTERS.length && items.every((item) => item.applied?.phase === 'Synced' && (commit === undefined || (item.applied.revision ?? '').endsWith(commit)));
+}
+
+/** Push → every cluster Synced, p50/p99 over several commits, against pull + kubectl apply --server-side ×3. */
+export async function commitBench(full: boolean): Promise<BenchReport> {
+  const commits = full ? 10 : 5;
+  const { kubectl } = await ensureKubernetesBinaries();
+  const fleet = await startFleet({ clusters: Object.fromEntries(CLUSTERS.map((c) => [c, { env: 'bench' }])), files: configMaps(0) });
+  const work = mkdtempSync(join(tmpdir(), 'flotilla-bench-commit-'));
+  try {
+    await fleet.api().post('/api/v1/sources').send({ name: 'fleet', url: fleet.git.repoUrl('fleet'), pollIntervalSeconds: 3600, webhookSecret: WEBHOOK_SECRET }).expect(201);
+    await fleet.api().post('/api/v1/apps').send({ name: 'bench', source: 'fleet', path: 'app', namespace: 'bench', targets: { selector: { matchLabels: { env: 'bench' } } } }).expect(201);
+    await Promise.all(CLUSTERS.map((c) => fleet.startAgent(c)));
+    for (const deadline = Date.now() + 90_000; !(await allSynced(fleet, undefined)); await sleep(250)) {
+      if (Date.now() > deadline) throw new Error(`the clusters never synced the first commit: ${JSON.stringify((await fleet.api().get('/api/v1/apps/bench/status')).body)}`);
+    }
+    const kubeconfigs = CLUSTERS.map((c) => (fleet.planes[c] as ControlPlane).kubeconfigPath);
+    for (const kubeconfig of kubeconfigs) await run(kubectl, ['--kubeconfig', kubeconfig, 'create', 'namespace', 'bench-kubectl']);
+    const author = await fleet.git.checkout('fleet');
+    const mirror = join(work, 'mirror');
+    await run('git', ['clone', '--quiet', fleet.git.repoUrl('fleet'), mirror]);
+
+    const flotilla: number[] = [];
+    const recorded: number[] = [];
+    const baseline: number[] = [];
+    for (let i = 1; i <= commits; i++) {
+      for (const [path, content] of Object.entries(configMaps(i))) await author.write(path, content);
+      const commit = await author.commit(`bench: version ${i}`);
+      const started = performance.now();
+      await author.push();
+      const pushedMs = performance.now() - started;
+      const body = JSON.stringify({ ref: 'refs/heads/main', after: commit });
+      const hmac = createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex');
+      const res = await fleet
+        .api(null)
+        .post('/api/v1/webhooks/fleet')
+        .set('content-type', 'application/json')
+        .set('x-github-event', 'push')
+        .set('x-github-delivery', randomUUID())
+        .set('x-hub-signature-256', `sha256=${hmac}`)
+        .send(body);
+      if (res.status !== 200 || !String(res.body.revision ?? '').endsWith(commit)) throw new Error(`webhook: ${res.status} ${JSON.stringify(res.body)}`);
+      recorded.push(performance.now() - started);
+      for (const deadline = Date.now() + 60_000; !(await allSynced(fleet, commit)); await sleep(10)) {
+        if (Date.now() > deadline) throw new Error(`the clusters never synced ${commit}`);
+      }
+      flotilla.push(performance.now() - started);
+
+      // Baseline: the same commit, pulled and applied by kubectl to each cluster in turn (push time included).
+      const baselineStarted = performance.now();
+      await run('git', ['-C', mirror, 'pull', '--quiet', '--ff-only']);
+      for (const kubeconfig of kubeconfigs) {
+        await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--field-manager', 'kubectl-bench', '-n', 'bench-kubectl', '-f', join(mirror, 'app')]);
+      }
+      baseline.push(pushedMs + performance.now() - baselineStarted);
+    }
+    const p = (values: number[], q: number) => round(percentile(values, q));
+    const baselineName = 'git pull + kubectl apply --server-side ×3';
+    return {
+      bench: 'commit to fleet',
+      size: `${commits} commits, ${CLUSTERS.length} real clusters, ${OBJECTS} objects`,
+      measurements: [
+        { name: 'push → all Synced, p50', value: p(flotilla, 50), unit: 'ms', baseline: p(baseline, 50), baselineName },
+        { name: 'push → all Synced, p99', value: p(flotilla, 99), unit: 'ms', baseline: p(baseline, 99), baselineName, target: '< 3000 ms', met: p(flotilla, 99) < 3000 },
+        { name: 'push → hub recorded the revision, p50', value: p(recorded, 50), unit: 'ms' },
+      ],
+      notes: ['timed from the start of `git push`; the webhook is sent as soon as the push returns; Synced is read from GET /api/v1/apps/{app}/status every 10 ms'],
+    };
+  } finally {
+    await fleet.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -192,7 +192,10 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
       }
     }
     if (changed.length === 0) return;
-    await this.assignments.save(changed, { chunk: 500 });
+    // One INSERT … ON CONFLICT per chunk: `save` would read every row back first, which dominated fleet-wide fan-out.
+    for (let i = 0; i < changed.length; i += 500) {
+      await this.assignments.upsert(changed.slice(i, i + 500), { conflictPaths: ['appName', 'clusterName'], skipUpdateIfNoValuesChanged: false });
+    }
     for (const assignment of changed) this.events.publish({ kind: 'assignment', assignment });
   }
 }

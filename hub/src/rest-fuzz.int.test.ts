@@ -1,7 +1,7 @@
 import { type GitServer, startGitServer } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHubState } from './testing/hub-state.js';
-import { SeededRandom } from './testing/seeded-random.js';
+import { SeededRandom } from '@flotilla/testenv';
 import { startTestHub, type TestHub } from './testing/start-test-hub.js';
 
 // Fuzz-style: generated requests (random methods, paths, bodies, queries and tokens, mostly garbage, some nearly

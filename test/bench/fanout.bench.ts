@@ -1,10 +1,9 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type GitServer, startGitServer } from '@flotilla/testenv';
+import { findFreePorts, type GitServer, startGitServer } from '@flotilla/testenv';
 import { type BenchReport, percentile } from './bench-report.js';
 
 // Fan-out: N simulated agents (plain grpc-js streams in K worker processes) connected to a hub running as a child
@@ -17,17 +16,6 @@ const ADMIN_TOKEN = 'flt_bench-fanout-admin-token';
 const WORKERS = 4;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value: number): number => Math.round(value * 10) / 10;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** VmRSS of a process, in MiB. */
 function rssMiB(pid: number): number {
@@ -92,7 +80,7 @@ function stopAll(children: ChildProcess[]): void {
 }
 
 async function hubFanout(n: number, git: GitServer, dir: string) {
-  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  const [httpPort, grpcPort] = (await findFreePorts(2)) as [number, number];
   const hub = spawn(process.execPath, [hubMain], {
     env: {
       ...process.env,

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Agent, parseAgentConfig, startAgent } from '@flotilla/agent';
 import { type Hub, type HubConfig, parseHubConfig, startHub } from '@flotilla/hub';
-import { type ControlPlane, createTestCertificates, type GitServer, startControlPlanes, startGitServer, type TestCertificates } from '@flotilla/testenv';
+import { type ControlPlane, createTestCertificates, findFreePorts, type GitServer, startControlPlanes, startGitServer, type TestCertificates } from '@flotilla/testenv';
 import { pino } from 'pino';
 import request from 'supertest';
 
@@ -50,17 +49,6 @@ export interface Fleet {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const logLevel = process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'silent';
 
 /** Starts a fleet: Git server with a `fleet` repository, one control plane per cluster, a hub on SQLite, and agents. */
@@ -69,7 +57,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const names = Object.keys(options.clusters);
   const [git, planeList, certificates] = await Promise.all([startGitServer(), startControlPlanes(names.length), createTestCertificates()]);
   // Picked once the control planes have bound theirs, so that none of their servers can take the hub's meanwhile.
-  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  const [httpPort, grpcPort] = (await findFreePorts(2)) as [number, number];
   await git.createRepository('fleet', options.files);
   const planes = Object.fromEntries(names.map((name, i) => [name, planeList[i] as ControlPlane]));
   const hubConfig = parseHubConfig({

@@ -3,7 +3,7 @@ import { FlotillaError } from './flotilla-error.js';
 import { isBuiltinNamespaced } from './is-builtin-namespaced.js';
 import { objectKey } from './object-ref.js';
 import { renderManifests, type ManifestFile, type RenderOptions } from './render-manifests.js';
-import { SeededRandom } from './testing/seeded-random.js';
+import { SeededRandom } from '@flotilla/testenv';
 
 // Fuzz-style: generated garbage, from random bytes to near-valid manifests with one thing wrong, must end in a
 // RENDER_FAILED (or INVALID_ARGUMENT) naming file and line, or in valid objects; never another exception, never a hang,

@@ -23,3 +23,5 @@ export { ensureKubernetesBinaries, type EnsureKubernetesBinariesOptions, type Ku
 export { metricValue, parseMetricsText, scrapeMetrics, type MetricSample } from './scrape-metrics.js';
 export { ensureHelm, type EnsureHelmOptions, type HelmBinary } from './helm-binary.js';
 export { createTestCertificates, type CertificateFiles, type TestCertificates, type TestCertificatesOptions } from './test-certificates.js';
+export { findFreePorts } from './free-ports.js';
+export { SeededRandom } from './seeded-random.js';

@@ -1,6 +1,6 @@
-// Lets a plain `node --import <this file>` child process run this package's TypeScript sources, as vitest does,
-// for tests that need a separate Node process (one they can SIGKILL) running the real code. swc is the
-// transpiler vitest already uses here; types are stripped, not checked.
+// Lets a plain `node --import <this file>` child process run the project's TypeScript sources, as vitest does, for
+// tests that need a separate Node process (one they can SIGKILL) and for the benchmarks. swc is the transpiler vitest
+// already uses here; types are stripped, not checked, and legacy decorators get the metadata NestJS needs.
 import { existsSync, readFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -20,14 +20,14 @@ export async function resolve(specifier, context, nextResolve) {
   return nextResolve(specifier, context);
 }
 
-/** Transpiles `.ts` files to ES modules. */
+/** Transpiles `.ts` files to ES modules with legacy decorators and their metadata. */
 export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return nextLoad(url, context);
   const { transformSync } = await import('@swc/core');
   const path = fileURLToPath(url);
   const { code } = transformSync(readFileSync(path, 'utf8'), {
     filename: path,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    jsc: { parser: { syntax: 'typescript', decorators: true }, target: 'es2022', transform: { legacyDecorator: true, decoratorMetadata: true } },
     module: { type: 'es6' },
   });
   return { format: 'module', source: code, shortCircuit: true };

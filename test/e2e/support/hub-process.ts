@@ -9,7 +9,7 @@ export interface HubProcess {
 }
 
 const HUB_DIR = fileURLToPath(new URL('../../../hub/', import.meta.url));
-const HOOKS = fileURLToPath(new URL('./nest-typescript-hooks.mjs', import.meta.url));
+const HOOKS = fileURLToPath(new URL('../../../packages/testenv/test-support/typescript-hooks.mjs', import.meta.url));
 
 /** The `FLOTILLA_…` settings that give a hub this configuration (`heartbeatTimeoutMs` → `FLOTILLA_HEARTBEAT_TIMEOUT_MS`). */
 export function hubEnvOf(config: HubConfig): Record<string, string> {

@@ -76,9 +76,8 @@ export class KubeClient {
   private readonly hooks: readonly RequestHook[];
   private readonly requestTimeoutMs: number;
   private readonly maxSockets: number;
-  /** Keyed by the client certificate when an exec plugin supplies one (it can rotate), else by ''. */
-  private readonly agents = new Map<string, http.Agent>();
-  private readonly streamAgents = new Map<string, http.Agent>();
+  /** The agent of requests and the one of streams, each with the key of the exec plugin's client certificate ('' for none). */
+  private agents: Partial<Record<'pooled' | 'stream', { key: string; agent: http.Agent }>> = {};
 
   constructor(options: KubeClientOptions) {
     this.connection = connectTo(options.kubeConfig);
@@ -129,9 +128,8 @@ export class KubeClient {
 
   /** Closes the pooled connections and open streams; the client stays usable (new requests open new ones). */
   close(): void {
-    for (const agent of [...this.agents.values(), ...this.streamAgents.values()]) agent.destroy();
-    this.agents.clear();
-    this.streamAgents.clear();
+    for (const { agent } of Object.values(this.agents)) agent.destroy();
+    this.agents = {};
   }
 
   /** Headers of one request (fixed ones, plus the current rotating credential) and the agent to send it through. */
@@ -143,17 +141,17 @@ export class KubeClient {
     return { headers, agent: this.agentOf(use, credentials.cert === undefined ? undefined : credentials) };
   }
 
-  /** The agent for pooled requests or for streams, per client certificate of an exec plugin; created on first use. */
+  /** The agent for pooled requests or for streams, for the exec plugin's client certificate if any; made on first use. */
   private agentOf(use: 'pooled' | 'stream', certificate?: Pick<https.AgentOptions, 'cert' | 'key'>): http.Agent {
-    const pool = use === 'pooled' ? this.agents : this.streamAgents;
     const key = certificate ? `${String(certificate.cert)}\0${String(certificate.key)}` : '';
-    let agent = pool.get(key);
-    if (!agent) {
-      const options: https.AgentOptions =
-        use === 'stream' ? { keepAlive: false } : { keepAlive: true, maxSockets: this.maxSockets, maxFreeSockets: this.maxSockets, timeout: this.requestTimeoutMs };
-      agent = this.connection.isHttps ? new https.Agent({ ...this.connection.tls, ...certificate, ...options }) : new http.Agent(options);
-      pool.set(key, agent);
-    }
+    const current = this.agents[use];
+    if (current?.key === key) return current.agent;
+    // A new certificate replaces the old one: requests in flight finish on the old agent and its idle sockets time
+    // out, so it is dropped, not destroyed.
+    const options: https.AgentOptions =
+      use === 'stream' ? { keepAlive: false } : { keepAlive: true, maxSockets: this.maxSockets, maxFreeSockets: this.maxSockets, timeout: this.requestTimeoutMs };
+    const agent = this.connection.isHttps ? new https.Agent({ ...this.connection.tls, ...certificate, ...options }) : new http.Agent(options);
+    this.agents[use] = { key, agent };
     return agent;
   }
 

@@ -2,13 +2,11 @@
 // with no TypeScript loader, so the memory it reports is the agent's own.
 // Input: argv[2] = JSON file { kubeconfig, concurrency, steps: [{ name, files: { path: content } }] }. Output: one JSON line.
 import { readFileSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
 import { isBuiltinNamespaced, renderManifests } from '@flotilla/core';
-import { ResourceManager } from '@flotilla/kube';
+import { loadKubeconfigFile, ResourceManager } from '@flotilla/kube';
 
 const input = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const kubeConfig = new KubeConfig();
-kubeConfig.loadFromFile(input.kubeconfig);
+const kubeConfig = loadKubeconfigFile(input.kubeconfig);
 const manager = new ResourceManager({ kubeConfig, concurrency: input.concurrency });
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);

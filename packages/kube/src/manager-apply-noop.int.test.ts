@@ -178,7 +178,7 @@ describe('ResourceManager.apply of objects that did not change', () => {
     await manager.apply(objects);
 
     const log = new RequestLog();
-    const logged = new ResourceManager({ kubeConfig: plane.kubeConfig(), middleware: [log], discovery: manager.discovery });
+    const logged = new ResourceManager({ kubeConfig: plane.kubeConfig(), hooks: [log], discovery: manager.discovery });
     const { entries } = await logged.apply(objects);
     logged.close();
 
@@ -209,7 +209,7 @@ describe('ResourceManager.apply of objects that did not change', () => {
     const changed = objects.map((o) => (o.metadata.name === 'config-7' ? configMap(ns, 'config-7', { index: 'seven' }) : o));
 
     const log = new RequestLog();
-    const logged = new ResourceManager({ kubeConfig: plane.kubeConfig(), middleware: [log], discovery: manager.discovery });
+    const logged = new ResourceManager({ kubeConfig: plane.kubeConfig(), hooks: [log], discovery: manager.discovery });
     const { entries } = await logged.apply(changed);
     logged.close();
 

@@ -14,8 +14,10 @@ describe('agent stream', () => {
   let commit: string;
   const tokens: Record<string, string> = {};
   const agents: TestAgent[] = [];
-  const connect = (cluster: string, token = tokens[cluster] as string): TestAgent => {
+  // Agents send heartbeats as real ones do, but for the test of one that stops.
+  const connect = (cluster: string, token = tokens[cluster] as string, heartbeats = true): TestAgent => {
     const agent = TestAgent.connect(hub.grpcAddress, token, cluster);
+    if (heartbeats) agent.keepAlive(400);
     agents.push(agent);
     return agent;
   };
@@ -166,7 +168,7 @@ describe('agent stream', () => {
   });
 
   it('closes a stream that stops sending heartbeats and marks the cluster disconnected', async () => {
-    const agent = connect('us-1');
+    const agent = connect('us-1', tokens['us-1'], false);
     await agent.next((m) => Boolean(m.assignmentsComplete));
     const status = await agent.ended(5000);
     expect(status.code).toBe(grpc.status.DEADLINE_EXCEEDED);

@@ -8,6 +8,7 @@ export class TestAgent {
   private readonly client: AgentServiceClient;
   private readonly call: grpc.ClientDuplexStream<AgentMessage, HubMessage>;
   private waiters: Array<() => void> = [];
+  private heartbeats: NodeJS.Timeout | undefined;
 
   constructor(address: string, credential: string, channelCredentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(), options: grpc.ClientOptions = {}) {
     this.client = new AgentServiceClient(address, channelCredentials, options);
@@ -20,6 +21,7 @@ export class TestAgent {
     });
     this.call.on('status', (status) => {
       this.status = status;
+      clearInterval(this.heartbeats);
       this.wake();
     });
     this.call.on('error', () => undefined);
@@ -42,6 +44,17 @@ export class TestAgent {
     const agent = new TestAgent(address, credential, channelCredentials, options);
     agent.send({ hello: { cluster, agentVersion: 'test', kubernetesVersion: 'v1.36.3', assignments: [], bufferedReports: 0, capabilities: [] } });
     return agent;
+  }
+
+  /**
+   * Sends a heartbeat every `everyMs` from now on, as a real agent does, so that a slow step of a test (a busy machine)
+   * is not taken for a dead agent. Their sequence numbers start at 1,000,000, apart from those a test sends itself.
+   */
+  keepAlive(everyMs: number): this {
+    let sequence = 1_000_000;
+    this.heartbeats = setInterval(() => this.send({ heartbeat: { sequence: sequence++ } }), everyMs);
+    this.heartbeats.unref();
+    return this;
   }
 
   send(message: AgentMessage): void {
@@ -85,6 +98,7 @@ export class TestAgent {
 
   /** Half-closes and waits for the stream to end. */
   async close(): Promise<void> {
+    clearInterval(this.heartbeats);
     if (!this.status) {
       this.call.end();
       await this.ended().catch(() => this.call.cancel());

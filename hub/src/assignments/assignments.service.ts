@@ -4,6 +4,7 @@ import type { Subscription } from 'rxjs';
 import { Repository } from 'typeorm';
 import { App } from '../apps/app.entity.js';
 import { Cluster } from '../clusters/cluster.entity.js';
+import { UPSERT_CHUNK_ROWS, upsertRows } from '../database/upsert-rows.js';
 import type { HubEvent } from '../events/hub-event.js';
 import { HubEvents } from '../events/hub-events.js';
 import { Source } from '../sources/source.entity.js';
@@ -151,7 +152,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     const app = await this.apps.findOneBy({ name: appName });
     const source = app ? await this.sources.findOneBy({ name: app.sourceName }) : null;
     const existing = new Map((await this.forApp(appName)).map((a) => [a.clusterName, a]));
-    const clusterNames = new Set(clusters.map((c) => c.name));
+    const clustersByName = new Map(clusters.map((c) => [c.name, c]));
     const now = new Date();
     const changed: Assignment[] = [];
 
@@ -180,23 +181,23 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
       }
     }
     for (const current of existing.values()) {
-      if (!clusterNames.has(current.clusterName)) {
+      const cluster = clustersByName.get(current.clusterName);
+      if (!cluster) {
         // The cluster is gone, and with it its agent's credential: nothing is left to tell.
         await this.assignments.delete({ appName, clusterName: current.clusterName });
         continue;
       }
-      const cluster = clusters.find((c) => c.name === current.clusterName) as Cluster;
       // A target whose source is merely unresolved keeps its assignment; one the app no longer selects loses it.
       if (current.active && (app === null || !isTarget(app, cluster))) {
         changed.push(this.assignments.merge(this.assignments.create(), current, { active: false, generation: current.generation + 1, updatedAt: now }));
       }
     }
-    if (changed.length === 0) return;
-    // One INSERT … ON CONFLICT per chunk: `save` would read every row back first, which dominated fleet-wide fan-out.
-    for (let i = 0; i < changed.length; i += 500) {
-      await this.assignments.upsert(changed.slice(i, i + 500), { conflictPaths: ['appName', 'clusterName'], skipUpdateIfNoValuesChanged: false });
+    // Each chunk goes to the agents as soon as it is stored (never before): the first agents need not wait for the last.
+    for (let i = 0; i < changed.length; i += UPSERT_CHUNK_ROWS) {
+      const chunk = changed.slice(i, i + UPSERT_CHUNK_ROWS);
+      await upsertRows(this.assignments.manager, Assignment, chunk, ['appName', 'clusterName']);
+      for (const assignment of chunk) this.events.publish({ kind: 'assignment', assignment });
     }
-    for (const assignment of changed) this.events.publish({ kind: 'assignment', assignment });
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, Not, Repository } from 'typeorm';
+import { upsertRows } from '../database/upsert-rows.js';
 import { AppRollouts } from './app-rollouts.js';
 import { Pin } from './pin.entity.js';
 import { RolloutCluster } from './rollout-cluster.entity.js';
@@ -57,7 +58,7 @@ export class RolloutStore {
       }
       const rollouts = [...work.changedRollouts].filter((r) => !work.created.includes(r));
       if (rollouts.length > 0) await manager.save(Rollout, rollouts);
-      if (work.changedRows.size > 0) await manager.save(RolloutCluster, [...work.changedRows], { chunk: 500 });
+      await upsertRows(manager, RolloutCluster, [...work.changedRows], ['rolloutId', 'clusterName']);
       if (work.deletedPins.length > 0) await manager.delete(Pin, { appName: work.app, clusterName: In(work.deletedPins) });
       if (work.savedPins.length > 0) await manager.save(Pin, work.savedPins);
     });

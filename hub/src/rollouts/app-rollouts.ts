@@ -60,6 +60,16 @@ export class AppRollouts {
     return row ? this.ownerOfRow.get(row) : undefined;
   }
 
+  /** Rollouts this change touched: changed themselves, or with a changed row. */
+  touched(): Rollout[] {
+    const rollouts = new Set(this.changedRollouts);
+    for (const row of this.changedRows) {
+      const rollout = this.ownerOfRow.get(row);
+      if (rollout) rollouts.add(rollout);
+    }
+    return [...rollouts];
+  }
+
   /** Adds a rollout loaded later (with its rows). */
   adopt(rollout: Rollout, rows: readonly RolloutCluster[]): void {
     if (!this.byRollout.has(rollout)) this.byRollout.set(rollout, []);

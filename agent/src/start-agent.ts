@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { RepositoryCache } from '@flotilla/git';
 import { fromTimestamp } from '@flotilla/proto';
-import { InventoryStore, KubeClient, ResourceManager } from '@flotilla/kube';
+import { InventoryStore, KubeClient, loadKubeconfig, ResourceManager, type Kubeconfig } from '@flotilla/kube';
 import { pino, type Logger } from 'pino';
 import type { AgentConfig } from './config/agent-config.js';
 import { HubConnection } from './connection/hub-connection.js';
@@ -34,9 +33,9 @@ export interface Agent {
   stop(): Promise<void>;
 }
 
-/** Extra wiring for embedding the agent (tests, the demo): a ready KubeConfig instead of a file. */
+/** Extra wiring for embedding the agent (tests, the demo): a ready kubeconfig instead of a file. */
 export interface AgentOverrides {
-  kubeConfig?: KubeConfig;
+  kubeConfig?: Kubeconfig;
   logger?: Logger;
   /** First retry delay after a transient failure. */
   retryDelayMs?: number;
@@ -45,13 +44,9 @@ export interface AgentOverrides {
 /** Fields that hold secrets, wherever they appear in a log object: censored as a second line of defence. */
 const REDACTED_PATHS = ['password', 'credentials', 'credential', 'token', 'authorization'].flatMap((field) => [field, `*.${field}`]);
 
-/** Loads a kubeconfig: the given file, else the in-cluster service account, else the default locations. */
-export function loadKubeConfig(file: string | undefined): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  if (file) kubeConfig.loadFromFile(file);
-  else if (process.env.KUBERNETES_SERVICE_HOST) kubeConfig.loadFromCluster();
-  else kubeConfig.loadFromDefault();
-  return kubeConfig;
+/** Loads a kubeconfig: the given file, else `KUBECONFIG`, else the in-cluster service account, else `~/.kube/config`. */
+export function loadKubeConfig(file: string | undefined): Kubeconfig {
+  return loadKubeconfig({ file, env: process.env });
 }
 
 /** Wires the agent from its configuration and starts it: resume stored assignments, then dial the hub. */

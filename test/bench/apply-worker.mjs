@@ -2,16 +2,20 @@
 // with no TypeScript loader, so the memory it reports is the agent's own.
 // Input: argv[2] = JSON file { kubeconfig, concurrency, steps: [{ name, files: { path: content } }] }. Output: one JSON line.
 import { readFileSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
 import { isBuiltinNamespaced, renderManifests } from '@flotilla/core';
-import { ResourceManager } from '@flotilla/kube';
+import { loadKubeconfigFile, ResourceManager } from '@flotilla/kube';
 
 const input = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const kubeConfig = new KubeConfig();
-kubeConfig.loadFromFile(input.kubeconfig);
+const kubeConfig = loadKubeconfigFile(input.kubeconfig);
 const manager = new ResourceManager({ kubeConfig, concurrency: input.concurrency });
-let peakRss = process.memoryUsage().rss;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+const startRss = process.memoryUsage().rss;
+let peakRss = startRss;
+let peakHeap = 0;
+const sampler = setInterval(() => {
+  const usage = process.memoryUsage();
+  peakRss = Math.max(peakRss, usage.rss);
+  peakHeap = Math.max(peakHeap, usage.heapUsed);
+}, 20);
 const results = [];
 for (const step of input.steps) {
   const started = performance.now();
@@ -28,4 +32,5 @@ for (const step of input.steps) {
 }
 clearInterval(sampler);
 manager.close();
-console.log(JSON.stringify({ results, peakRssMiB: Math.round(peakRss / 1024 / 1024) }));
+const mib = (bytes) => Math.round(bytes / 1024 / 1024);
+console.log(JSON.stringify({ results, peakRssMiB: mib(peakRss), startRssMiB: mib(startRss), peakHeapMiB: mib(peakHeap) }));

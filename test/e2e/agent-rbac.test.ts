@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type Agent, parseAgentConfig, startAgent } from '@flotilla/agent';
 import { HubClient } from '@flotilla/cli';
+import { type Kubeconfig } from '@flotilla/kube';
 import { type Hub, parseHubConfig, startHub } from '@flotilla/hub';
 import { type ControlPlane, ensureHelm, ensureKubernetesBinaries, type GitServer, startControlPlane, startGitServer } from '@flotilla/testenv';
-import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -91,13 +91,12 @@ describe('agent RBAC from deploy/ against a real API server', () => {
   }
 
   async function startAgentAs(cluster: string, token: string, stateNamespace: string): Promise<Agent> {
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromOptions({
+    const kubeConfig: Kubeconfig = {
       clusters: [{ name: 'plane', server: plane.server, caData: plane.caData }],
       users: [{ name: cluster, token }],
       contexts: [{ name: cluster, cluster: 'plane', user: cluster }],
       currentContext: cluster,
-    });
+    };
     const { joinToken } = await api.createCluster(cluster, {});
     const agent = await startAgent(
       parseAgentConfig({

@@ -67,7 +67,7 @@ describe('deploy: what the Dockerfiles package runs on its own', () => {
     const hubImage = await readDockerfile('hub.Dockerfile');
     const agentImage = await readDockerfile('agent.Dockerfile');
     expect(hubImage.entrypoint).toEqual(['node', 'dist/main.js']);
-    expect(agentImage.entrypoint).toEqual(['node', 'dist/main.js']);
+    expect(agentImage.entrypoint).toEqual(['node', '--max-semi-space-size=4', 'dist/main.js']);
     const hubDir = join(scratch, 'hub');
     const agentDir = join(scratch, 'agent');
     await run('bash', ['-c', hubImage.packaging.replaceAll('/out', hubDir)], { cwd: root });

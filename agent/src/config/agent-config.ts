@@ -11,7 +11,7 @@ export const agentConfigSchema = z
     token: z.string().min(8).optional().describe("the cluster's join token (exchanged once for a credential kept in the state namespace) or credential"),
     tokenFile: z.string().min(1).optional().describe('file holding the credential, e.g. a mounted Secret'),
     cluster: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be the cluster name registered with the hub').describe('this cluster’s name in the hub'),
-    kubeconfig: z.string().min(1).optional().describe('kubeconfig file; default in-cluster service account, then ~/.kube/config'),
+    kubeconfig: z.string().min(1).optional().describe('kubeconfig file; default $KUBECONFIG, then the in-cluster service account, then ~/.kube/config'),
     stateNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default('flotilla-system').describe('namespace of the agent’s state'),
     dataDir: z.string().min(1).default('./data/agent').describe('directory of the Git cache'),
     concurrency: z.coerce.number().int().min(1).max(64).default(4).describe('apps reconciled at once'),

@@ -16,9 +16,10 @@ export interface FieldsManagedByOptions {
   operation?: string;
 }
 
-type Trie = Record<string, unknown>;
+/** A fieldsV1 trie: `f:` fields, `k:` keyed list items, `v:` set values, `i:` indexes, `.` the node itself. */
+export type FieldsTrie = Record<string, unknown>;
 
-function mergeTries(into: Trie, from: Trie): void {
+function mergeTries(into: FieldsTrie, from: FieldsTrie): void {
   for (const [key, value] of Object.entries(from)) {
     if (!isPlainObject(value)) continue;
     const existing = into[key];
@@ -35,29 +36,40 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * The index of the first item of `list` that a list key of a fieldsV1 trie stands for: `k:{"name":"app"}` (the item
+ * whose key fields have those values), `v:"x"` (the item equal to the value) or `i:2` (the item at that index); -1
+ * when none does.
+ */
+export function findListItem(key: string, list: readonly unknown[]): number {
+  if (key.startsWith('k:')) {
+    const fields = parseJson(key.slice(2));
+    if (!isPlainObject(fields)) return -1;
+    return list.findIndex((item) => isPlainObject(item) && Object.entries(fields).every(([name, value]) => isJsonEqual(item[name], value)));
+  }
+  if (key.startsWith('v:')) {
+    const value = parseJson(key.slice(2));
+    return value === undefined ? -1 : list.findIndex((item) => isJsonEqual(value, item));
+  }
+  if (/^i:(0|[1-9][0-9]*)$/.test(key)) {
+    const index = Number(key.slice(2));
+    return index < list.length ? index : -1;
+  }
+  return -1;
+}
+
 /** The child of a trie node that stands for item `index` of `list` (k:, v: or i: key), if any. */
-function itemChild(node: Trie, list: readonly unknown[], index: number): [string, Trie] | undefined {
-  const item = list[index];
+function itemChild(node: FieldsTrie, list: readonly unknown[], index: number): [string, FieldsTrie] | undefined {
   for (const [key, child] of Object.entries(node)) {
-    if (!isPlainObject(child)) continue;
-    if (key.startsWith('k:')) {
-      const fields = parseJson(key.slice(2));
-      if (isPlainObject(fields) && isPlainObject(item) && Object.entries(fields).every(([name, value]) => isJsonEqual(item[name], value))) {
-        return [key, child];
-      }
-    } else if (key.startsWith('v:')) {
-      if (isJsonEqual(parseJson(key.slice(2)), item)) return [key, child];
-    } else if (key === `i:${index}`) {
-      return [key, child];
-    }
+    if (isPlainObject(child) && key !== '.' && !key.startsWith('f:') && findListItem(key, list) === index) return [key, child];
   }
   return undefined;
 }
 
 // A node without children owns the whole value at its path (an atomic value or a leaf); "." marks the item itself.
-const isLeaf = (node: Trie): boolean => Object.keys(node).length === 0;
+const isLeaf = (node: FieldsTrie): boolean => Object.keys(node).length === 0;
 
-function collect(node: Trie, value: unknown, path: PathSegment[], out: string[]): void {
+function collect(node: FieldsTrie, value: unknown, path: PathSegment[], out: string[]): void {
   const children = Object.keys(node).filter((key) => key !== '.');
   if (children.length === 0 || '.' in node) out.push(formatJsonPointer(path));
   for (const key of children) {
@@ -87,7 +99,7 @@ export function fieldsManagedBy(
   manager: string,
   options: FieldsManagedByOptions = {},
 ): ManagedFieldSet {
-  const trie: Trie = {};
+  const trie: FieldsTrie = {};
   for (const entry of managedFields ?? []) {
     if (entry.manager !== manager || (options.operation !== undefined && entry.operation !== options.operation)) continue;
     if (entry.fieldsType !== undefined && entry.fieldsType !== 'FieldsV1') continue;
@@ -98,11 +110,11 @@ export function fieldsManagedBy(
   return {
     covers(object, pointer) {
       if (empty) return false;
-      let node: Trie = trie;
+      let node: FieldsTrie = trie;
       let value: unknown = object;
       for (const segment of parseJsonPointer(pointer)) {
         if (isLeaf(node)) return true;
-        let next: Trie | undefined;
+        let next: FieldsTrie | undefined;
         if (Array.isArray(value) && /^(0|[1-9][0-9]*)$/.test(segment)) {
           const index = Number(segment);
           next = itemChild(node, value, index)?.[1];

@@ -66,7 +66,9 @@ export {
 } from './change-set.js';
 export { BOOKKEEPING_METADATA, isJsonEqual, isUnchanged, stripBookkeeping } from './compare-objects.js';
 export { diffFields, type DiffFieldsOptions, type FieldDiff } from './diff-fields.js';
-export { fieldsManagedBy, type FieldsManagedByOptions, type ManagedFieldSet } from './fields-managed-by.js';
+export { fieldsManagedBy, findListItem, type FieldsManagedByOptions, type FieldsTrie, type ManagedFieldSet } from './fields-managed-by.js';
+export { isApplyNoop } from './apply-is-noop.js';
+export { normalizeStringData } from './normalize-string-data.js';
 export { valueAtPointer, withoutPointers, withValuesFrom } from './json-pointer-values.js';
 export { ignoredFieldsOf, matchesIgnoreRule, type DriftIgnoreRule, type IgnoredFields } from './drift-ignore.js';
 export { detectDrift, type DetectDriftOptions, type DriftFinding } from './detect-drift.js';

@@ -1,7 +1,7 @@
 import { startControlPlane, type ControlPlane } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Discovery } from './discovery.js';
-import { KubeClient } from './kube-client.js';
+import { KubeClient, type OutgoingRequest, type RequestHook } from './kube-client.js';
 import { ResourceManager } from './resource-manager.js';
 import { crd, uniqueName } from './testing/fixtures.js';
 import { RequestLog } from './testing/request-log.js';
@@ -15,14 +15,12 @@ describe('Discovery', () => {
   let plane: ControlPlane;
   const clients: KubeClient[] = [];
   const clientWith = (log?: RequestLog, accept?: string): KubeClient => {
-    const middleware = [
+    const hooks: RequestHook[] = [
       ...(log ? [log] : []),
       // Asking for plain JSON only is what a server without aggregated discovery would answer anyway.
-      ...(accept
-        ? [{ pre: async (c: import('@kubernetes/client-node').RequestContext) => (c.setHeaderParam('Accept', accept), c), post: async (r: import('@kubernetes/client-node').ResponseContext) => r }]
-        : []),
+      ...(accept ? [{ pre: (request: OutgoingRequest) => void (request.headers['Accept'] = accept) }] : []),
     ];
-    const client = new KubeClient({ kubeConfig: plane.kubeConfig(), middleware });
+    const client = new KubeClient({ kubeConfig: plane.kubeConfig(), hooks });
     clients.push(client);
     return client;
   };

@@ -1,5 +1,27 @@
-// Kubernetes access for the agent over @kubernetes/client-node: discovery, server-side apply, prune, health, inventory.
-export { APPLY_PATCH, KubeClient, type ConnectionOptions, type KubeClientOptions, type KubeRequest } from './kube-client.js';
+// Kubernetes access for the agent over node:https: kubeconfig loading, discovery, server-side apply, prune, health,
+// inventory. @kubernetes/client-node is loaded only for exec-plugin and auth-provider users (delegated-credentials.ts).
+export {
+  APPLY_PATCH,
+  KubeClient,
+  type CompletedResponse,
+  type ConnectionOptions,
+  type KubeClientOptions,
+  type KubeRequest,
+  type OutgoingRequest,
+  type RequestHook,
+} from './kube-client.js';
+export { KubeApiError } from './kube-api-error.js';
+export {
+  parseKubeconfig,
+  selectContext,
+  withContext,
+  type Kubeconfig,
+  type KubeconfigCluster,
+  type KubeconfigContext,
+  type KubeconfigSelection,
+  type KubeconfigUser,
+} from './kubeconfig.js';
+export { loadInClusterKubeconfig, loadKubeconfig, loadKubeconfigFile, SERVICE_ACCOUNT_DIR, type LoadKubeconfigOptions } from './load-kubeconfig.js';
 export { httpStatusOf, isNotFound, mapApiError, readApiError, type ApiErrorContext, type ApiErrorDetail } from './map-api-error.js';
 export { Discovery, type DiscoveredResource } from './discovery.js';
 export { collectionPath, objectPath } from './object-path.js';

@@ -1,25 +1,19 @@
-import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import {
-  ApiException,
-  HttpMethod,
-  IsomorphicFetchHttpLibrary,
-  RequestContext,
-  type KubeConfig,
-  type Middleware,
-} from '@kubernetes/client-node';
+import { connectTo, type ClusterConnection } from './cluster-connection.js';
+import { KubeApiError } from './kube-api-error.js';
+import type { Kubeconfig } from './kubeconfig.js';
 
 /** How to reach one cluster; every field but `kubeConfig` has a default. */
 export interface KubeClientOptions {
-  /** Cluster, credentials and TLS settings (exec plugins and token files are honoured per request). */
-  kubeConfig: KubeConfig;
+  /** Cluster, credentials and TLS settings: its current context is used (token files and exec plugins per request). */
+  kubeConfig: Kubeconfig;
   /** Most connections open to the API server at once; default 32. Requests beyond it queue. */
   maxSockets?: number;
   /** Per request, then the request is aborted; default 30 s. */
   requestTimeoutMs?: number;
   /** Hooks run around every request, in order (metrics, logging, tests counting requests). */
-  middleware?: readonly Middleware[];
+  hooks?: readonly RequestHook[];
 }
 
 /** How to reach the cluster: a kubeconfig (and client settings), or a KubeClient shared with other users. */
@@ -45,85 +39,88 @@ export interface KubeRequest {
   signal?: AbortSignal;
 }
 
+/** A request about to be sent, as hooks see it; they may change its headers. */
+export interface OutgoingRequest {
+  readonly method: KubeRequest['method'];
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+}
+
+/** A whole response, as hooks see it, before a non-2xx status is turned into a KubeApiError. */
+export interface CompletedResponse {
+  readonly request: OutgoingRequest;
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** Called around every request() and send(), synchronously; streams (watches) bypass hooks. */
+export interface RequestHook {
+  pre?(request: OutgoingRequest): void;
+  post?(response: CompletedResponse): void;
+}
+
 /** MIME type of a server-side apply patch. */
 export const APPLY_PATCH = 'application/apply-patch+yaml';
 
 /**
- * Raw JSON requests to one API server over @kubernetes/client-node's auth, middleware and HTTP stack. Bodies go out
- * and come back as plain JSON: the typed serializer of KubernetesObjectApi drops every field its models do not know
- * (a manifest field newer than the client would be silently lost) and turns timestamps into Dates, which a GitOps
- * apply cannot afford. Connections are kept alive and pooled, where the client library opens a new one per request.
- * Non-2xx answers reject with the client library's ApiException (code, body, headers).
+ * Raw JSON requests to one API server over node:https, with connections kept alive and pooled. Bodies go out and come
+ * back as plain JSON: a typed client's serializer drops every field its models do not know (a manifest field newer
+ * than the client would be silently lost), which a GitOps apply cannot afford. TLS settings and fixed headers are
+ * resolved once from the kubeconfig; only rotating credentials (token files, exec plugins) are looked at per request.
+ * Non-2xx answers reject with KubeApiError (code, body, headers).
  */
 export class KubeClient {
   readonly server: string;
-  private readonly kubeConfig: KubeConfig;
-  private readonly httpLibrary = new IsomorphicFetchHttpLibrary();
-  private readonly middleware: readonly Middleware[];
+  private readonly connection: ClusterConnection;
+  private readonly hooks: readonly RequestHook[];
   private readonly requestTimeoutMs: number;
   private readonly maxSockets: number;
-  private readonly agents = new Map<string, http.Agent>();
-  private readonly streamAgents = new Map<string, http.Agent>();
+  /** The agent of requests and the one of streams, each with the key of the exec plugin's client certificate ('' for none). */
+  private agents: Partial<Record<'pooled' | 'stream', { key: string; agent: http.Agent }>> = {};
 
   constructor(options: KubeClientOptions) {
-    const cluster = options.kubeConfig.getCurrentCluster();
-    if (!cluster) throw new Error('the kubeconfig has no current cluster');
-    this.server = cluster.server.replace(/\/+$/, '');
-    this.kubeConfig = options.kubeConfig;
-    this.middleware = options.middleware ?? [];
+    this.connection = connectTo(options.kubeConfig);
+    this.server = this.connection.server;
+    this.hooks = options.hooks ?? [];
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.maxSockets = options.maxSockets ?? 32;
   }
 
-  /** Sends one request; resolves to the parsed JSON body (undefined when empty), rejects with ApiException on non-2xx. */
+  /** Sends one request; resolves to the parsed JSON body (undefined when empty), rejects with KubeApiError on non-2xx. */
   async request<T = unknown>(request: KubeRequest): Promise<T> {
     return (await this.send<T>(request)).body;
   }
 
   /** Like request(), with the HTTP status too (server-side apply answers 201 when it created the object). */
   async send<T = unknown>(request: KubeRequest): Promise<{ status: number; body: T }> {
-    const url = new URL(this.server + request.path);
-    for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
-    let context = new RequestContext(url.toString(), HttpMethod[request.method]);
-    context.setHeaderParam('Accept', request.accept ?? 'application/json');
-    if (request.body !== undefined) {
-      context.setHeaderParam('Content-Type', request.contentType ?? 'application/json');
-      context.setBody(JSON.stringify(request.body));
+    const { headers, agent } = await this.prepare(request.accept ?? 'application/json', 'pooled');
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    if (body !== undefined) {
+      headers['Content-Type'] = request.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(body));
     }
-    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
-    context.setSignal(request.signal ? AbortSignal.any([request.signal, timeout]) : timeout);
-    await this.kubeConfig.applySecurityAuthentication(context);
-    this.reuseConnections(context);
-
-    for (const hook of this.middleware) context = await hook.pre(context);
-    let response = await this.httpLibrary.send(context).toPromise();
-    for (const hook of this.middleware) response = await hook.post(response);
-
-    const text = await response.body.text();
-    if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
-      throw new ApiException<string>(response.httpStatusCode, `${request.method} ${request.path}`, text, response.headers);
+    const outgoing: OutgoingRequest = { method: request.method, url: this.urlOf(request), headers };
+    for (const hook of this.hooks) hook.pre?.(outgoing);
+    const response = await this.exchange(outgoing, body, agent, request.signal);
+    for (const hook of this.hooks) hook.post?.(response);
+    if (response.status < 200 || response.status > 299) {
+      throw new KubeApiError(response.status, response.body, response.headers, `${request.method} ${request.path}`);
     }
-    return { status: response.httpStatusCode, body: (text === '' ? undefined : JSON.parse(text)) as T };
+    return { status: response.status, body: (response.body === '' ? undefined : JSON.parse(response.body)) as T };
   }
 
   /**
-   * Opens a long-lived GET (a watch) through the same authentication and TLS settings, and resolves with the response
-   * once its headers are in; the caller reads the body as it comes and aborts `signal` to close it. Streams have their
-   * own connections, outside the pool that requests share, so a few watches never starve requests; they bypass the
-   * middleware, which expects whole responses.
+   * Opens a long-lived GET (a watch) with the same credentials and TLS settings, and resolves with the response once
+   * its headers are in, whatever its status; the caller reads the body as it comes and aborts `signal` to close it.
+   * Streams have their own connections, outside the pool that requests share, so a few watches never starve
+   * requests; they bypass the hooks, which expect whole responses.
    */
   async stream(request: Pick<KubeRequest, 'path' | 'query' | 'signal'>): Promise<http.IncomingMessage> {
-    const url = new URL(this.server + request.path);
-    for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
-    const context = new RequestContext(url.toString(), HttpMethod.GET);
-    context.setHeaderParam('Accept', 'application/json');
-    await this.kubeConfig.applySecurityAuthentication(context);
-    const agent = this.connectionsFor(context, this.streamAgents, { keepAlive: false });
-    const isHttps = url.protocol === 'https:';
+    const { headers, agent } = await this.prepare('application/json', 'stream');
+    const transport = this.connection.isHttps ? https : http;
     return new Promise<http.IncomingMessage>((resolve, reject) => {
-      const options: https.RequestOptions = { method: 'GET', headers: context.getHeaders(), signal: request.signal };
-      if (agent) options.agent = agent;
-      const req = (isHttps ? https : http).request(url, options, resolve);
+      const req = transport.request(this.urlOf(request), { method: 'GET', headers, agent, signal: request.signal }, resolve);
       req.on('error', reject);
       req.end();
     });
@@ -131,38 +128,64 @@ export class KubeClient {
 
   /** Closes the pooled connections and open streams; the client stays usable (new requests open new ones). */
   close(): void {
-    for (const agent of [...this.agents.values(), ...this.streamAgents.values()]) agent.destroy();
-    this.agents.clear();
-    this.streamAgents.clear();
+    for (const { agent } of Object.values(this.agents)) agent.destroy();
+    this.agents = {};
   }
 
-  /**
-   * The client library builds a fresh https.Agent for every request (a TCP and TLS handshake each time). Swap it for
-   * a pooled keep-alive agent with the same TLS options; agents of other classes (proxies) are left alone.
-   */
-  private reuseConnections(context: RequestContext): void {
-    const common = { keepAlive: true, maxSockets: this.maxSockets, maxFreeSockets: this.maxSockets, timeout: this.requestTimeoutMs };
-    const pooled = this.connectionsFor(context, this.agents, common);
-    if (pooled) context.setAgent(pooled);
+  /** Headers of one request (fixed ones, plus the current rotating credential) and the agent to send it through. */
+  private async prepare(accept: string, use: 'pooled' | 'stream'): Promise<{ headers: Record<string, string>; agent: http.Agent }> {
+    const headers: Record<string, string> = { ...this.connection.headers, Accept: accept };
+    if (!this.connection.credentials) return { headers, agent: this.agentOf(use) };
+    const credentials = await this.connection.credentials();
+    if (credentials.authorization) headers['Authorization'] = credentials.authorization;
+    return { headers, agent: this.agentOf(use, credentials.cert === undefined ? undefined : credentials) };
   }
 
-  /** The agent of `pool` with the TLS options of the context's agent; undefined for agents of other classes (proxies). */
-  private connectionsFor(context: RequestContext, pool: Map<string, http.Agent>, common: http.AgentOptions): http.Agent | undefined {
-    const agent = context.getAgent();
-    if (!agent || (agent.constructor !== https.Agent && agent.constructor !== http.Agent)) return agent as http.Agent | undefined;
-    const isHttps = agent instanceof https.Agent;
-    const tls: https.AgentOptions = isHttps ? (agent as https.Agent).options : {};
-    const picked = {
-      ca: tls.ca, cert: tls.cert, key: tls.key, pfx: tls.pfx, passphrase: tls.passphrase,
-      rejectUnauthorized: tls.rejectUnauthorized, servername: tls.servername,
-    };
-    // Credentials can rotate (exec plugins, reloaded files): the pool is keyed by the TLS material, not reused blindly.
-    const key = createHash('sha256').update(`${isHttps}\0${JSON.stringify(picked)}`).digest('hex');
-    let pooled = pool.get(key);
-    if (!pooled) {
-      pooled = isHttps ? new https.Agent({ ...tls, ...common }) : new http.Agent(common);
-      pool.set(key, pooled);
-    }
-    return pooled;
+  /** The agent for pooled requests or for streams, for the exec plugin's client certificate if any; made on first use. */
+  private agentOf(use: 'pooled' | 'stream', certificate?: Pick<https.AgentOptions, 'cert' | 'key'>): http.Agent {
+    const key = certificate ? `${String(certificate.cert)}\0${String(certificate.key)}` : '';
+    const current = this.agents[use];
+    if (current?.key === key) return current.agent;
+    // A new certificate replaces the old one: requests in flight finish on the old agent and its idle sockets time
+    // out, so it is dropped, not destroyed.
+    const options: https.AgentOptions =
+      use === 'stream' ? { keepAlive: false } : { keepAlive: true, maxSockets: this.maxSockets, maxFreeSockets: this.maxSockets, timeout: this.requestTimeoutMs };
+    const agent = this.connection.isHttps ? new https.Agent({ ...this.connection.tls, ...certificate, ...options }) : new http.Agent(options);
+    this.agents[use] = { key, agent };
+    return agent;
+  }
+
+  private urlOf(request: Pick<KubeRequest, 'path' | 'query'>): URL {
+    const url = new URL(this.server + request.path);
+    for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
+    return url;
+  }
+
+  /** Sends the request and reads the whole answer; rejects on network errors, on `signal` and after the timeout. */
+  private exchange(request: OutgoingRequest, body: string | undefined, agent: http.Agent, signal: AbortSignal | undefined): Promise<CompletedResponse> {
+    const transport = this.connection.isHttps ? https : http;
+    return new Promise<CompletedResponse>((resolve, reject) => {
+      const req = transport.request(request.url, { method: request.method, headers: request.headers, agent, signal }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', fail);
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ request, status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
+      });
+      // A whole-request deadline (a socket timeout would only catch silence).
+      const timer = setTimeout(() => {
+        const error = new Error(`${request.method} ${request.url.pathname} timed out after ${this.requestTimeoutMs} ms`);
+        error.name = 'TimeoutError';
+        req.destroy(error);
+      }, this.requestTimeoutMs);
+      function fail(error: Error): void {
+        clearTimeout(timer);
+        reject(error);
+      }
+      req.on('error', fail);
+      req.end(body);
+    });
   }
 }

@@ -12,7 +12,7 @@ describe('ResourceManager.apply', () => {
   let plane: ControlPlane;
   const managers: ResourceManager[] = [];
   const managerFor = (identity: 'admin' | 'user' = 'admin', log?: RequestLog): ResourceManager => {
-    const manager = new ResourceManager({ kubeConfig: plane.kubeConfig(identity), middleware: log ? [log] : [] });
+    const manager = new ResourceManager({ kubeConfig: plane.kubeConfig(identity), hooks: log ? [log] : [] });
     managers.push(manager);
     return manager;
   };

@@ -4,6 +4,7 @@ import {
   formatObjectRef,
   objectKey,
   objectRefOf,
+  normalizeStringData,
   planApplyStages,
   type ChangeSetEntry,
   type IsNamespaced,
@@ -17,6 +18,7 @@ import { mapConcurrent } from './map-concurrent.js';
 import { type ManagerContext } from './manager-context.js';
 import { applyQuery, dryRunError, dryRunItems, type ApplyItem, type ApplySettings, type DryRunFailure } from './manager-dry-run.js';
 import { waitForCrdsServed } from './manager-establish.js';
+import { readLive } from './manager-read-live.js';
 import { objectPath } from './object-path.js';
 
 /** Options of ResourceManager.apply; every field has a default. */
@@ -47,8 +49,10 @@ const wasWritten = (item: ApplyItem): boolean => item.entry?.action === 'created
 /**
  * Applies a revision's objects with server-side apply, all or nothing as far as the API server allows:
  *
- * 1. Every object is dry-run first; CRDs and Namespaces before the rest, because whether they already exist decides
- *    what else can be dry-run now. An object whose kind comes from a CRD of this batch that is new or changed, or
+ * 1. The live objects are read, one LIST per kind and namespace (readLive). An object whose live copy shows that the
+ *    apply would change nothing (isApplyNoop: Flotilla owns exactly its fields, with its values) is unchanged and
+ *    needs no dry-run. Every other object is dry-run first; CRDs and Namespaces before the rest, because whether they
+ *    already exist decides what else can be dry-run now. An object whose kind comes from a CRD of this batch that is new or changed, or
  *    whose Namespace is created by this batch, can only be dry-run once that CRD or Namespace exists: it is deferred.
  * 2. If any dry-run fails, nothing is applied and DRY_RUN_FAILED lists every failure.
  * 3. If objects were deferred, the CRDs and Namespaces they need (and only those) are applied, the CRDs are waited
@@ -82,6 +86,9 @@ export async function applyObjects(context: ManagerContext, objects: readonly Ku
       failed.add(item);
     }
   }
+
+  // The live objects, a LIST per kind and namespace: what exists, and what an apply would leave as it is.
+  await readLive(context, items.filter((item) => !failed.has(item)), settings.signal);
 
   // Dry-run, pass 1: CRDs and Namespaces.
   const first = items.filter((item) => !failed.has(item) && (isCrd(item.ref) || isNamespace(item.ref)));
@@ -146,7 +153,7 @@ export async function applyObjects(context: ManagerContext, objects: readonly Ku
 
 function toItem(object: KubeObject): ApplyItem {
   const ref = objectRefOf(object);
-  return { ref, id: formatObjectRef(ref), body: object };
+  return { ref, id: formatObjectRef(ref), body: normalizeStringData(object) };
 }
 
 function rejectDuplicates(items: readonly ApplyItem[]): void {

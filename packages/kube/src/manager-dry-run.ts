@@ -1,6 +1,7 @@
 import {
   FlotillaError,
   formatObjectRef,
+  isApplyNoop,
   isUnchanged,
   type ChangeSetEntry,
   type ErrorCode,
@@ -24,6 +25,8 @@ export interface ApplyItem {
   body: KubeObject;
   /** URL path, once the kind is known to be served. */
   path?: string;
+  /** The live object read before the dry-run (readLive): the object, `null` when absent, unset when not read. */
+  live?: KubeObject | null;
   /** After a passing dry-run: whether the object existed and whether applying would change it. */
   existed?: boolean;
   unchanged?: boolean;
@@ -58,8 +61,10 @@ export function applyQuery(context: ManagerContext, settings: ApplySettings, dry
 }
 
 /**
- * Dry-runs each item (server-side apply with dryRun=All) and, for objects that exist, reads the live one to tell
- * whether applying would change anything. Returns the failures; never throws for one object.
+ * Dry-runs each item (server-side apply with dryRun=All) and, for objects that exist, compares it with the live one
+ * to tell whether applying would change anything. An item whose live copy (read before, see readLive) shows that the
+ * apply would certainly change nothing (isApplyNoop) is not dry-run at all: the server took it as it is. Returns the
+ * failures; never throws for one object.
  */
 export async function dryRunItems(context: ManagerContext, items: readonly ApplyItem[], settings: ApplySettings): Promise<DryRunFailure[]> {
   const outcomes = await mapConcurrent(items, context.concurrency, async (item) => {
@@ -77,6 +82,11 @@ export async function dryRunItems(context: ManagerContext, items: readonly Apply
 
 async function dryRunItem(context: ManagerContext, item: ApplyItem, settings: ApplySettings): Promise<void> {
   if (!item.path) throw new Error('the kind is not served');
+  if (item.live && isApplyNoop(item.body, item.live, context.fieldManager)) {
+    item.existed = true;
+    item.unchanged = true;
+    return;
+  }
   const { body: dryRun } = await context.client.send<KubeObject>({
     method: 'PATCH',
     path: item.path,
@@ -91,10 +101,14 @@ async function dryRunItem(context: ManagerContext, item: ApplyItem, settings: Ap
     item.unchanged = false;
     return;
   }
-  const live = await context.client.request<KubeObject>({ method: 'GET', path: item.path, signal: settings.signal }).catch((error: unknown) => {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  });
+  // The live copy read before serves when it is still the stored one; otherwise it is read again.
+  const readBefore = item.live?.metadata.resourceVersion === dryRun.metadata.resourceVersion ? item.live : undefined;
+  const live =
+    readBefore ??
+    (await context.client.request<KubeObject>({ method: 'GET', path: item.path, signal: settings.signal }).catch((error: unknown) => {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }));
   item.existed = live !== undefined;
   item.unchanged = live !== undefined && isUnchanged(dryRun, live);
 }

@@ -1,6 +1,6 @@
 import { FlotillaError } from '@flotilla/core';
-import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { KubeApiError } from './kube-api-error.js';
 import { mapApiError, readApiError } from './map-api-error.js';
 
 const status = (code: number, reason: string, message: string): string =>
@@ -8,7 +8,7 @@ const status = (code: number, reason: string, message: string): string =>
 
 describe('mapApiError', () => {
   it('starts the message with the object id and carries the API server message', () => {
-    const error = new ApiException(422, 'PATCH', status(422, 'Invalid', 'Deployment.apps "api" is invalid: spec.replicas: Invalid value: -1'), {});
+    const error = new KubeApiError(422, status(422, 'Invalid', 'Deployment.apps "api" is invalid: spec.replicas: Invalid value: -1'), {}, 'PATCH /apis/apps/v1/namespaces/web/deployments/api');
 
     const mapped = mapApiError(error, { object: 'Deployment/web/api', verb: 'dry-run' });
 
@@ -19,7 +19,7 @@ describe('mapApiError', () => {
   });
 
   it('maps statuses to codes: 403 denied, 404 not found, 409 conflict, 429 exhausted, 503 unavailable', () => {
-    const codeOf = (code: number): string => mapApiError(new ApiException(code, 'x', status(code, 'R', 'm'), {}), { object: 'o', verb: 'v' }).code;
+    const codeOf = (code: number): string => mapApiError(new KubeApiError(code, status(code, 'R', 'm'), {}, 'GET /x'), { object: 'o', verb: 'v' }).code;
 
     expect([403, 404, 409, 429, 503, 500, 418].map(codeOf)).toEqual([
       'PERMISSION_DENIED',
@@ -32,13 +32,13 @@ describe('mapApiError', () => {
     ]);
   });
 
-  it('reads a body that is already an object, or not JSON at all', () => {
-    expect(readApiError(new ApiException(403, 'x', { message: 'forbidden', reason: 'Forbidden' }, {}))).toEqual({ status: 403, reason: 'Forbidden', message: 'forbidden' });
-    expect(readApiError(new ApiException(502, 'x', '<html>bad gateway</html>', {}))).toEqual({ status: 502, reason: '', message: 'HTTP 502: <html>bad gateway</html>' });
+  it('reads a body that is not JSON at all, or an empty one', () => {
+    expect(readApiError(new KubeApiError(502, '<html>bad gateway</html>', {}, 'GET /x'))).toEqual({ status: 502, reason: '', message: 'HTTP 502: <html>bad gateway</html>' });
+    expect(readApiError(new KubeApiError(401, '', {}, 'GET /x'))).toEqual({ status: 401, reason: '', message: 'HTTP 401' });
   });
 
   it('says UNAVAILABLE when no answer came back', () => {
-    const mapped = mapApiError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { name: 'FetchError' }), { object: 'ConfigMap/web/a', verb: 'get' });
+    const mapped = mapApiError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' }), { object: 'ConfigMap/web/a', verb: 'get' });
 
     expect(mapped.code).toBe('UNAVAILABLE');
     expect(mapped.message).toBe('ConfigMap/web/a get failed: could not reach the API server: connect ECONNREFUSED 127.0.0.1:6443');

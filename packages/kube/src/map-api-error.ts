@@ -1,5 +1,5 @@
 import { FlotillaError, type ErrorCode } from '@flotilla/core';
-import { ApiException } from '@kubernetes/client-node';
+import { KubeApiError } from './kube-api-error.js';
 
 /** What was being done to which object, for the message: `Deployment/web/api dry-run failed: …`. */
 export interface ApiErrorContext {
@@ -9,7 +9,7 @@ export interface ApiErrorContext {
   verb: string;
 }
 
-/** What the API server said, read from an ApiException or a network error. */
+/** What the API server said, read from a KubeApiError or a network error. */
 export interface ApiErrorDetail {
   /** HTTP status, 0 when no response came back (connection refused, timeout). */
   status: number;
@@ -35,9 +35,9 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   504: 'UNAVAILABLE',
 };
 
-/** Reads status, reason and message from an ApiException (body as JSON text or object) or any other error. */
+/** Reads status, reason and message from a KubeApiError (a Status object as JSON, or any text) or any other error. */
 export function readApiError(error: unknown): ApiErrorDetail {
-  if (error instanceof ApiException) {
+  if (error instanceof KubeApiError) {
     const body = parseBody(error.body);
     const message = typeof body?.['message'] === 'string' && body['message'] !== '' ? body['message'] : describeBody(error.body, error.code);
     const reason = typeof body?.['reason'] === 'string' ? body['reason'] : '';
@@ -50,9 +50,9 @@ export function readApiError(error: unknown): ApiErrorDetail {
   return { status: 0, reason: '', message: String(error) };
 }
 
-/** The HTTP status of an ApiException (0 for anything else). */
+/** The HTTP status of a KubeApiError (0 for anything else). */
 export function httpStatusOf(error: unknown): number {
-  return error instanceof ApiException ? error.code : 0;
+  return error instanceof KubeApiError ? error.code : 0;
 }
 
 /** Whether an error says the object (or its namespace, or its kind) does not exist. */
@@ -75,9 +75,7 @@ export function mapApiError(error: unknown, context: ApiErrorContext): FlotillaE
   });
 }
 
-function parseBody(body: unknown): Record<string, unknown> | undefined {
-  if (typeof body === 'object' && body !== null) return body as Record<string, unknown>;
-  if (typeof body !== 'string') return undefined;
+function parseBody(body: string): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(body);
     return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
@@ -86,7 +84,7 @@ function parseBody(body: unknown): Record<string, unknown> | undefined {
   }
 }
 
-function describeBody(body: unknown, status: number): string {
-  const text = typeof body === 'string' ? body.trim() : '';
+function describeBody(body: string, status: number): string {
+  const text = body.trim();
   return text ? `HTTP ${status}: ${text.slice(0, 500)}` : `HTTP ${status}`;
 }

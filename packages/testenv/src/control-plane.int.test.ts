@@ -7,6 +7,7 @@ import {
   ApiextensionsV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  KubeConfig,
   VersionApi,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
@@ -24,6 +25,13 @@ describe('control plane', () => {
     return found;
   };
 
+  /** A client-node configuration read from the kubeconfig file the plane wrote, as kubectl would read it. */
+  const kubeConfigOf = (started: ControlPlane, identity: 'admin' | 'user' = 'admin'): KubeConfig => {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(identity === 'admin' ? started.kubeconfigPath : started.userKubeconfigPath);
+    return kubeConfig;
+  };
+
   beforeAll(async () => {
     planes = await startControlPlanes(2, { name: 'int', k8sCacheDir });
   });
@@ -33,13 +41,13 @@ describe('control plane', () => {
   });
 
   it('reports the built Kubernetes version on /version', async () => {
-    const version = await plane(0).kubeConfig().makeApiClient(VersionApi).getCode();
+    const version = await kubeConfigOf(plane(0)).makeApiClient(VersionApi).getCode();
     expect(version.gitVersion).toBe('v1.36.3');
     expect(plane(0).version).toBe('v1.36.3');
   });
 
   it('creates a namespace, a CustomResourceDefinition and a custom resource of it', async () => {
-    const kubeConfig = plane(0).kubeConfig();
+    const kubeConfig = kubeConfigOf(plane(0));
     const namespace = uniqueName('crd');
     await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
 
@@ -58,7 +66,7 @@ describe('control plane', () => {
   });
 
   it('refuses the non-admin user a cluster-scoped write with 403 (RBAC)', async () => {
-    const userClient = plane(0).kubeConfig('user').makeApiClient(CoreV1Api);
+    const userClient = kubeConfigOf(plane(0), 'user').makeApiClient(CoreV1Api);
     const attempt = userClient.createNamespace({ body: { metadata: { name: uniqueName('denied') } } });
     await expect(attempt).rejects.toMatchObject({ code: 403 });
     await expect(attempt).rejects.toThrow(plane(0).userName);
@@ -66,10 +74,10 @@ describe('control plane', () => {
 
   it('keeps two planes started together independent', async () => {
     const name = uniqueName('only-in-first');
-    await plane(0).kubeConfig().makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name } } });
+    await kubeConfigOf(plane(0)).makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name } } });
 
     expect(plane(0).server).not.toBe(plane(1).server);
-    await expect(plane(1).kubeConfig().makeApiClient(CoreV1Api).readNamespace({ name })).rejects.toMatchObject({ code: 404 });
+    await expect(kubeConfigOf(plane(1)).makeApiClient(CoreV1Api).readNamespace({ name })).rejects.toMatchObject({ code: 404 });
   });
 });
 

@@ -2,7 +2,6 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { writeControlPlaneCredentials } from './control-plane-credentials.js';
 import { registerExitCleanup } from './exit-cleanup.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
@@ -39,10 +38,21 @@ export interface ControlPlane {
   /** The plane's temp dir: data, certificates, kubeconfigs and one log file per process. */
   readonly dir: string;
   readonly processes: readonly ControlPlaneProcess[];
-  /** A client configuration for the admin (default) or the non-admin user. */
-  kubeConfig(identity?: ControlPlaneIdentity): KubeConfig;
+  /** A client configuration for the admin (default) or the non-admin user, as @flotilla/kube's KubeClient takes it. */
+  kubeConfig(identity?: ControlPlaneIdentity): ControlPlaneKubeconfig;
   /** SIGTERM (then SIGKILL after the grace period) to every process, then removes `dir`. Idempotent. */
   stop(): Promise<void>;
+}
+
+/**
+ * A loaded kubeconfig of one cluster and one bearer-token user. It has the shape of @flotilla/kube's Kubeconfig
+ * (which depends on this package for its tests, so this one cannot import it) and of client-node's loadFromOptions.
+ */
+export interface ControlPlaneKubeconfig {
+  clusters: { name: string; server: string; caData: string }[];
+  users: { name: string; token: string }[];
+  contexts: { name: string; cluster: string; user: string }[];
+  currentContext: string;
 }
 
 /** Options of startControlPlane(s); every field has a default. */
@@ -59,6 +69,8 @@ export interface ControlPlaneOptions {
   readyTimeoutMs?: number;
   /** Between SIGTERM and SIGKILL on stop(); default 5 s. */
   stopGraceMs?: number;
+  /** A PEM CA bundle: kube-apiserver also accepts client certificates it signed (user = CN, groups = O). Default none. */
+  clientCaFile?: string;
 }
 
 /** Starts one control plane with its own etcd. */
@@ -85,6 +97,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       dir: join(dir, 'kube-apiserver'),
       etcdUrl: etcd.url,
       credentials,
+      clientCaFile: options.clientCaFile,
       timeoutMs,
       removeWhenOrphaned: dir,
     });
@@ -159,14 +172,12 @@ export async function startControlPlanes(count: number, options: ControlPlaneOpt
   return planes;
 }
 
-function createKubeConfig(options: { clusterName: string; server: string; caData: string; userName: string; token: string }): KubeConfig {
-  const kubeConfig = new KubeConfig();
+function createKubeConfig(options: { clusterName: string; server: string; caData: string; userName: string; token: string }): ControlPlaneKubeconfig {
   const context = `${options.userName}@${options.clusterName}`;
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: options.clusterName, server: options.server, caData: options.caData, skipTLSVerify: false }],
+  return {
+    clusters: [{ name: options.clusterName, server: options.server, caData: options.caData }],
     users: [{ name: options.userName, token: options.token }],
     contexts: [{ name: context, cluster: options.clusterName, user: options.userName }],
     currentContext: context,
-  });
-  return kubeConfig;
+  };
 }

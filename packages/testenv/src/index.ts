@@ -15,6 +15,7 @@ export {
   startControlPlanes,
   type ControlPlane,
   type ControlPlaneIdentity,
+  type ControlPlaneKubeconfig,
   type ControlPlaneOptions,
   type ControlPlaneProcess,
 } from './control-plane.js';

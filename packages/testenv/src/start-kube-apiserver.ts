@@ -20,6 +20,8 @@ export interface StartKubeApiserverOptions {
   dir: string;
   etcdUrl: string;
   credentials: ControlPlaneCredentials;
+  /** A CA bundle whose client certificates are accepted too; default none (bearer tokens only). */
+  clientCaFile?: string;
   timeoutMs: number;
   /** Deleted by the watchdog if this Node process dies without stopping the server (the plane's temp dir). */
   removeWhenOrphaned?: string;
@@ -42,6 +44,7 @@ export async function startKubeApiserver(options: StartKubeApiserverOptions): Pr
       // With no serving certificate given, kube-apiserver makes a self-signed CA and certificate here.
       `--cert-dir=${certDir}`,
       `--token-auth-file=${credentials.tokenFilePath}`,
+      ...(options.clientCaFile ? [`--client-ca-file=${options.clientCaFile}`] : []),
       '--authorization-mode=RBAC',
       `--service-account-issuer=${server}`,
       `--service-account-key-file=${credentials.serviceAccountPublicKeyPath}`,

@@ -1,4 +1,4 @@
-import { type Middleware, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
+import type { OutgoingRequest, RequestHook } from '../kube-client.js';
 
 /** A request as the client sent it: method and URL (query included). */
 export interface LoggedRequest {
@@ -6,17 +6,12 @@ export interface LoggedRequest {
   url: URL;
 }
 
-/** Middleware that records every request, so tests can count what was really sent. */
-export class RequestLog implements Middleware {
+/** A request hook that records every request, so tests can count what was really sent. */
+export class RequestLog implements RequestHook {
   readonly requests: LoggedRequest[] = [];
 
-  pre(context: RequestContext): Promise<RequestContext> {
-    this.requests.push({ method: context.getHttpMethod().toString(), url: new URL(context.getUrl()) });
-    return Promise.resolve(context);
-  }
-
-  post(context: ResponseContext): Promise<ResponseContext> {
-    return Promise.resolve(context);
+  pre(request: OutgoingRequest): void {
+    this.requests.push({ method: request.method, url: request.url });
   }
 
   /** PATCH requests that were not dry-runs: the writes of server-side apply. */

@@ -9,8 +9,13 @@ import request from 'supertest';
 
 /** Options of a test fleet. */
 export interface FleetOptions {
-  /** Cluster names and labels; one control plane each. */
+  /** Cluster names and labels; one control plane each, unless `controlPlanes` says fewer. */
   clusters: Record<string, Record<string, string>>;
+  /**
+   * Simulated clusters: this many control planes shared by all clusters (cluster i on plane i mod n), each agent keeping
+   * its state in its own namespace `flotilla-<cluster>`. Default: one control plane per cluster.
+   */
+  controlPlanes?: number;
   /** Files of the `fleet` repository's first commit. */
   files: Record<string, string>;
   /** Extra hub settings (FLOTILLA_…). */
@@ -30,6 +35,7 @@ export type FleetApi = Pick<ReturnType<typeof request>, 'get' | 'post' | 'put' |
 /** A hub, real clusters with their agents, and a Git server, all real and on this machine. */
 export interface Fleet {
   git: GitServer;
+  /** The control plane of each cluster (clusters share them when `controlPlanes` was given). */
   planes: Record<string, ControlPlane>;
   hub: Hub;
   /** The CA, hub (server) and agent (client) certificates: the agent stream runs over TLS. */
@@ -55,11 +61,12 @@ const logLevel = process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'silent';
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-fleet-'));
   const names = Object.keys(options.clusters);
-  const [git, planeList, certificates] = await Promise.all([startGitServer(), startControlPlanes(names.length), createTestCertificates()]);
+  const isSimulated = options.controlPlanes !== undefined;
+  const [git, planeList, certificates] = await Promise.all([startGitServer(), startControlPlanes(options.controlPlanes ?? names.length), createTestCertificates()]);
   // Picked once the control planes have bound theirs, so that none of their servers can take the hub's meanwhile.
   const [httpPort, grpcPort] = (await findFreePorts(2)) as [number, number];
   await git.createRepository('fleet', options.files);
-  const planes = Object.fromEntries(names.map((name, i) => [name, planeList[i] as ControlPlane]));
+  const planes = Object.fromEntries(names.map((name, i) => [name, planeList[i % planeList.length] as ControlPlane]));
   const hubConfig = parseHubConfig({
     env: {
       FLOTILLA_DATA_DIR: join(dir, 'hub'),
@@ -110,6 +117,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
           FLOTILLA_METRICS_PORT: '0',
           FLOTILLA_LOG_LEVEL: logLevel,
           FLOTILLA_HUB_CA_FILE: certificates.ca.certPath,
+          // Agents sharing an API server must not share their inventories, stored assignments and credential.
+          ...(isSimulated ? { FLOTILLA_STATE_NAMESPACE: `flotilla-${cluster}` } : {}),
           ...(options.mutualTls ? { FLOTILLA_TLS_CERT_FILE: certificates.client.certPath, FLOTILLA_TLS_KEY_FILE: certificates.client.keyPath } : {}),
           ...options.agentEnv,
         },
@@ -137,7 +146,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     async stop() {
       for (const cluster of [...fleet.agents.keys()]) await fleet.stopAgent(cluster).catch(() => undefined);
       await hub?.close().catch(() => undefined);
-      await Promise.all(Object.values(planes).map((plane) => plane.stop()));
+      await Promise.all(planeList.map((plane) => plane.stop()));
       await git.stop();
       await certificates.remove();
       rmSync(dir, { recursive: true, force: true });

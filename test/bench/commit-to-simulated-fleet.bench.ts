@@ -1,12 +1,14 @@
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, fork, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ensureKubernetesBinaries, type ControlPlane } from '@flotilla/testenv';
 import { type Fleet, startFleet } from '../e2e/fleet.js';
 import { type BenchReport, percentile } from './bench-report.js';
+import { startGitServerProcess } from './git-server-process.js';
 
 // Commit → simulated fleet: git push → signed webhook → every one of N clusters Synced at the new commit, with N real
 // agents (in this process) on simulated clusters: 2 real API servers shared by all, each cluster an own namespace for
@@ -14,7 +16,10 @@ import { type BenchReport, percentile } from './bench-report.js';
 // into a clone, rendered for each cluster and applied with `kubectl apply --server-side`, one cluster after another.
 
 const run = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
 const CONTROL_PLANES = 2;
+/** Processes the agents run in besides the hub's (simulated-agents-worker.mjs); 0: all in the benchmark's process. */
+const AGENT_PROCESSES = 0;
 const OBJECTS = 10;
 const WEBHOOK_SECRET = 'bench-webhook-secret-of-the-fleet';
 /** The App's namespace on each simulated cluster; the hub substitutes `${cluster.name}` in every assignment. */
@@ -51,6 +56,42 @@ function kubectlApply(kubectl: string, kubeconfig: string, yaml: string): Promis
   });
 }
 
+/** Starts every agent: in this process, or spread over AGENT_PROCESSES workers. */
+async function startAgents(fleet: Fleet, clusters: string[]): Promise<ChildProcess[]> {
+  if (AGENT_PROCESSES === 0) {
+    await Promise.all(clusters.map((c) => fleet.startAgent(c)));
+    return [];
+  }
+  const workers = Array.from({ length: AGENT_PROCESSES }, () => fork(join(here, 'simulated-agents-worker.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  await Promise.all(
+    workers.map(
+      (worker, i) =>
+        new Promise<void>((resolve, reject) => {
+          worker.once('message', (reply: { type: string; message?: string }) => (reply.type === 'started' ? resolve() : reject(new Error(`agent worker: ${reply.message}`))));
+          const agents = clusters
+            .filter((_, j) => j % AGENT_PROCESSES === i)
+            .map((cluster) => ({ cluster, env: { ...fleet.agentEnv(cluster), FLOTILLA_KUBECONFIG: (fleet.planes[cluster] as ControlPlane).kubeconfigPath } }));
+          worker.send({ type: 'start', agents });
+        }),
+    ),
+  );
+  return workers;
+}
+
+/** Stops the agent workers (the agents of this process stop with the fleet). */
+async function stopAgents(workers: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<void>((resolve) => {
+          if (worker.exitCode !== null) return resolve();
+          worker.once('exit', () => resolve());
+          worker.send({ type: 'stop' });
+        }),
+    ),
+  );
+}
+
 /** Push → every simulated cluster Synced, p50/p99 over several commits, against pull + render + kubectl apply per cluster. */
 export async function simulatedCommitBench(full: boolean): Promise<BenchReport> {
   const clusterCount = full ? 100 : 20;
@@ -61,15 +102,17 @@ export async function simulatedCommitBench(full: boolean): Promise<BenchReport> 
     clusters: Object.fromEntries(clusters.map((c) => [c, { env: 'bench' }])),
     controlPlanes: CONTROL_PLANES,
     files: configMaps(0),
+    startGitServer: startGitServerProcess,
     // Every agent joins from 127.0.0.1; heartbeats as the hub's defaults, not the tests' 1 s.
     hubEnv: { FLOTILLA_JOIN_RATE_LIMIT: '100000', FLOTILLA_HEARTBEAT_INTERVAL_MS: '10000', FLOTILLA_HEARTBEAT_TIMEOUT_MS: '30000' },
   });
   const work = mkdtempSync(join(tmpdir(), 'flotilla-bench-commit-sim-'));
+  let workers: ChildProcess[] = [];
   try {
     await fleet.api().post('/api/v1/sources').send({ name: 'fleet', url: fleet.git.repoUrl('fleet'), pollIntervalSeconds: 3600, webhookSecret: WEBHOOK_SECRET }).expect(201);
     await fleet.api().post('/api/v1/apps').send({ name: 'bench', source: 'fleet', path: 'app', namespace: 'default', targets: { selector: { matchLabels: { env: 'bench' } } } }).expect(201);
     const startingAgents = performance.now();
-    await Promise.all(clusters.map((c) => fleet.startAgent(c)));
+    workers = await startAgents(fleet, clusters);
     for (const deadline = Date.now() + 300_000; ; await sleep(250)) {
       const items = await appStatus(fleet);
       if (items.length === clusterCount && items.every((item) => isSyncedAt(item, undefined))) break;
@@ -155,11 +198,12 @@ export async function simulatedCommitBench(full: boolean): Promise<BenchReport> 
         { name: 'status poll (GET …/status), mean', value: round(pollMean), unit: 'ms' },
       ],
       notes: [
-        `${clusterCount} agents in the benchmark's process with the hub; all joined and synced the first commit in ${Math.round(firstSyncMs)} ms`,
+        `${clusterCount} agents ${AGENT_PROCESSES === 0 ? "in the benchmark's process with the hub" : `in ${AGENT_PROCESSES} worker processes`}; all joined and synced the first commit in ${Math.round(firstSyncMs)} ms`,
         'timed from the start of `git push`; Synced is read from GET /api/v1/apps/{app}/status every 10 ms; a reconcile start is the report time on the hub minus its duration',
       ],
     };
   } finally {
+    await stopAgents(workers);
     await fleet.stop();
     rmSync(work, { recursive: true, force: true });
   }

@@ -35,7 +35,7 @@ function configMaps(version: number): Record<string, string> {
   return files;
 }
 
-type StatusItem = { cluster: string; applied?: { phase?: string; revision?: string; durationMs?: number } | null };
+type StatusItem = { cluster: string; applied?: { phase?: string; revision?: string; durationMs?: number; errors?: Array<{ code?: string; message?: string }> } | null };
 
 async function appStatus(fleet: Fleet): Promise<StatusItem[]> {
   return ((await fleet.api().get('/api/v1/apps/bench/status')).body.items ?? []) as StatusItem[];
@@ -116,7 +116,10 @@ export async function simulatedCommitBench(full: boolean): Promise<BenchReport> 
     for (const deadline = Date.now() + 300_000; ; await sleep(250)) {
       const items = await appStatus(fleet);
       if (items.length === clusterCount && items.every((item) => isSyncedAt(item, undefined))) break;
-      if (Date.now() > deadline) throw new Error(`the clusters never synced the first commit: ${items.filter((item) => !isSyncedAt(item, undefined)).length} not Synced`);
+      if (Date.now() > deadline) {
+        const behind = items.filter((item) => !isSyncedAt(item, undefined)).map((item) => `${item.cluster}: ${item.applied ? `${item.applied.phase} ${JSON.stringify(item.applied.errors?.[0] ?? '')}` : 'no report'}`);
+        throw new Error(`${behind.length} of ${clusterCount} clusters never synced the first commit: ${behind.slice(0, 5).join('; ')}`);
+      }
     }
     const firstSyncMs = performance.now() - startingAgents;
 

@@ -20,3 +20,5 @@ process.on('message', async (message) => {
     process.send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }
 });
+// Gone with the benchmark's process, even when it did not say stop.
+process.on('disconnect', () => process.exit(0));

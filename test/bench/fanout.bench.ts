@@ -81,7 +81,9 @@ function stopAll(children: ChildProcess[]): void {
 
 async function hubFanout(n: number, git: GitServer, dir: string) {
   const [httpPort, grpcPort] = (await findFreePorts(2)) as [number, number];
-  const hub = spawn(process.execPath, [hubMain], {
+  // e.g. FLOTILLA_BENCH_HUB_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the hub alone.
+  const nodeArgs = (process.env.FLOTILLA_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const hub = spawn(process.execPath, [...nodeArgs, hubMain], {
     env: {
       ...process.env,
       FLOTILLA_DATA_DIR: join(dir, 'hub'),

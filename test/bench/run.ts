@@ -7,16 +7,18 @@ import { parseArgs } from 'node:util';
 import { applyBench } from './apply.bench.js';
 import { type BenchReport, formatReports } from './bench-report.js';
 import { commitBench } from './commit-to-fleet.bench.js';
+import { simulatedCommitBench } from './commit-to-simulated-fleet.bench.js';
 import { driftBench } from './drift-latency.bench.js';
 import { fanoutBench } from './fanout.bench.js';
 import { fetchBench } from './fetch.bench.js';
 
-const benches: Record<string, (full: boolean) => Promise<BenchReport>> = {
+// A benchmark may give several reports: `commit` measures 3 real clusters, then many simulated ones.
+const benches: Record<string, (full: boolean) => Promise<BenchReport | BenchReport[]>> = {
   apply: applyBench,
   fetch: fetchBench,
   drift: driftBench,
   fanout: fanoutBench,
-  commit: commitBench,
+  commit: async (full) => [await commitBench(full), await simulatedCommitBench(full)],
 };
 
 const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, only: { type: 'string' } } });
@@ -29,7 +31,7 @@ if (unknown.length > 0) {
 const reports: BenchReport[] = [];
 for (const name of names) {
   process.stderr.write(`running ${name}${values.full ? ' (full)' : ''}…\n`);
-  reports.push(await (benches[name] as (full: boolean) => Promise<BenchReport>)(values.full ?? false));
+  reports.push(...[await (benches[name] as (full: boolean) => Promise<BenchReport | BenchReport[]>)(values.full ?? false)].flat());
 }
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
 mkdirSync(dir, { recursive: true });

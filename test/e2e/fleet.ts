@@ -9,14 +9,21 @@ import request from 'supertest';
 
 /** Options of a test fleet. */
 export interface FleetOptions {
-  /** Cluster names and labels; one control plane each. */
+  /** Cluster names and labels; one control plane each, unless `controlPlanes` says fewer. */
   clusters: Record<string, Record<string, string>>;
+  /**
+   * Simulated clusters: this many control planes shared by all clusters (cluster i on plane i mod n), each agent keeping
+   * its state in its own namespace `flotilla-<cluster>`. Default: one control plane per cluster.
+   */
+  controlPlanes?: number;
   /** Files of the `fleet` repository's first commit. */
   files: Record<string, string>;
   /** Extra hub settings (FLOTILLA_…). */
   hubEnv?: Record<string, string>;
   /** Extra agent settings (FLOTILLA_…), for every agent. */
   agentEnv?: Record<string, string>;
+  /** Starts the Git server (default: startGitServer in this process); the fleet stops it. */
+  startGitServer?: () => Promise<GitServer>;
   /** Agents must present a client certificate (signed by the fleet's CA) to the hub. */
   mutualTls?: boolean;
 }
@@ -30,6 +37,7 @@ export type FleetApi = Pick<ReturnType<typeof request>, 'get' | 'post' | 'put' |
 /** A hub, real clusters with their agents, and a Git server, all real and on this machine. */
 export interface Fleet {
   git: GitServer;
+  /** The control plane of each cluster (clusters share them when `controlPlanes` was given). */
   planes: Record<string, ControlPlane>;
   hub: Hub;
   /** The CA, hub (server) and agent (client) certificates: the agent stream runs over TLS. */
@@ -41,6 +49,8 @@ export interface Fleet {
   agents: Map<string, Agent>;
   /** A supertest client of the hub's REST API with the admin token, or with the given token (`null`: none). */
   api(token?: string | null): FleetApi;
+  /** The settings (FLOTILLA_…) startAgent gives a cluster's agent, e.g. to run it in another process. */
+  agentEnv(cluster: string): Record<string, string | undefined>;
   startAgent(cluster: string): Promise<Agent>;
   stopAgent(cluster: string): Promise<void>;
   stopHub(): Promise<void>;
@@ -55,11 +65,12 @@ const logLevel = process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'silent';
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-fleet-'));
   const names = Object.keys(options.clusters);
-  const [git, planeList, certificates] = await Promise.all([startGitServer(), startControlPlanes(names.length), createTestCertificates()]);
+  const isSimulated = options.controlPlanes !== undefined;
+  const [git, planeList, certificates] = await Promise.all([(options.startGitServer ?? startGitServer)(), startControlPlanes(options.controlPlanes ?? names.length), createTestCertificates()]);
   // Picked once the control planes have bound theirs, so that none of their servers can take the hub's meanwhile.
   const [httpPort, grpcPort] = (await findFreePorts(2)) as [number, number];
   await git.createRepository('fleet', options.files);
-  const planes = Object.fromEntries(names.map((name, i) => [name, planeList[i] as ControlPlane]));
+  const planes = Object.fromEntries(names.map((name, i) => [name, planeList[i % planeList.length] as ControlPlane]));
   const hubConfig = parseHubConfig({
     env: {
       FLOTILLA_DATA_DIR: join(dir, 'hub'),
@@ -99,21 +110,22 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         delete: (url: string) => authorize(client.delete(url)),
       } as FleetApi;
     },
+    agentEnv: (cluster) => ({
+      FLOTILLA_HUB_ADDRESS: `127.0.0.1:${grpcPort}`,
+      FLOTILLA_TOKEN: fleet.tokens[cluster],
+      FLOTILLA_CLUSTER: cluster,
+      FLOTILLA_DATA_DIR: join(dir, 'agents', cluster),
+      FLOTILLA_RESYNC_INTERVAL_MS: '600000',
+      FLOTILLA_METRICS_PORT: '0',
+      FLOTILLA_LOG_LEVEL: logLevel,
+      FLOTILLA_HUB_CA_FILE: certificates.ca.certPath,
+      // Agents sharing an API server must not share their inventories, stored assignments and credential.
+      ...(isSimulated ? { FLOTILLA_STATE_NAMESPACE: `flotilla-${cluster}` } : {}),
+      ...(options.mutualTls ? { FLOTILLA_TLS_CERT_FILE: certificates.client.certPath, FLOTILLA_TLS_KEY_FILE: certificates.client.keyPath } : {}),
+      ...options.agentEnv,
+    }),
     async startAgent(cluster) {
-      const config = parseAgentConfig({
-        env: {
-          FLOTILLA_HUB_ADDRESS: `127.0.0.1:${grpcPort}`,
-          FLOTILLA_TOKEN: fleet.tokens[cluster],
-          FLOTILLA_CLUSTER: cluster,
-          FLOTILLA_DATA_DIR: join(dir, 'agents', cluster),
-          FLOTILLA_RESYNC_INTERVAL_MS: '600000',
-          FLOTILLA_METRICS_PORT: '0',
-          FLOTILLA_LOG_LEVEL: logLevel,
-          FLOTILLA_HUB_CA_FILE: certificates.ca.certPath,
-          ...(options.mutualTls ? { FLOTILLA_TLS_CERT_FILE: certificates.client.certPath, FLOTILLA_TLS_KEY_FILE: certificates.client.keyPath } : {}),
-          ...options.agentEnv,
-        },
-      });
+      const config = parseAgentConfig({ env: fleet.agentEnv(cluster) });
       const agent = await startAgent(config, {
         kubeConfig: (planes[cluster] as ControlPlane).kubeConfig('admin'),
         logger: pino({ level: logLevel, base: { cluster } }),
@@ -137,7 +149,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     async stop() {
       for (const cluster of [...fleet.agents.keys()]) await fleet.stopAgent(cluster).catch(() => undefined);
       await hub?.close().catch(() => undefined);
-      await Promise.all(Object.values(planes).map((plane) => plane.stop()));
+      await Promise.all(planeList.map((plane) => plane.stop()));
       await git.stop();
       await certificates.remove();
       rmSync(dir, { recursive: true, force: true });

@@ -47,6 +47,7 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger('agents');
   private readonly sessions = new Map<string, AgentSession>();
   private readonly pendingHeartbeats = new Map<string, Date>();
+  private readonly burstCredentials = new Map<string, Promise<StoredGitCredentials | null>>();
   private nextId = 1;
   private subscription: Subscription | undefined;
   private credentialSubscription: Subscription | undefined;
@@ -192,7 +193,7 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
       },
     });
     const rows = await this.assignments.allForCluster(cluster);
-    const sources = new Map<string, StoredGitCredentials | null>();
+    const sources = new Map<string, Promise<StoredGitCredentials | null>>();
     for (const row of rows) {
       if (row.active) session.send(toAssignmentMessage(row, await this.credentialsOf(row, sources)));
       else if (row.ackedGeneration < row.generation) session.send(toUnassignmentMessage(row));
@@ -249,17 +250,23 @@ export class AgentSessions implements OnApplicationBootstrap, BeforeApplicationS
   private async push(assignment: Assignment): Promise<void> {
     const session = this.sessions.get(assignment.clusterName);
     if (!session) return;
-    if (assignment.active) session.send(toAssignmentMessage(assignment, await this.credentialsOf(assignment, new Map())));
-    else session.send(toUnassignmentMessage(assignment));
+    if (!assignment.active) {
+      session.send(toUnassignmentMessage(assignment));
+      return;
+    }
+    // Assignments are published in bursts (a chunk of an app's fleet at once): one read of the source serves a burst.
+    if (this.burstCredentials.size === 0) queueMicrotask(() => this.burstCredentials.clear());
+    session.send(toAssignmentMessage(assignment, await this.credentialsOf(assignment, this.burstCredentials)));
   }
 
-  /** The Git credentials of an assignment's source, opened for this cluster's agent only. */
-  private async credentialsOf(assignment: Assignment, cache: Map<string, StoredGitCredentials | null>): Promise<StoredGitCredentials | null> {
-    if (!cache.has(assignment.sourceName)) {
-      const source = await this.sources.findOneBy({ name: assignment.sourceName });
-      cache.set(assignment.sourceName, source ? this.secrets.openCredentials(source) : null);
+  /** The Git credentials of an assignment's source, opened for this cluster's agent only; `cache` is by source. */
+  private credentialsOf(assignment: Assignment, cache: Map<string, Promise<StoredGitCredentials | null>>): Promise<StoredGitCredentials | null> {
+    let credentials = cache.get(assignment.sourceName);
+    if (!credentials) {
+      credentials = this.sources.findOneBy({ name: assignment.sourceName }).then((source) => (source ? this.secrets.openCredentials(source) : null));
+      cache.set(assignment.sourceName, credentials);
     }
-    return cache.get(assignment.sourceName) ?? null;
+    return credentials;
   }
 
   /** Follows a rotation (the session's credential now expires) or a revocation (the stream closes at once). */

@@ -13,10 +13,15 @@ export interface AllowedRevision {
 export interface GateInput {
   app: App;
   source: Source & { commit: string };
-  /** The app's target clusters. */
+  /** The app's target clusters (those in `scope`, when there is one). */
   targets: readonly Cluster[];
-  /** The app's stored assignments by cluster (inactive ones included). */
+  /** The app's stored assignments by cluster (inactive ones included; those in `scope`, when there is one). */
   existing: ReadonlyMap<string, Assignment>;
+  /**
+   * The clusters that changed (registered, relabelled, removed), when only they are planned: clusters outside it keep
+   * what they have. Absent, the whole app is planned.
+   */
+  scope?: readonly string[];
 }
 
 /**

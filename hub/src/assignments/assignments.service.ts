@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Subscription } from 'rxjs';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { App } from '../apps/app.entity.js';
 import { Cluster } from '../clusters/cluster.entity.js';
+import { UPSERT_CHUNK_ROWS, upsertRows } from '../database/upsert-rows.js';
 import type { HubEvent } from '../events/hub-event.js';
 import { HubEvents } from '../events/hub-events.js';
 import { Source } from '../sources/source.entity.js';
@@ -11,14 +12,20 @@ import { ASSIGNMENT_GATE, type AssignmentGate } from './assignment-gate.js';
 import { Assignment } from './assignment.entity.js';
 import { desiredAssignment, isSameAssignment, isTarget } from './desired-assignment.js';
 
+/** Past this many changed clusters, recomputing the apps whole costs less than recomputing them for each cluster. */
+const MAX_SCOPED_CLUSTERS = 500;
+
 /**
  * Keeps the assignments table equal to what apps, clusters and sources say, like a controller: events mark apps
- * dirty, one worker recomputes them in turn, and only assignments whose desired state changed get a new generation.
+ * dirty (or, for cluster events, clusters), one worker recomputes them in turn, and only assignments whose desired
+ * state changed get a new generation. A changed cluster is recomputed for every app, but only that cluster: a fleet
+ * of N clusters registers in O(N), not O(N²).
  */
 @Injectable()
 export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('assignments');
   private readonly dirty = new Set<string>();
+  private readonly dirtyClusters = new Set<string>();
   private everything = false;
   private worker: Promise<void> | undefined;
   private subscription: Subscription | undefined;
@@ -81,7 +88,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
   private onEvent(event: HubEvent): void {
     switch (event.kind) {
       case 'cluster':
-        if (event.type === 'registered' || event.type === 'updated' || event.type === 'removed') this.markAll();
+        if (event.type === 'registered' || event.type === 'updated' || event.type === 'removed') this.markCluster(event.cluster.name);
         break;
       case 'source':
         if (event.type === 'revision' || event.type === 'updated') void this.markSource(event.source.name);
@@ -104,6 +111,11 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     this.schedule();
   }
 
+  private markCluster(cluster: string): void {
+    this.dirtyClusters.add(cluster);
+    this.schedule();
+  }
+
   private markAll(): void {
     this.everything = true;
     this.schedule();
@@ -119,39 +131,58 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     if (this.worker) return;
     this.worker = this.drain().finally(() => {
       this.worker = undefined;
-      if (this.everything || this.dirty.size > 0) this.schedule();
+      if (this.hasWork()) this.schedule();
     });
   }
 
+  private hasWork(): boolean {
+    return this.everything || this.dirty.size > 0 || this.dirtyClusters.size > 0;
+  }
+
   private async drain(): Promise<void> {
-    while (this.everything || this.dirty.size > 0) {
-      let names: string[];
-      if (this.everything) {
-        this.everything = false;
-        this.dirty.clear();
-        const stored = await this.assignments.createQueryBuilder('a').select('DISTINCT a.appName', 'appName').getRawMany<{ appName: string }>();
-        names = [...new Set([...(await this.apps.find({ select: { name: true } })).map((a) => a.name), ...stored.map((r) => r.appName)])];
-      } else {
-        names = [...this.dirty];
-        this.dirty.clear();
+    while (this.hasWork()) {
+      const everything = this.everything || this.dirtyClusters.size > MAX_SCOPED_CLUSTERS;
+      const whole = everything ? await this.allAppNames() : [...this.dirty];
+      const scope = everything ? [] : [...this.dirtyClusters];
+      this.everything = false;
+      this.dirty.clear();
+      this.dirtyClusters.clear();
+      if (whole.length > 0) {
+        const clusters = await this.clusters.find();
+        for (const name of whole) await this.recomputeLogged(name, clusters);
       }
-      const clusters = await this.clusters.find();
-      for (const name of names) {
-        try {
-          await this.recompute(name, clusters);
-        } catch (error) {
-          this.logger.error(`recomputing assignments of app ${name}: ${(error as Error).stack}`);
-        }
+      if (scope.length > 0) {
+        // The apps just recomputed whole have seen these clusters already.
+        const clusters = await this.clusters.findBy({ name: In(scope) });
+        for (const name of await this.allAppNames()) if (!whole.includes(name)) await this.recomputeLogged(name, clusters, scope);
       }
     }
   }
 
-  /** Brings one app's assignments in line with its targets, source and policy. */
-  private async recompute(appName: string, clusters: Cluster[]): Promise<void> {
+  /** Every app, and every app name assignments still carry (an app removed while the hub was down). */
+  private async allAppNames(): Promise<string[]> {
+    const stored = await this.assignments.createQueryBuilder('a').select('DISTINCT a.appName', 'appName').getRawMany<{ appName: string }>();
+    return [...new Set([...(await this.apps.find({ select: { name: true } })).map((a) => a.name), ...stored.map((r) => r.appName)])];
+  }
+
+  private async recomputeLogged(appName: string, clusters: Cluster[], scope?: string[]): Promise<void> {
+    try {
+      await this.recompute(appName, clusters, scope);
+    } catch (error) {
+      this.logger.error(`recomputing assignments of app ${appName}: ${(error as Error).stack}`);
+    }
+  }
+
+  /**
+   * Brings one app's assignments in line with its targets, source and policy: on every cluster, or only on the clusters
+   * of `scope` (those that changed; `clusters` are those of them that still exist).
+   */
+  private async recompute(appName: string, clusters: Cluster[], scope?: string[]): Promise<void> {
     const app = await this.apps.findOneBy({ name: appName });
     const source = app ? await this.sources.findOneBy({ name: app.sourceName }) : null;
-    const existing = new Map((await this.forApp(appName)).map((a) => [a.clusterName, a]));
-    const clusterNames = new Set(clusters.map((c) => c.name));
+    const stored = scope ? await this.assignments.findBy({ appName, clusterName: In(scope) }) : await this.forApp(appName);
+    const existing = new Map(stored.map((a) => [a.clusterName, a]));
+    const clustersByName = new Map(clusters.map((c) => [c.name, c]));
     const now = new Date();
     const changed: Assignment[] = [];
 
@@ -160,7 +191,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
       const resolved = { ...source, commit: source.commit };
       const targets = clusters.filter((cluster) => isTarget(app, cluster));
       // The rollouts decide which commit each target runs now; a target they hold back keeps what it has.
-      const allowed = await this.gate?.plan({ app, source: resolved, targets, existing });
+      const allowed = await this.gate?.plan({ app, source: resolved, targets, existing, ...(scope ? { scope } : {}) });
       for (const cluster of targets) {
         const current = existing.get(cluster.name) ?? null;
         const revision = allowed?.get(cluster.name);
@@ -180,23 +211,23 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
       }
     }
     for (const current of existing.values()) {
-      if (!clusterNames.has(current.clusterName)) {
+      const cluster = clustersByName.get(current.clusterName);
+      if (!cluster) {
         // The cluster is gone, and with it its agent's credential: nothing is left to tell.
         await this.assignments.delete({ appName, clusterName: current.clusterName });
         continue;
       }
-      const cluster = clusters.find((c) => c.name === current.clusterName) as Cluster;
       // A target whose source is merely unresolved keeps its assignment; one the app no longer selects loses it.
       if (current.active && (app === null || !isTarget(app, cluster))) {
         changed.push(this.assignments.merge(this.assignments.create(), current, { active: false, generation: current.generation + 1, updatedAt: now }));
       }
     }
-    if (changed.length === 0) return;
-    // One INSERT … ON CONFLICT per chunk: `save` would read every row back first, which dominated fleet-wide fan-out.
-    for (let i = 0; i < changed.length; i += 500) {
-      await this.assignments.upsert(changed.slice(i, i + 500), { conflictPaths: ['appName', 'clusterName'], skipUpdateIfNoValuesChanged: false });
+    // Each chunk goes to the agents as soon as it is stored (never before): the first agents need not wait for the last.
+    for (let i = 0; i < changed.length; i += UPSERT_CHUNK_ROWS) {
+      const chunk = changed.slice(i, i + UPSERT_CHUNK_ROWS);
+      await upsertRows(this.assignments.manager, Assignment, chunk, ['appName', 'clusterName']);
+      for (const assignment of chunk) this.events.publish({ kind: 'assignment', assignment });
     }
-    for (const assignment of changed) this.events.publish({ kind: 'assignment', assignment });
   }
 }
 

@@ -19,6 +19,10 @@ export class AppRollouts {
   readonly deletedPins: string[] = [];
   private readonly byRollout = new Map<Rollout, RolloutCluster[]>();
   private readonly byId = new Map<number, Rollout>();
+  /** The rollout of each row: rows of a rollout created by this change have no rollout id until it is saved. */
+  private readonly ownerOfRow = new Map<RolloutCluster, Rollout>();
+  /** Keys (`rolloutId/cluster`) of the stored rows loaded, so a row loaded twice is kept once. */
+  private readonly loadedRows = new Set<string>();
 
   constructor(
     readonly app: string,
@@ -53,7 +57,17 @@ export class AppRollouts {
   /** The rollout that decides a cluster's commit, if any. */
   ownerOf(cluster: string): Rollout | undefined {
     const row = this.current.get(cluster);
-    return row ? this.byId.get(row.rolloutId) ?? this.all().find((r) => this.rowsOf(r).includes(row)) : undefined;
+    return row ? this.ownerOfRow.get(row) : undefined;
+  }
+
+  /** Rollouts this change touched: changed themselves, or with a changed row. */
+  touched(): Rollout[] {
+    const rollouts = new Set(this.changedRollouts);
+    for (const row of this.changedRows) {
+      const rollout = this.ownerOfRow.get(row);
+      if (rollout) rollouts.add(rollout);
+    }
+    return [...rollouts];
   }
 
   /** Adds a rollout loaded later (with its rows). */
@@ -109,6 +123,7 @@ export class AppRollouts {
         message: '',
       });
       this.rowsOf(rollout).push(row);
+      this.ownerOfRow.set(row, rollout);
       this.current.set(slot.clusterName, row);
       this.changedRows.add(row);
       added.push(row);
@@ -122,9 +137,11 @@ export class AppRollouts {
     for (const row of rows) {
       const rollout = this.byId.get(row.rolloutId);
       if (!rollout) continue;
-      const list = this.rowsOf(rollout);
-      if (list.some((r) => r.clusterName === row.clusterName)) continue;
-      list.push(row);
+      const key = `${row.rolloutId}/${row.clusterName}`;
+      if (this.loadedRows.has(key)) continue;
+      this.loadedRows.add(key);
+      this.rowsOf(rollout).push(row);
+      this.ownerOfRow.set(row, rollout);
       if (row.current) this.current.set(row.clusterName, row);
     }
   }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Subscription } from 'rxjs';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import type { AllowedRevision, AssignmentGate, GateInput } from '../assignments/assignment-gate.js';
 import type { Cluster } from '../clusters/cluster.entity.js';
 import { HubEvents } from '../events/hub-events.js';
@@ -32,7 +32,8 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
   private recompute: ((app: string) => void) | undefined;
   /** Apps with a cluster whose next step waits for a report. */
   private readonly watching = new Set<string>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Per app, the timer that wakes it when a minimum healthy time ends, and when (epoch ms). */
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; at: number }>();
   private subscription: Subscription | undefined;
 
   constructor(
@@ -55,7 +56,7 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
 
   onModuleDestroy(): void {
     this.subscription?.unsubscribe();
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
 
@@ -72,9 +73,12 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     return this.locks.run(input.app.name, () => this.planLocked(input));
   }
 
-  private async planLocked({ app, source, targets, existing }: GateInput): Promise<Map<string, AllowedRevision | null>> {
+  private async planLocked({ app, source, targets, existing, scope }: GateInput): Promise<Map<string, AllowedRevision | null>> {
     const now = new Date();
-    const [work, statuses] = await Promise.all([this.store.load(app.name), this.statuses.find({ where: { appName: app.name } })]);
+    const [work, statuses] = await Promise.all([
+      scope ? this.store.loadClusters(app.name, scope) : this.store.load(app.name),
+      this.statuses.find({ where: scope ? { appName: app.name, clusterName: In([...scope]) } : { appName: app.name } }),
+    ]);
     const statusOf = new Map(statuses.map((status) => [status.clusterName, status]));
     const activeCommit = (cluster: string): string | null => {
       const assignment = existing.get(cluster);
@@ -102,10 +106,12 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
           : null,
       };
     };
+    // With a scope, only what is known whole is stepped: the rollouts this change made, of scoped clusters only.
+    const steppable = scope ? work.created : work.open();
     const stepped: Rollout[] = [];
     const transitions: Array<[Rollout, RolloutTransition]> = [];
     let wakeAt: Date | null = null;
-    for (const rollout of work.open()) {
+    for (const rollout of steppable) {
       const outcome = stepRollout(rollout, work.rowsOf(rollout), observe, now);
       for (const row of outcome.changedRows) work.changedRows.add(row as RolloutCluster);
       if (outcome.changedRows.size > 0 || outcome.transitions.length > 0 || rollout.finishedAt !== null || work.created.includes(rollout)) {
@@ -124,7 +130,9 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
       await this.notifier.transitioned(rollout, transition);
     }
     for (const rollout of stepped) this.notifier.publish(rollout, work.rowsOf(rollout));
-    this.watch(app.name, work, wakeAt, now);
+    this.watch(app.name, work, wakeAt, now, scope !== undefined);
+    // A scoped change that moved clusters into or out of another open rollout: that one is stepped with the whole app.
+    if (scope && work.touched().some((rollout) => rollout.finishedAt === null && !work.created.includes(rollout))) this.request(app.name);
     return this.allowedRevisions(work, targets, source.commit, activeCommit);
   }
 
@@ -203,12 +211,17 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     return allowed;
   }
 
-  /** Follows reports of apps whose clusters wait for one, and wakes the app when a minimum healthy time ends. */
-  private watch(app: string, work: AppRollouts, wakeAt: Date | null, now: Date): void {
+  /**
+   * Follows reports of apps whose clusters wait for one, and wakes the app when a minimum healthy time ends. A
+   * `partial` plan (scoped) saw only some clusters: it may add a reason to watch or an earlier wake-up, never drop one.
+   */
+  private watch(app: string, work: AppRollouts, wakeAt: Date | null, now: Date, partial: boolean): void {
     const waiting = work.open().some((rollout) => work.rowsOf(rollout).some((row) => row.current && AWAITING_REPORT.has(row.state)));
     if (waiting) this.watching.add(app);
-    else this.watching.delete(app);
-    clearTimeout(this.timers.get(app));
+    else if (!partial) this.watching.delete(app);
+    const scheduled = this.timers.get(app);
+    if (partial && (wakeAt === null || (scheduled && scheduled.at <= wakeAt.getTime()))) return;
+    clearTimeout(scheduled?.timer);
     this.timers.delete(app);
     if (wakeAt) {
       const timer = setTimeout(() => {
@@ -216,7 +229,7 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
         this.request(app);
       }, Math.max(0, wakeAt.getTime() - now.getTime()) + 10);
       timer.unref();
-      this.timers.set(app, timer);
+      this.timers.set(app, { timer, at: wakeAt.getTime() });
     }
   }
 
@@ -224,7 +237,7 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     await this.locks
       .run(app, async () => {
         this.watching.delete(app);
-        clearTimeout(this.timers.get(app));
+        clearTimeout(this.timers.get(app)?.timer);
         this.timers.delete(app);
         await this.store.forgetApp(app);
       })

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { type GitHttpRequest, type GitHttpResponse, type HttpClient } from 'isomorphic-git';
 import { type GitCredentials } from './git-credentials.js';
 
@@ -16,6 +18,13 @@ export interface HttpSessionOptions {
    */
   extraHaves?: readonly string[];
 }
+
+/**
+ * Connection pools without an idle timeout. Node's global agents (used when none is given) abort a request whose socket
+ * is silent for 5 s, and upload-pack is silent while it builds the pack: a busy server failed fetches with "Request timed
+ * out". The fetch's own deadline (the signal) bounds a request instead.
+ */
+const AGENTS = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) } as const;
 
 /** Stop looking for an ERR line or the capability list after this much of a response. */
 const MAX_HEAD_SCAN = 64 * 1024;
@@ -65,7 +74,8 @@ export class HttpSession {
       // An array (not a stream) keeps isomorphic-git's node client sending a Content-Length, which some hosts require.
       body = [rewritten] as unknown as AsyncIterableIterator<Uint8Array>;
     }
-    const response = await this.inner.request({ ...request, headers, body, signal: request.signal ?? signal });
+    const agent = request.agent ?? AGENTS[new URL(request.url).protocol as keyof typeof AGENTS];
+    const response = await this.inner.request({ ...request, headers, body, agent, signal: request.signal ?? signal });
     this.responseCount++;
     if (response.body === undefined) return response;
     const isAdvertisement = request.url.includes('/info/refs?service=git-upload-pack');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -314,6 +315,29 @@ describe('RepositoryCache', () => {
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
+
+  it('waits for a server that says nothing for longer than 5 s while it builds the pack', async () => {
+    const repository = await server.createRepository('slow', { 'a.yaml': 'a: 1\n' });
+    // In front of the Git server: holds back upload-pack's answer for 6 s (Node's default agents give up after 5 s).
+    const slow = createHttpServer((request, response) => {
+      const forwarded = httpRequest(new URL(request.url ?? '/', server.url), { method: request.method, headers: request.headers }, (answer) => {
+        setTimeout(() => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        }, request.url?.endsWith('/git-upload-pack') ? 6_000 : 0);
+      });
+      request.pipe(forwarded);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const { port } = slow.address() as { port: number };
+    try {
+      const cache = new RepositoryCache({ dir: newCacheDir() });
+      expect(await cache.fetchCommit({ url: `http://127.0.0.1:${port}/slow.git`, commit: repository.commit })).toEqual({ commit: repository.commit, isCached: false });
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  }, 30_000);
 
   it('removes one entry, and prunes every entry but those kept', async () => {
     const a = await server.createRepository('prune-a', { 'a.yaml': 'a\n' });

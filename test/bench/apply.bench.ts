@@ -1,23 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { ensureKubernetesBinaries, startControlPlane } from '@flotilla/testenv';
 import type { BenchReport } from './bench-report.js';
+import { imageNodeFlags } from './image-node-flags.js';
 import { mixedManifests } from './manifests.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** The Node.js flags of the agent image (deploy/docker/agent.Dockerfile's ENTRYPOINT), so the worker runs as the agent does. */
-export function agentNodeFlags(): string[] {
-  const dockerfile = readFileSync(join(here, '../../deploy/docker/agent.Dockerfile'), 'utf8');
-  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
-  if (!entrypoint) throw new Error('deploy/docker/agent.Dockerfile has no ENTRYPOINT [...] line');
-  return (JSON.parse(entrypoint) as string[]).filter((arg) => arg.startsWith('--'));
-}
 
 function writeFiles(dir: string, files: Record<string, string>): void {
   for (const [path, content] of Object.entries(files)) {
@@ -67,7 +60,7 @@ export async function applyBench(full: boolean): Promise<BenchReport> {
     kChecked += await kubectlApply(kubectl, plane.kubeconfigPath, cdir);
 
     const flotillaFiles = mixedManifests(count, namespaces, 'flotilla');
-    const nodeFlags = agentNodeFlags();
+    const nodeFlags = imageNodeFlags('agent');
     const input = join(work, 'input.json');
     writeFileSync(
       input,

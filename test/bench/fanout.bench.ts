@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePorts, type GitServer, startGitServer } from '@flotilla/testenv';
 import { type BenchReport, percentile } from './bench-report.js';
+import { imageNodeFlags } from './image-node-flags.js';
 
 // Fan-out: N simulated agents (plain grpc-js streams in K worker processes) connected to a hub running as a child
 // process; the hub's RSS with all connected, the time to connect them all, and commit → every agent has the new
@@ -81,8 +82,9 @@ function stopAll(children: ChildProcess[]): void {
 
 async function hubFanout(n: number, git: GitServer, dir: string) {
   const [httpPort, grpcPort] = (await findFreePorts(2)) as [number, number];
-  // e.g. FLOTILLA_BENCH_HUB_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the hub alone.
-  const nodeArgs = (process.env.FLOTILLA_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  // The hub image's flags, and e.g. FLOTILLA_BENCH_HUB_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it.
+  const extraArgs = (process.env.FLOTILLA_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const nodeArgs = [...imageNodeFlags('hub'), ...extraArgs];
   const hub = spawn(process.execPath, [...nodeArgs, hubMain], {
     env: {
       ...process.env,

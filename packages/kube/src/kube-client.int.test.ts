@@ -101,6 +101,21 @@ describe('KubeClient', () => {
     await expect(clientOf(plane.kubeConfig()).request({ ...watchAll, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
   });
 
+  it('sends many requests at once on one signal without Node warning of a listener leak', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const client = clientOf(plane.kubeConfig());
+      const { signal } = new AbortController();
+      await Promise.all(Array.from({ length: 40 }, () => client.request({ method: 'GET', path: '/api/v1/namespaces/default', signal })));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+
   it('sends and receives JSON, and answers 201 when server-side apply created the object', async () => {
     const client = clientOf(plane.kubeConfig());
     const name = `kube-client-${Date.now()}`;

@@ -1,3 +1,4 @@
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { connectTo, type ClusterConnection } from './cluster-connection.js';
@@ -164,6 +165,9 @@ export class KubeClient {
   /** Sends the request and reads the whole answer; rejects on network errors, on `signal` and after the timeout. */
   private exchange(request: OutgoingRequest, body: string | undefined, agent: http.Agent, signal: AbortSignal | undefined): Promise<CompletedResponse> {
     const transport = this.connection.isHttps ? https : http;
+    // Each request in flight listens on the caller's signal, and a verb sends many at once on one signal: raise its
+    // limit so that Node does not take them for a listener leak.
+    if (signal && getMaxListeners(signal) < this.maxSockets * 2) setMaxListeners(this.maxSockets * 2, signal);
     return new Promise<CompletedResponse>((resolve, reject) => {
       const req = transport.request(request.url, { method: request.method, headers: request.headers, agent, signal }, (res) => {
         const chunks: Buffer[] = [];

@@ -54,7 +54,9 @@ async function haltAndRollBack(session: DemoSession, badRevision: string, goodRe
     await session.waitUntil(`the rollout of ${shortRevision(badRevision)} to stop`, async () => {
       rollouts = await session.listRollouts();
       const latest = rollouts.find((r) => Object.values(r).includes(badRevision)) ?? rollouts[0];
-      const failed = session.view.rows({ app: DEMO_APP }).some(isFailedAt(badRevision));
+      // Every cluster given the bad revision has refused it (a rollback now would cut short one still dry-running it).
+      const rows = session.view.rows({ app: DEMO_APP });
+      const failed = rows.some(isFailedAt(badRevision)) && rows.every((row) => row.desiredRevision !== badRevision || isFailedAt(badRevision)(row));
       return failed && latest !== undefined && !ACTIVE_ROLLOUT.test(stateOf(latest));
     });
   } finally {

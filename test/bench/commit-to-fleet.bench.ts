@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { promisify } from 'node:util';
 import { ensureKubernetesBinaries, type ControlPlane } from '@flotilla/testenv';
 import { type Fleet, startFleet } from '../e2e/fleet.js';
 import { type BenchReport, percentile } from './bench-report.js';
+import { sendPushWebhook, WEBHOOK_SECRET } from './push-webhook.js';
 
 // Commit → fleet: git push → signed webhook → every cluster Synced at the new commit (the hub's REST status), over
 // several commits on 3 real clusters. Baseline: the same commit pulled into a clone and applied with
@@ -15,7 +15,6 @@ import { type BenchReport, percentile } from './bench-report.js';
 const run = promisify(execFile);
 const CLUSTERS = ['eu-1', 'eu-2', 'us-1'];
 const OBJECTS = 10;
-const WEBHOOK_SECRET = 'bench-webhook-secret-of-the-fleet';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value: number): number => Math.round(value * 10) / 10;
 
@@ -62,17 +61,7 @@ export async function commitBench(full: boolean): Promise<BenchReport> {
       const started = performance.now();
       await author.push();
       const pushedMs = performance.now() - started;
-      const body = JSON.stringify({ ref: 'refs/heads/main', after: commit });
-      const hmac = createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex');
-      const res = await fleet
-        .api(null)
-        .post('/api/v1/webhooks/fleet')
-        .set('content-type', 'application/json')
-        .set('x-github-event', 'push')
-        .set('x-github-delivery', randomUUID())
-        .set('x-hub-signature-256', `sha256=${hmac}`)
-        .send(body);
-      if (res.status !== 200 || !String(res.body.revision ?? '').endsWith(commit)) throw new Error(`webhook: ${res.status} ${JSON.stringify(res.body)}`);
+      await sendPushWebhook(fleet, commit);
       recorded.push(performance.now() - started);
       for (const deadline = Date.now() + 60_000; !(await allSynced(fleet, commit)); await sleep(10)) {
         if (Date.now() > deadline) throw new Error(`the clusters never synced ${commit}`);

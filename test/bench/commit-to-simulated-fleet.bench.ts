@@ -1,5 +1,4 @@
 import { type ChildProcess, execFile, fork, spawn } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,6 +7,7 @@ import { promisify } from 'node:util';
 import { ensureKubernetesBinaries, type ControlPlane } from '@flotilla/testenv';
 import { type Fleet, startFleet } from '../e2e/fleet.js';
 import { type BenchReport, percentile } from './bench-report.js';
+import { sendPushWebhook, WEBHOOK_SECRET } from './push-webhook.js';
 import { startGitServerProcess } from './git-server-process.js';
 
 // Commit → simulated fleet: git push → signed webhook → every one of N clusters Synced at the new commit, with N real
@@ -21,7 +21,6 @@ const CONTROL_PLANES = 2;
 /** Processes the agents run in besides the hub's (simulated-agents-worker.mjs); 0: all in the benchmark's process. */
 const AGENT_PROCESSES: number = 2;
 const OBJECTS = 10;
-const WEBHOOK_SECRET = 'bench-webhook-secret-of-the-fleet';
 /** The App's namespace on each simulated cluster; the hub substitutes `${cluster.name}` in every assignment. */
 const APP_NAMESPACE = 'bench-${cluster.name}';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -146,17 +145,7 @@ export async function simulatedCommitBench(full: boolean): Promise<BenchReport> 
       const started = performance.now();
       await author.push();
       const pushedMs = performance.now() - started;
-      const body = JSON.stringify({ ref: 'refs/heads/main', after: commit });
-      const hmac = createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex');
-      const res = await fleet
-        .api(null)
-        .post('/api/v1/webhooks/fleet')
-        .set('content-type', 'application/json')
-        .set('x-github-event', 'push')
-        .set('x-github-delivery', randomUUID())
-        .set('x-hub-signature-256', `sha256=${hmac}`)
-        .send(body);
-      if (res.status !== 200 || !String(res.body.revision ?? '').endsWith(commit)) throw new Error(`webhook: ${res.status} ${JSON.stringify(res.body)}`);
+      await sendPushWebhook(fleet, commit);
       recorded.push(performance.now() - started);
 
       const syncedAt = new Map<string, number>();

@@ -1,0 +1,23 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { type Fleet } from '../e2e/fleet.js';
+
+/** The webhook secret of the benches' `fleet` source. */
+export const WEBHOOK_SECRET = 'bench-webhook-secret-of-the-fleet';
+
+/**
+ * Sends the signed GitHub push webhook (`X-Hub-Signature-256`) of `commit` on main to the hub's `fleet` source, as
+ * GitHub would after the push; throws unless the hub answers that it recorded that commit.
+ */
+export async function sendPushWebhook(fleet: Fleet, commit: string): Promise<void> {
+  const body = JSON.stringify({ ref: 'refs/heads/main', after: commit });
+  const hmac = createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex');
+  const res = await fleet
+    .api(null)
+    .post('/api/v1/webhooks/fleet')
+    .set('content-type', 'application/json')
+    .set('x-github-event', 'push')
+    .set('x-github-delivery', randomUUID())
+    .set('x-hub-signature-256', `sha256=${hmac}`)
+    .send(body);
+  if (res.status !== 200 || !String(res.body.revision ?? '').endsWith(commit)) throw new Error(`webhook: ${res.status} ${JSON.stringify(res.body)}`);
+}

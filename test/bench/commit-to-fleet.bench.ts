@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { ensureKubernetesBinaries, type ControlPlane } from '@flotilla/testenv';
 import { type Fleet, startFleet } from '../e2e/fleet.js';
 import { type BenchReport, percentile } from './bench-report.js';
-import { sendPushWebhook, WEBHOOK_SECRET } from './push-webhook.js';
+import { pushCommit, WEBHOOK_SECRET } from './push-webhook.js';
 
 // Commit → fleet: git push → signed webhook → every cluster Synced at the new commit (the hub's REST status), over
 // several commits on 3 real clusters. Baseline: the same commit pulled into a clone and applied with
@@ -56,13 +56,8 @@ export async function commitBench(full: boolean): Promise<BenchReport> {
     const recorded: number[] = [];
     const baseline: number[] = [];
     for (let i = 1; i <= commits; i++) {
-      for (const [path, content] of Object.entries(configMaps(i))) await author.write(path, content);
-      const commit = await author.commit(`bench: version ${i}`);
-      const started = performance.now();
-      await author.push();
-      const pushedMs = performance.now() - started;
-      await sendPushWebhook(fleet, commit);
-      recorded.push(performance.now() - started);
+      const { commit, started, pushedMs, recordedMs } = await pushCommit(fleet, author, configMaps(i), `bench: version ${i}`);
+      recorded.push(recordedMs);
       for (const deadline = Date.now() + 60_000; !(await allSynced(fleet, commit)); await sleep(10)) {
         if (Date.now() > deadline) throw new Error(`the clusters never synced ${commit}`);
       }

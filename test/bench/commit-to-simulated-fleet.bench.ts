@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { ensureKubernetesBinaries, type ControlPlane } from '@flotilla/testenv';
 import { type Fleet, startFleet } from '../e2e/fleet.js';
 import { type BenchReport, percentile } from './bench-report.js';
-import { sendPushWebhook, WEBHOOK_SECRET } from './push-webhook.js';
+import { pushCommit, WEBHOOK_SECRET } from './push-webhook.js';
 import { startGitServerProcess } from './git-server-process.js';
 
 // Commit → simulated fleet: git push → signed webhook → every one of N clusters Synced at the new commit, with N real
@@ -140,13 +140,8 @@ export async function simulatedCommitBench(full: boolean): Promise<BenchReport> 
     const pollDurations: number[] = [];
     const baseline: number[] = [];
     for (let i = 1; i <= commits; i++) {
-      for (const [path, content] of Object.entries(configMaps(i))) await author.write(path, content);
-      const commit = await author.commit(`bench: version ${i}`);
-      const started = performance.now();
-      await author.push();
-      const pushedMs = performance.now() - started;
-      await sendPushWebhook(fleet, commit);
-      recorded.push(performance.now() - started);
+      const { commit, started, pushedMs, recordedMs } = await pushCommit(fleet, author, configMaps(i), `bench: version ${i}`);
+      recorded.push(recordedMs);
 
       const syncedAt = new Map<string, number>();
       let items: StatusItem[] = [];

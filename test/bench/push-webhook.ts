@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { type GitCheckout } from '@flotilla/testenv';
 import { type Fleet } from '../e2e/fleet.js';
 
 /** The webhook secret of the benches' `fleet` source. */
@@ -20,4 +21,26 @@ export async function sendPushWebhook(fleet: Fleet, commit: string): Promise<voi
     .set('x-hub-signature-256', `sha256=${hmac}`)
     .send(body);
   if (res.status !== 200 || !String(res.body.revision ?? '').endsWith(commit)) throw new Error(`webhook: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** One measured commit: when its push started (performance.now()), how long the push took, and until the hub recorded it. */
+export interface PushedCommit {
+  commit: string;
+  started: number;
+  pushedMs: number;
+  recordedMs: number;
+}
+
+/**
+ * Writes `files` in the author's checkout, commits and pushes them, and sends the push webhook, timing each from the
+ * start of `git push`.
+ */
+export async function pushCommit(fleet: Fleet, author: GitCheckout, files: Record<string, string>, message: string): Promise<PushedCommit> {
+  for (const [path, content] of Object.entries(files)) await author.write(path, content);
+  const commit = await author.commit(message);
+  const started = performance.now();
+  await author.push();
+  const pushedMs = performance.now() - started;
+  await sendPushWebhook(fleet, commit);
+  return { commit, started, pushedMs, recordedMs: performance.now() - started };
 }

@@ -18,7 +18,7 @@ export default defineConfig({
           name: 'unit',
           // Fast pure tests run first; the integration project (different worker limits) runs after them.
           sequence: { groupOrder: 0 },
-          include: ['{packages,hub,agent}/**/src/**/*.test.ts', 'test/bench/**/*.test.ts'],
+          include: ['{packages,hub,agent}/**/src/**/*.test.ts', 'test/bench/**/*.test.ts', 'test/lint/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
         },
       },

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RepositoryCache } from '@flotilla/git';
 import { fromTimestamp } from '@flotilla/proto';
-import { InventoryStore, KubeClient, loadKubeconfig, ResourceManager, type Kubeconfig } from '@flotilla/kube';
+import { InventoryStore, KubeClient, loadDefaultKubeconfig, ResourceManager, type Kubeconfig } from '@flotilla/kube';
 import { pino, type Logger } from 'pino';
 import type { AgentConfig } from './config/agent-config.js';
 import { HubConnection } from './connection/hub-connection.js';
@@ -46,7 +46,7 @@ const REDACTED_PATHS = ['password', 'credentials', 'credential', 'token', 'autho
 
 /** Loads a kubeconfig: the given file, else `KUBECONFIG`, else the in-cluster service account, else `~/.kube/config`. */
 export function loadKubeConfig(file: string | undefined): Kubeconfig {
-  return loadKubeconfig({ file, env: process.env });
+  return loadDefaultKubeconfig({ file, env: process.env });
 }
 
 /** Wires the agent from its configuration and starts it: resume stored assignments, then dial the hub. */

@@ -21,7 +21,7 @@ export {
   type KubeconfigSelection,
   type KubeconfigUser,
 } from './kubeconfig.js';
-export { loadInClusterKubeconfig, loadKubeconfig, loadKubeconfigFile, SERVICE_ACCOUNT_DIR, type LoadKubeconfigOptions } from './load-kubeconfig.js';
+export { loadDefaultKubeconfig, loadInClusterKubeconfig, loadKubeconfigFile, SERVICE_ACCOUNT_DIR, type LoadDefaultKubeconfigOptions } from './load-kubeconfig.js';
 export { httpStatusOf, isNotFound, mapApiError, readApiError, type ApiErrorContext, type ApiErrorDetail } from './map-api-error.js';
 export { Discovery, type DiscoveredResource } from './discovery.js';
 export { collectionPath, objectPath } from './object-path.js';

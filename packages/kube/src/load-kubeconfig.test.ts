@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { loadInClusterKubeconfig, loadKubeconfig } from './load-kubeconfig.js';
+import { loadDefaultKubeconfig, loadInClusterKubeconfig } from './load-kubeconfig.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flotilla-load-kubeconfig-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,7 +60,7 @@ describe('loadInClusterKubeconfig', () => {
   });
 });
 
-describe('loadKubeconfig', () => {
+describe('loadDefaultKubeconfig', () => {
   const inCluster = { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
 
   it('prefers the explicit file, then KUBECONFIG, then the service account, then ~/.kube/config', () => {
@@ -70,20 +70,20 @@ describe('loadKubeconfig', () => {
     mkdirSync(join(home, '.kube'), { recursive: true });
     writeFileSync(join(home, '.kube', 'config'), `clusters:\n- { name: c, cluster: { server: 'https://home' } }\ncontexts:\n- { name: h, context: { cluster: c } }\ncurrent-context: h\n`);
     const saDir = serviceAccountDir('sa-order');
-    const serverOf = (options: Parameters<typeof loadKubeconfig>[0]): string | undefined => loadKubeconfig({ serviceAccountDir: saDir, ...options }).clusters[0]?.server;
+    const serverOf = (options: Parameters<typeof loadDefaultKubeconfig>[0]): string | undefined => loadDefaultKubeconfig({ serviceAccountDir: saDir, ...options }).clusters[0]?.server;
 
     expect(serverOf({ file: explicit, env: { KUBECONFIG: listed, ...inCluster, HOME: home } })).toBe('https://explicit');
     expect(serverOf({ env: { KUBECONFIG: listed, ...inCluster, HOME: home } })).toBe('https://listed');
     expect(serverOf({ env: { ...inCluster, HOME: home } })).toBe('https://10.96.0.1:443');
     expect(serverOf({ env: { HOME: home } })).toBe('https://home');
-    expect(() => loadKubeconfig({ env: {} })).toThrow('no kubeconfig: set KUBECONFIG or HOME, or run in a pod with a service account');
+    expect(() => loadDefaultKubeconfig({ env: {} })).toThrow('no kubeconfig: set KUBECONFIG or HOME, or run in a pod with a service account');
   });
 
   it('merges a KUBECONFIG list as kubectl does: the first file to name an entry or a current context wins', () => {
     const first = kubeconfigFile('first', undefined, 'https://first');
     const second = kubeconfigFile('second', 'second', 'https://second');
 
-    const kubeconfig = loadKubeconfig({ env: { KUBECONFIG: [first, '', second].join(delimiter) } });
+    const kubeconfig = loadDefaultKubeconfig({ env: { KUBECONFIG: [first, '', second].join(delimiter) } });
 
     expect(kubeconfig.clusters).toEqual([{ name: 'c', server: 'https://first' }]);
     expect(kubeconfig.contexts.map((c) => c.name)).toEqual(['first', 'second']);
@@ -93,7 +93,7 @@ describe('loadKubeconfig', () => {
   it('switches to the context asked for, and names the file when it is unreadable', () => {
     const path = kubeconfigFile('switch', 'switch', 'https://switch');
 
-    expect(() => loadKubeconfig({ file: path, env: {}, context: 'other' })).toThrow(`kubeconfig ${path} has no context "other"`);
-    expect(() => loadKubeconfig({ file: join(dir, 'absent'), env: {} })).toThrow(`cannot read kubeconfig ${join(dir, 'absent')}: ENOENT`);
+    expect(() => loadDefaultKubeconfig({ file: path, env: {}, context: 'other' })).toThrow(`kubeconfig ${path} has no context "other"`);
+    expect(() => loadDefaultKubeconfig({ file: join(dir, 'absent'), env: {} })).toThrow(`cannot read kubeconfig ${join(dir, 'absent')}: ENOENT`);
   });
 });

@@ -6,8 +6,8 @@ import { kubeconfigError, parseKubeconfig, withContext, type Kubeconfig, type Ku
 /** Where a pod's service account credentials are mounted. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-/** Options of loadKubeconfig. The environment is passed in: a library reads none. */
-export interface LoadKubeconfigOptions {
+/** Options of loadDefaultKubeconfig. The environment is passed in: a library reads none. */
+export interface LoadDefaultKubeconfigOptions {
   /** An explicit kubeconfig file (a `--kubeconfig` flag); wins over everything else. */
   file?: string;
   /** Environment to read `KUBECONFIG`, `KUBERNETES_SERVICE_HOST`/`_PORT` and `HOME` from. */
@@ -19,11 +19,11 @@ export interface LoadKubeconfigOptions {
 }
 
 /**
- * Loads the kubeconfig a controller would use, in controller-runtime's order: the explicit `file`, else the files
- * in `KUBECONFIG` (merged as kubectl does: the first file to set a name or the current-context wins), else the
+ * Loads the kubeconfig a controller uses by default, in controller-runtime's order: the explicit `file`, else the
+ * files in `KUBECONFIG` (merged as kubectl does: the first file to set a name or the current-context wins), else the
  * pod's service account when `KUBERNETES_SERVICE_HOST` is set, else `~/.kube/config`.
  */
-export function loadKubeconfig(options: LoadKubeconfigOptions): Kubeconfig {
+export function loadDefaultKubeconfig(options: LoadDefaultKubeconfigOptions): Kubeconfig {
   const { env } = options;
   let kubeconfig: Kubeconfig;
   if (options.file) kubeconfig = loadKubeconfigFile(options.file);
@@ -50,7 +50,7 @@ export function loadKubeconfigFile(path: string): Kubeconfig {
  * service account's `ca.crt`, its `token` as a token file (re-read every minute, as the kubelet rotates it) and its
  * `namespace`. Throws INVALID_ARGUMENT when the variables or the token are missing.
  */
-export function loadInClusterKubeconfig(options: Pick<LoadKubeconfigOptions, 'env' | 'serviceAccountDir'>): Kubeconfig {
+export function loadInClusterKubeconfig(options: Pick<LoadDefaultKubeconfigOptions, 'env' | 'serviceAccountDir'>): Kubeconfig {
   const host = options.env['KUBERNETES_SERVICE_HOST'];
   const port = options.env['KUBERNETES_SERVICE_PORT'];
   const dir = options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;

@@ -1,0 +1,48 @@
+# The build runner shared by k8s/build.sh and helm/build.sh (sourced, not run): build some binaries from Go modules
+# into a user cache once; later calls find them there and return at once.
+#
+#   cached_build NAME OUT BUILD FILE...
+#
+# NAME names the build in messages; OUT is the cache entry (a directory under the cache root); BUILD is a function
+# that fills the directory given as its only argument, printing progress to stderr; FILE... are the executables OUT
+# holds once built. Returns once every FILE is in OUT; prints nothing on stdout.
+cached_build() {
+  local name=$1 out=$2 build=$3
+  shift 3
+  local root tmp start
+  root=$(dirname "$out")
+  cached_build_has "$out" "$@" && return 0
+
+  command -v go >/dev/null || { echo "build.sh: Go is needed to build $name (https://go.dev/dl)" >&2; return 1; }
+  mkdir -p "$root"
+  # One build at a time per cache: parallel test workers (or two clones) wait for the first one's result.
+  exec 9>"$root/.lock"
+  flock 9
+  if cached_build_has "$out" "$@"; then
+    exec 9>&-
+    return 0
+  fi
+  tmp=$(mktemp -d "$root/.build-XXXXXX")
+  # shellcheck disable=SC2064 # expand $tmp now: the trap outlives this function's locals.
+  trap "rm -rf '$tmp'" EXIT
+
+  start=$(date +%s)
+  # In a subshell, so the build's cd and exports stay there.
+  ( "$build" "$tmp" )
+  cached_build_has "$tmp" "$@" || { echo "build.sh: building $name left no $* in $tmp" >&2; return 1; }
+  # Publish atomically so an interrupted build never leaves a half-filled cache entry.
+  rm -rf "$out"
+  mv "$tmp" "$out"
+  trap - EXIT
+  exec 9>&-
+  echo "built $name in $(( $(date +%s) - start ))s" >&2
+}
+
+# Whether directory $1 holds every executable named after it.
+cached_build_has() {
+  local dir=$1 file
+  shift
+  for file in "$@"; do
+    [ -x "$dir/$file" ] || return 1
+  done
+}

@@ -3,10 +3,11 @@
 //
 // A folder is any folder under a program's or package's src (hub/src/apps, agent/src/reconciler,
 // packages/cli/src/commands, hub/src/database/migrations). dependency-cruiser gives each folder the imports of
-// every file below it and points each arrow at the folder the imported file sits in. Files at a src root
-// (index.ts, main.ts, app.module.ts, start-hub.ts) belong to the src folder itself: it may import its subfolders
-// and be imported by them, since an import of a src-root file from a subfolder points at `<pkg>/src`, whose own
-// arrows only leave the package.
+// every file below it and points each arrow at the folder the imported file sits in: nested folders a/x and a/y
+// are two folders, and a/y → b → a/x is no cycle to it (today only database/migrations is nested).
+// Files at a src root (index.ts, main.ts, app.module.ts, start-hub.ts) belong to the src folder itself: it may
+// import its subfolders and be imported by them, since an import of a src-root file from a subfolder points at
+// `<pkg>/src`, whose own arrows only leave the package.
 // A package is its src folder: workspace packages are imported through their entry (`@flotilla/core` resolves to
 // packages/core/src/index.ts by the "source" condition), so a cycle between two packages is a cycle between two
 // src folders.

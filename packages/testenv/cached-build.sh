@@ -30,7 +30,8 @@ cached_build() {
   # In a subshell, so the build's cd and exports stay there.
   ( "$build" "$tmp" )
   cached_build_has "$tmp" "$@" || { echo "build.sh: building $name left no $* in $tmp" >&2; return 1; }
-  # Publish atomically so an interrupted build never leaves a half-filled cache entry.
+  # Publish atomically so an interrupted build never leaves a half-filled cache entry; readable as a plain mkdir.
+  chmod 755 "$tmp"
   rm -rf "$out"
   mv "$tmp" "$out"
   trap - EXIT

@@ -11,14 +11,15 @@ import {
 } from '@flotilla/core';
 import { collectionPath, type InventoryRecord, type ResourceManager, type WatchEventType } from '@flotilla/kube';
 import type { Logger } from 'pino';
-import type { AgentAssignment } from '../reconciler/agent-assignment.js';
+import type { AgentAssignment } from '../assignment/agent-assignment.js';
+import type { AppDriftReport, DriftAction, DriftedObject } from '../assignment/drift-report.js';
 import { CollectionWatches } from './collection-watches.js';
 import { compareObject } from './compare-object.js';
 import { decideCorrection, newStreak, recordCorrection } from './correction-streak.js';
 import { DRIFT_DEFAULTS, type DriftDefaults, driftPolicyOf } from './drift-policy.js';
 import { DriftReportQueue } from './drift-report-queue.js';
 import { type AppState, fingerprintOf, type Tracked } from './drift-state.js';
-import type { AppDriftReport, DriftAction, DriftedObject, DriftTracker } from './drift-types.js';
+import type { DriftTracker } from './drift-tracker.js';
 import { Semaphore } from './semaphore.js';
 
 /** Options of a DriftMonitor. */

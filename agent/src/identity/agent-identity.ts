@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { Backoff } from '../connection/backoff.js';
+import { Backoff } from '../wire/backoff.js';
 import { type CredentialStore, type StoredCredential, tokenDigest } from './credential-store.js';
 
 /** What the agent's identity needs. */

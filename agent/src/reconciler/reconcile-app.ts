@@ -13,10 +13,10 @@ import {
 import type { RepositoryCache } from '@flotilla/git';
 import type { InventoryStore, ResourceManager } from '@flotilla/kube';
 import type { Logger } from 'pino';
-import type { DriftTracker } from '../drift/drift-types.js';
-import type { AgentAssignment, ReportError, ReportHealth } from './agent-assignment.js';
+import type { AgentAssignment } from '../assignment/agent-assignment.js';
+import type { ReconcileReport, ReportError, ReportHealth } from '../assignment/reconcile-report.js';
+import type { DriftTracker } from '../drift/drift-tracker.js';
 import { describeFailure } from './describe-failure.js';
-import type { ReconcileReport } from './reconcile-report.js';
 
 /** What a reconcile needs from the outside. */
 export interface ReconcileContext {

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { AutoRollback } from '../rollback/auto-rollback.js';
+import type { AgentAssignment, HeldState } from '../assignment/agent-assignment.js';
+import type { ReconcileReport } from '../assignment/reconcile-report.js';
+import type { AutoRollback, ReconcileFunction } from '../rollback/auto-rollback.js';
 import type { AssignmentStore } from '../state/assignment-store.js';
-import type { AgentAssignment } from './agent-assignment.js';
 import { reconcileApp, type ReconcileContext, removeApp } from './reconcile-app.js';
-import type { ReconcileReport } from './reconcile-report.js';
 
 /** Where the reconciler's results go (the hub connection, which buffers while the hub is away). */
 export interface ReconcileSink {
@@ -25,14 +25,6 @@ export interface ReconcilerOptions {
   retryDelayMs?: number;
   /** Returns a cluster to its last healthy revision when a revision fails and the App's policy allows it. */
   autoRollback?: AutoRollback;
-}
-
-/** What the agent holds for one App, for AgentHello. */
-export interface HeldState {
-  app: string;
-  receivedGeneration: number;
-  appliedGeneration: number;
-  appliedRevision: string;
 }
 
 type Work = { kind: 'reconcile' } | { kind: 'remove'; generation: number; prune: boolean };
@@ -182,9 +174,10 @@ export class Reconciler {
       }
       const assignment = this.held.get(app);
       if (!assignment) return;
-      const context = { ...this.options.context, report: (r: ReconcileReport) => sink.report(r) };
+      const reconcile: ReconcileFunction = (a, s, relabel) =>
+        reconcileApp({ ...this.options.context, report: relabel ? (r) => sink.report(relabel(r)) : (r) => sink.report(r) }, a, s);
       const { autoRollback } = this.options;
-      const report = autoRollback ? await autoRollback.reconcile(context, assignment, signal) : await reconcileApp(context, assignment, signal);
+      const report = autoRollback ? await autoRollback.reconcile(reconcile, assignment, signal) : await reconcile(assignment, signal);
       if (signal.aborted) return;
       if (report.phase !== 'Failed' || report.changes.length > 0) this.applied.set(app, { generation: report.generation, revision: report.revision });
       sink.ack(app, assignment.generation);

@@ -1,0 +1,45 @@
+import { type AgentMessage, fromTimestamp, type HubMessage } from '@flotilla/proto';
+import type { AgentHello, InboundMessage, OutboundMessage } from '../assignment/hub-messages.js';
+import { fromAssignmentMessage, toStatusReport } from './assignment-mapping.js';
+import { toDriftReport } from './drift-mapping.js';
+
+// The agent-side edge between the stream's messages and the agent's own: nothing past wire/ sees a generated type.
+
+/** The agent's form of a message from the hub; undefined for one that carries nothing this agent knows. */
+export function fromHubMessage(message: HubMessage): InboundMessage | undefined {
+  if (message.assignment) return { kind: 'assign', assignment: fromAssignmentMessage(message.assignment) };
+  if (message.unassignment) {
+    const { app, generation, prune } = message.unassignment;
+    return { kind: 'unassign', app, generation: Number(generation), prune };
+  }
+  if (message.assignmentsComplete) return { kind: 'assignmentsComplete', apps: message.assignmentsComplete.apps };
+  if (message.command?.checkDrift) return { kind: 'checkDrift', commandId: message.command.id, app: message.command.checkDrift.app || undefined };
+  if (message.credentialRotation) {
+    const { credential, previousExpiresAt } = message.credentialRotation;
+    return { kind: 'credentialRotation', credential, previousExpiresAt: fromTimestamp(previousExpiresAt) ?? undefined };
+  }
+  if (message.command?.resync) return { kind: 'resync', commandId: message.command.id };
+  if (message.command?.reconcileNow) return { kind: 'reconcileNow', commandId: message.command.id, app: message.command.reconcileNow.app };
+  return undefined;
+}
+
+/** The wire form of a message for the hub. */
+export function toAgentMessage(message: OutboundMessage): AgentMessage {
+  switch (message.kind) {
+    case 'status':
+      return { status: toStatusReport(message.report) };
+    case 'ack':
+      return { ack: { app: message.app, generation: message.generation } };
+    case 'drift':
+      return { drift: toDriftReport(message.report) };
+    case 'commandResult':
+      return { commandResult: { id: message.commandId, ok: message.ok } };
+    default:
+      return message satisfies never;
+  }
+}
+
+/** The wire form of the agent's hello. */
+export function toHelloMessage(hello: AgentHello, bufferedReports: number): AgentMessage {
+  return { hello: { ...hello, bufferedReports } };
+}

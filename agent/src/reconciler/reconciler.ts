@@ -163,7 +163,7 @@ export class Reconciler {
     const { logger, sink } = this.options;
     try {
       if (work.kind === 'remove') {
-        await removeApp(this.options.context, app, work.prune);
+        await removeApp(this.options.context, { app, generation: work.generation, prune: work.prune });
         await this.options.autoRollback?.forget(app);
         await this.options.store.remove(app);
         this.held.delete(app);
@@ -186,7 +186,9 @@ export class Reconciler {
     } catch (error) {
       // Aborted for a newer generation or a removal, which is queued already.
       if (signal.aborted) return;
-      logger.error({ app, err: (error as Error).message }, work.kind === 'remove' ? 'removing app failed; will retry' : 'reconcile failed; will retry');
+      const held = this.held.get(app);
+      const fields = work.kind === 'remove' ? { app, generation: work.generation } : { app, generation: held?.generation, revision: held?.revision };
+      logger.error({ ...fields, err: (error as Error).message }, work.kind === 'remove' ? 'removing app failed; will retry' : 'reconcile failed; will retry');
       this.retryLater(app, work);
     }
   }

@@ -3,7 +3,7 @@ import { type AgentMessage, AgentServiceClient, DEFAULT_MAX_MESSAGE_BYTES, type 
 import type { Logger } from 'pino';
 import type { AgentHello, InboundMessage, OutboundMessage } from '../assignment/hub-messages.js';
 import { Backoff } from './backoff.js';
-import { fromHubMessage, toAgentMessage, toHelloMessage } from './hub-message-mapping.js';
+import { fromHubMessage, logFieldsOf, toAgentMessage, toHelloMessage } from './hub-message-mapping.js';
 import { Outbox } from './outbox.js';
 
 /** What the connection needs from the rest of the agent. */
@@ -121,7 +121,7 @@ export class HubConnection {
     call.on('data', (message: HubMessage) => {
       // Handle messages strictly in order: an assignment must be stored before a later one is compared with it.
       this.inbound = this.inbound.then(() => this.receive(call, message)).catch((error: Error) => {
-        this.options.logger.error({ err: error.message }, 'handling a hub message failed');
+        this.options.logger.error({ ...logFieldsOf(message), err: error.message }, 'handling a hub message failed');
       });
     });
     call.on('status', (status: grpc.StatusObject) => this.ended(call, status));

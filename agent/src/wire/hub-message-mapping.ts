@@ -23,6 +23,14 @@ export function fromHubMessage(message: HubMessage): InboundMessage | undefined 
   return undefined;
 }
 
+/** What a message from the hub concerns, as log fields (app, generation, revision), for a line about handling it. */
+export function logFieldsOf(message: HubMessage): { app?: string; generation?: number; revision?: string } {
+  if (message.assignment) return { app: message.assignment.app, generation: Number(message.assignment.generation), revision: message.assignment.revision };
+  if (message.unassignment) return { app: message.unassignment.app, generation: Number(message.unassignment.generation) };
+  if (message.command?.checkDrift?.app) return { app: message.command.checkDrift.app };
+  return {};
+}
+
 /** The wire form of a message for the hub. */
 export function toAgentMessage(message: OutboundMessage): AgentMessage {
   switch (message.kind) {

@@ -174,8 +174,9 @@ export class Reconciler {
       }
       const assignment = this.held.get(app);
       if (!assignment) return;
-      const reconcile: ReconcileFunction = (a, s, relabel) =>
-        reconcileApp({ ...this.options.context, report: relabel ? (r) => sink.report(relabel(r)) : (r) => sink.report(r) }, a, s);
+      // Rollback is given this function: it reconciles the healthy assignment with it too, its reports relabelled.
+      const reconcile: ReconcileFunction = (target, targetSignal, relabel = (r) => r) =>
+        reconcileApp({ ...this.options.context, report: (r) => sink.report(relabel(r)) }, target, targetSignal);
       const { autoRollback } = this.options;
       const report = autoRollback ? await autoRollback.reconcile(reconcile, assignment, signal) : await reconcile(assignment, signal);
       if (signal.aborted) return;

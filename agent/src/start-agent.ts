@@ -1,26 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RepositoryCache } from '@flotilla/git';
-import { fromTimestamp } from '@flotilla/proto';
 import { InventoryStore, KubeClient, loadDefaultKubeconfig, ResourceManager, type Kubeconfig } from '@flotilla/kube';
 import { pino, type Logger } from 'pino';
+import type { ReconcileReport } from './assignment/reconcile-report.js';
 import type { AgentConfig } from './config/agent-config.js';
-import { HubConnection } from './connection/hub-connection.js';
 import { DriftMonitor } from './drift/drift-monitor.js';
-import { AgentMetrics } from './metrics/agent-metrics.js';
-import { startMetricsServer } from './metrics/metrics-server.js';
 import { AgentIdentity } from './identity/agent-identity.js';
 import { hubChannel } from './identity/channel-credentials.js';
 import { CredentialStore } from './identity/credential-store.js';
-import { joinHub } from './identity/join-hub.js';
+import { AgentMetrics } from './metrics/agent-metrics.js';
+import { startMetricsServer } from './metrics/metrics-server.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { AutoRollback } from './rollback/auto-rollback.js';
 import { RollbackStore } from './rollback/rollback-store.js';
-import type { ReconcileReport } from './reconciler/reconcile-report.js';
+import { routeHubMessage } from './route-hub-message.js';
 import { AssignmentStore } from './state/assignment-store.js';
 import { AGENT_VERSION } from './version.js';
-import { fromAssignmentMessage, toStatusReport } from './wire/assignment-mapping.js';
-import { toDriftReport } from './wire/drift-mapping.js';
+import { HubConnection } from './wire/hub-connection.js';
+import { joinHub } from './wire/join-hub.js';
 
 /** A running agent. */
 export interface Agent {
@@ -91,31 +89,17 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
       }),
       // The hub may have missed reports sent as the last stream died: the latest of each App goes again (it drops repeats).
       onConnected: () => {
-        for (const report of lastReports.values()) connection.send({ status: toStatusReport(report) });
+        for (const report of lastReports.values()) connection.send({ kind: 'status', report });
         drift.resend();
       },
-      onMessage: async (message) => {
-        if (message.assignment) await reconciler.assign(fromAssignmentMessage(message.assignment));
-        else if (message.unassignment) {
-          lastReports.delete(message.unassignment.app);
-          reconciler.unassign(message.unassignment.app, Number(message.unassignment.generation), message.unassignment.prune);
-        } else if (message.assignmentsComplete) reconciler.reconcileAssignedSet(message.assignmentsComplete.apps);
-        else if (message.command?.checkDrift) {
-          const { id } = message.command;
-          void drift.checkNow(message.command.checkDrift.app || undefined).then(() => connection.send({ commandResult: { id, ok: true } }));
-        } else if (message.credentialRotation) {
-          const { credential, previousExpiresAt } = message.credentialRotation;
-          await identity.rotate(credential, fromTimestamp(previousExpiresAt) ?? undefined);
-          connection.setCredential(credential);
-        }
-      },
+      onMessage: (message) => routeHubMessage(message, { reconciler, drift, identity, connection, forgetLastReport: (app) => lastReports.delete(app) }),
     },
   });
   const drift = new DriftMonitor({
     manager,
     logger,
     defaults: { checkIntervalMs: config.driftCheckIntervalMs },
-    report: (report) => connection.send({ drift: toDriftReport(report) }),
+    report: (report) => connection.send({ kind: 'drift', report }),
   });
   const reconciler: Reconciler = new Reconciler({
     context: { manager, inventories, repositories, logger, drift },
@@ -128,9 +112,9 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
     sink: metrics.instrument({
       report: (report) => {
         lastReports.set(report.app, report);
-        connection.send({ status: toStatusReport(report) });
+        connection.send({ kind: 'status', report });
       },
-      ack: (app, generation) => connection.send({ ack: { app, generation } }),
+      ack: (app, generation) => connection.send({ kind: 'ack', app, generation }),
     }),
   });
   // Bound before any work starts, so a port in use stops the agent at once.

@@ -4,9 +4,9 @@ import { KubeClient, ResourceManager, ResourceWatch } from '@flotilla/kube';
 import { type ControlPlane, startControlPlane } from '@flotilla/testenv';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentAssignment } from '../reconciler/agent-assignment.js';
+import type { AgentAssignment } from '../assignment/agent-assignment.js';
 import { DriftMonitor } from './drift-monitor.js';
-import type { AppDriftReport, DriftedObject } from './drift-types.js';
+import type { AppDriftReport, DriftedObject } from '../assignment/drift-report.js';
 
 type Policy = Partial<AgentAssignment['policy']>;
 

@@ -11,14 +11,15 @@ import {
 } from '@flotilla/core';
 import { collectionPath, type InventoryRecord, type ResourceManager, type WatchEventType } from '@flotilla/kube';
 import type { Logger } from 'pino';
-import type { AgentAssignment } from '../reconciler/agent-assignment.js';
+import type { AgentAssignment } from '../assignment/agent-assignment.js';
+import type { AppDriftReport, DriftAction, DriftedObject } from '../assignment/drift-report.js';
 import { CollectionWatches } from './collection-watches.js';
 import { compareObject } from './compare-object.js';
 import { decideCorrection, newStreak, recordCorrection } from './correction-streak.js';
 import { DRIFT_DEFAULTS, type DriftDefaults, driftPolicyOf } from './drift-policy.js';
 import { DriftReportQueue } from './drift-report-queue.js';
 import { type AppState, fingerprintOf, type Tracked } from './drift-state.js';
-import type { AppDriftReport, DriftAction, DriftedObject, DriftTracker } from './drift-types.js';
+import type { DriftTracker } from './drift-tracker.js';
 import { Semaphore } from './semaphore.js';
 
 /** Options of a DriftMonitor. */
@@ -140,7 +141,7 @@ export class DriftMonitor implements DriftTracker {
       const ignored = ignoredFieldsOf(policy.ignore, ref);
       let tracked = this.tracked.get(key);
       if (tracked && tracked.app !== app) {
-        this.logger.warn({ app, object: tracked.id, owner: tracked.app }, 'object belongs to another app; its drift is reported there');
+        this.logger.warn({ app, generation: assignment.generation, revision: assignment.revision, object: tracked.id, owner: tracked.app }, 'object belongs to another app; its drift is reported there');
         continue;
       }
       if (!tracked) {
@@ -178,7 +179,7 @@ export class DriftMonitor implements DriftTracker {
     const states = app === undefined ? [...this.apps.values()] : [this.apps.get(app)].filter((s) => s !== undefined);
     await Promise.all(
       states.map((state) => {
-        state.checking = state.checking.then(() => this.check(state)).catch((error: Error) => this.logger.error({ app: state.app, err: error.message }, 'drift check failed'));
+        state.checking = state.checking.then(() => this.check(state)).catch((error: Error) => this.logger.error({ ...this.fieldsOf(state), err: error.message }, 'drift check failed'));
         return state.checking;
       }),
     );
@@ -206,6 +207,12 @@ export class DriftMonitor implements DriftTracker {
     // A reconcile started meanwhile: it hands over the new objects, and a new check follows.
     if (state.isHeld || this.apps.get(state.app) !== state) return;
     this.sendFull(state);
+  }
+
+  /** The fields of a log line about an App, or about one of its objects: app, generation and revision compared, object. */
+  private fieldsOf(of: AppState | Tracked): { app: string; generation?: number; revision?: string; object?: string } {
+    const state = 'id' in of ? this.apps.get(of.app) : of;
+    return { app: of.app, generation: state?.generation, revision: state?.revision, ...('id' in of ? { object: of.id } : {}) };
   }
 
   private sendFull(state: AppState): void {
@@ -278,7 +285,7 @@ export class DriftMonitor implements DriftTracker {
         await this.limiter.run(() => this.compare(tracked, isForced));
       } while (tracked.again && !this.isStopped && this.tracked.get(tracked.key) === tracked);
     })()
-      .catch((error: Error) => this.logger.error({ object: tracked.id, err: error.message }, 'drift comparison failed'))
+      .catch((error: Error) => this.logger.error({ ...this.fieldsOf(tracked), err: error.message }, 'drift comparison failed'))
       .finally(() => {
         tracked.running = undefined;
       });
@@ -299,7 +306,7 @@ export class DriftMonitor implements DriftTracker {
     if (!isForced && tracked.isSeen && fingerprintOf(tracked.live) === tracked.compared) return;
 
     const comparison = await compareObject(this.options.manager, tracked.desired, tracked.isSeen ? tracked.live : undefined, tracked.ignored).catch((error: Error) => {
-      this.logger.warn({ app: tracked.app, object: tracked.id, err: error.message }, 'drift comparison failed; will compare again');
+      this.logger.warn({ ...this.fieldsOf(tracked), err: error.message }, 'drift comparison failed; will compare again');
       return undefined;
     });
     if (!comparison || this.tracked.get(tracked.key) !== tracked) return;
@@ -315,7 +322,7 @@ export class DriftMonitor implements DriftTracker {
 
   private recordMatch(tracked: Tracked, state: AppState): void {
     if (tracked.drift) {
-      this.logger.info({ app: tracked.app, object: tracked.id }, 'drift cleared');
+      this.logger.info(this.fieldsOf(tracked), 'drift cleared');
       tracked.drift = undefined;
       this.reports.add(state.app, state.generation, tracked.key, { cleared: tracked.ref });
     }
@@ -343,7 +350,7 @@ export class DriftMonitor implements DriftTracker {
     };
     tracked.drift = drift;
     if (!isSame || previous.action !== action || previous.corrections !== drift.corrections) {
-      const fields = { app: tracked.app, object: tracked.id, manager: drift.manager, deleted: drift.deleted, paths: drift.diffs.map((d) => d.path), action };
+      const fields = { ...this.fieldsOf(tracked), manager: drift.manager, deleted: drift.deleted, paths: drift.diffs.map((d) => d.path), action };
       if (action === 'fighting') this.logger.warn({ ...fields, corrections: drift.corrections }, 'another manager keeps reverting this object; stopped correcting it');
       else this.logger.info(fields, 'drift detected');
       this.reports.add(state.app, state.generation, tracked.key, { drift });
@@ -368,13 +375,13 @@ export class DriftMonitor implements DriftTracker {
       const failure = entries.find((entry) => entry.action === 'failed');
       if (failure) throw new Error(failure.error?.message ?? 'apply failed');
     } catch (error) {
-      this.logger.warn({ app: tracked.app, object: tracked.id, err: (error as Error).message }, 'drift correction failed; the next comparison tries again');
+      this.logger.warn({ ...this.fieldsOf(tracked), err: (error as Error).message }, 'drift correction failed; the next comparison tries again');
       return;
     }
     recordCorrection(tracked.streak, Date.now());
     if (tracked.drift && this.tracked.get(tracked.key) === tracked) {
       tracked.drift = { ...tracked.drift, action: 'corrected', corrections: tracked.streak.corrections };
-      this.logger.info({ app: tracked.app, object: tracked.id, corrections: tracked.streak.corrections }, 'drift corrected');
+      this.logger.info({ ...this.fieldsOf(tracked), corrections: tracked.streak.corrections }, 'drift corrected');
       this.reports.add(state.app, state.generation, tracked.key, { drift: tracked.drift });
     }
     // Verify: the object matches now (cleared), or someone reverted it already (drift again, next in the streak).

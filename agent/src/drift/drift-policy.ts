@@ -1,5 +1,5 @@
 import type { DriftIgnoreRule } from '@flotilla/core';
-import type { AgentAssignment, DriftMode } from '../reconciler/agent-assignment.js';
+import type { AgentAssignment, DriftMode } from '../assignment/agent-assignment.js';
 
 /** Agent-wide defaults for what an assignment's policy leaves at 0. */
 export interface DriftDefaults {

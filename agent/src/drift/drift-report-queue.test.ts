@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DriftReportQueue } from './drift-report-queue.js';
-import type { AppDriftReport, DriftedObject } from './drift-types.js';
+import type { AppDriftReport, DriftedObject } from '../assignment/drift-report.js';
 
 const ref = (name: string) => ({ group: '', version: 'v1', kind: 'ConfigMap', namespace: 'web', name });
 const drift = (name: string, manager = 'kubectl-edit'): DriftedObject => ({ ref: ref(name), deleted: false, diffs: [], manager, detectedAt: new Date(0), action: 'reported', corrections: 0 });

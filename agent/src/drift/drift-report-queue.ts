@@ -1,5 +1,5 @@
 import type { ObjectRef } from '@flotilla/core';
-import type { AppDriftReport, DriftedObject } from './drift-types.js';
+import type { AppDriftReport, DriftedObject } from '../assignment/drift-report.js';
 
 interface Pending {
   generation: number;

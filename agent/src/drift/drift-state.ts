@@ -1,7 +1,7 @@
 import { stripBookkeeping, type IgnoredFields, type KubeObject, type ObjectRef } from '@flotilla/core';
 import type { CorrectionStreak } from './correction-streak.js';
 import type { DriftPolicy } from './drift-policy.js';
-import type { DriftedObject } from './drift-types.js';
+import type { DriftedObject } from '../assignment/drift-report.js';
 
 /** What the monitor knows of one App. */
 export interface AppState {

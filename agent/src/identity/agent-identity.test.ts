@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '../connection/backoff.js';
+import { Backoff } from '../wire/backoff.js';
 import { AgentIdentity } from './agent-identity.js';
 import { type StoredCredential, tokenDigest } from './credential-store.js';
 

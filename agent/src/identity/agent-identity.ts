@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { Backoff } from '../connection/backoff.js';
+import { Backoff } from '../wire/backoff.js';
 import { type CredentialStore, type StoredCredential, tokenDigest } from './credential-store.js';
 
 /** What the agent's identity needs. */
@@ -43,7 +43,7 @@ export class AgentIdentity {
         if (!isJoinToken(this.options.configuredToken)) return this.options.configuredToken;
         const credential = await this.options.join(this.options.configuredToken);
         this.options.logger.info('joined the hub: the join token was exchanged for a cluster credential, kept in the state namespace');
-        await this.store({ credential, originSha256: this.origin }, 'the joined credential');
+        await this.store({ credential, originSha256: this.origin }, 'joined');
         return credential;
       } catch (error) {
         const delay = this.backoff.next();
@@ -57,7 +57,7 @@ export class AgentIdentity {
 
   /** Keeps a rotated credential for the next connects. */
   async rotate(credential: string, previousExpiresAt: Date | undefined): Promise<void> {
-    await this.store({ credential, originSha256: this.origin }, 'the rotated credential');
+    await this.store({ credential, originSha256: this.origin }, 'rotated');
     this.options.logger.info({ previousExpiresAt: previousExpiresAt?.toISOString() }, 'stored a rotated cluster credential');
   }
 
@@ -68,14 +68,14 @@ export class AgentIdentity {
   }
 
   /** Writes the Secret, retrying a few times: a credential that is not stored is lost on the next restart. */
-  private async store(stored: StoredCredential, what: string): Promise<void> {
+  private async store(stored: StoredCredential, what: 'joined' | 'rotated'): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.options.store.save(stored);
         return;
       } catch (error) {
         if (attempt >= 5 || this.stopped) {
-          this.options.logger.error({ err: (error as Error).message }, `could not store ${what}; it is used until the agent restarts, then a new join token is needed`);
+          this.options.logger.error({ credential: what, err: (error as Error).message }, 'could not store the cluster credential; it is used until the agent restarts, then a new join token is needed');
           return;
         }
         await this.sleep(500 * attempt);

@@ -1,6 +1,6 @@
 import { metricValue, scrapeMetrics } from '@flotilla/testenv';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ReconcileReport } from '../reconciler/reconcile-report.js';
+import type { ReconcileReport } from '../assignment/reconcile-report.js';
 import { AgentMetrics } from './agent-metrics.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ChangeAction } from '@flotilla/core';
-import type { ReconcileReport } from '../reconciler/reconcile-report.js';
+import type { ReconcileReport } from '../assignment/reconcile-report.js';
 import type { ReconcileSink } from '../reconciler/reconciler.js';
 
 /** What the agent's gauges read at scrape time. */

@@ -1,6 +1,6 @@
 import { FlotillaError, type ObjectRef } from '@flotilla/core';
 import { GitError } from '@flotilla/git';
-import type { ReportError } from './agent-assignment.js';
+import type { ReportError } from '../assignment/reconcile-report.js';
 
 /** Turns whatever a reconcile step threw into report errors, each with a stable code and what it concerns. */
 export function describeFailure(error: unknown): ReportError[] {

@@ -6,9 +6,9 @@ import { InventoryStore, KubeClient, ResourceManager } from '@flotilla/kube';
 import { type ControlPlane, type GitServer, startControlPlane, startGitServer } from '@flotilla/testenv';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentAssignment } from './agent-assignment.js';
+import type { AgentAssignment } from '../assignment/agent-assignment.js';
 import { reconcileApp, type ReconcileContext } from './reconcile-app.js';
-import type { ReconcileReport } from './reconcile-report.js';
+import type { ReconcileReport } from '../assignment/reconcile-report.js';
 
 describe('reconcileApp reports fetch failures as such and applies nothing', () => {
   let plane: ControlPlane;

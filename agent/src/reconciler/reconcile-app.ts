@@ -13,10 +13,10 @@ import {
 import type { RepositoryCache } from '@flotilla/git';
 import type { InventoryStore, ResourceManager } from '@flotilla/kube';
 import type { Logger } from 'pino';
-import type { DriftTracker } from '../drift/drift-types.js';
-import type { AgentAssignment, ReportError, ReportHealth } from './agent-assignment.js';
+import type { AgentAssignment } from '../assignment/agent-assignment.js';
+import type { ReconcileReport, ReportError, ReportHealth } from '../assignment/reconcile-report.js';
+import type { DriftTracker } from '../drift/drift-tracker.js';
 import { describeFailure } from './describe-failure.js';
-import type { ReconcileReport } from './reconcile-report.js';
 
 /** What a reconcile needs from the outside. */
 export interface ReconcileContext {
@@ -119,8 +119,12 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   return report;
 }
 
-/** Deletes what an App applied (when its policy says prune) and forgets it. */
-export async function removeApp(context: Pick<ReconcileContext, 'manager' | 'inventories' | 'logger' | 'drift'>, app: string, prune: boolean): Promise<ChangeSetEntry[]> {
+/** Deletes what an App applied (when its policy says prune) and forgets it; `generation` is the removal's. */
+export async function removeApp(
+  context: Pick<ReconcileContext, 'manager' | 'inventories' | 'logger' | 'drift'>,
+  removal: { app: string; generation: number; prune: boolean },
+): Promise<ChangeSetEntry[]> {
+  const { app, generation, prune } = removal;
   context.drift?.forget(app);
   const stored = await context.inventories.load(app);
   let entries: ChangeSetEntry[] = [];
@@ -134,6 +138,6 @@ export async function removeApp(context: Pick<ReconcileContext, 'manager' | 'inv
     }
   }
   await context.inventories.remove(app);
-  context.logger.info({ app, changes: formatChangeSet(entries) }, prune ? 'app removed and pruned' : 'app removed; objects left in place');
+  context.logger.info({ app, generation, changes: formatChangeSet(entries) }, prune ? 'app removed and pruned' : 'app removed; objects left in place');
   return entries;
 }

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { AutoRollback } from '../rollback/auto-rollback.js';
+import type { AgentAssignment, HeldState } from '../assignment/agent-assignment.js';
+import type { ReconcileReport } from '../assignment/reconcile-report.js';
+import type { AutoRollback, ReconcileFunction } from '../rollback/auto-rollback.js';
 import type { AssignmentStore } from '../state/assignment-store.js';
-import type { AgentAssignment } from './agent-assignment.js';
 import { reconcileApp, type ReconcileContext, removeApp } from './reconcile-app.js';
-import type { ReconcileReport } from './reconcile-report.js';
 
 /** Where the reconciler's results go (the hub connection, which buffers while the hub is away). */
 export interface ReconcileSink {
@@ -25,14 +25,6 @@ export interface ReconcilerOptions {
   retryDelayMs?: number;
   /** Returns a cluster to its last healthy revision when a revision fails and the App's policy allows it. */
   autoRollback?: AutoRollback;
-}
-
-/** What the agent holds for one App, for AgentHello. */
-export interface HeldState {
-  app: string;
-  receivedGeneration: number;
-  appliedGeneration: number;
-  appliedRevision: string;
 }
 
 type Work = { kind: 'reconcile' } | { kind: 'remove'; generation: number; prune: boolean };
@@ -171,7 +163,7 @@ export class Reconciler {
     const { logger, sink } = this.options;
     try {
       if (work.kind === 'remove') {
-        await removeApp(this.options.context, app, work.prune);
+        await removeApp(this.options.context, { app, generation: work.generation, prune: work.prune });
         await this.options.autoRollback?.forget(app);
         await this.options.store.remove(app);
         this.held.delete(app);
@@ -182,9 +174,11 @@ export class Reconciler {
       }
       const assignment = this.held.get(app);
       if (!assignment) return;
-      const context = { ...this.options.context, report: (r: ReconcileReport) => sink.report(r) };
+      // Rollback is given this function: it reconciles the healthy assignment with it too, its reports relabelled.
+      const reconcile: ReconcileFunction = (target, targetSignal, relabel = (r) => r) =>
+        reconcileApp({ ...this.options.context, report: (r) => sink.report(relabel(r)) }, target, targetSignal);
       const { autoRollback } = this.options;
-      const report = autoRollback ? await autoRollback.reconcile(context, assignment, signal) : await reconcileApp(context, assignment, signal);
+      const report = autoRollback ? await autoRollback.reconcile(reconcile, assignment, signal) : await reconcile(assignment, signal);
       if (signal.aborted) return;
       if (report.phase !== 'Failed' || report.changes.length > 0) this.applied.set(app, { generation: report.generation, revision: report.revision });
       sink.ack(app, assignment.generation);
@@ -193,7 +187,9 @@ export class Reconciler {
     } catch (error) {
       // Aborted for a newer generation or a removal, which is queued already.
       if (signal.aborted) return;
-      logger.error({ app, err: (error as Error).message }, work.kind === 'remove' ? 'removing app failed; will retry' : 'reconcile failed; will retry');
+      const held = this.held.get(app);
+      const fields = work.kind === 'remove' ? { app, generation: work.generation } : { app, generation: held?.generation, revision: held?.revision };
+      logger.error({ ...fields, err: (error as Error).message }, work.kind === 'remove' ? 'removing app failed; will retry' : 'reconcile failed; will retry');
       this.retryLater(app, work);
     }
   }

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import type { AgentAssignment, ReportError } from '../reconciler/agent-assignment.js';
-import { reconcileApp, type ReconcileContext } from '../reconciler/reconcile-app.js';
-import type { ReconcileReport } from '../reconciler/reconcile-report.js';
+import type { AgentAssignment } from '../assignment/agent-assignment.js';
+import type { ReconcileReport, ReportError } from '../assignment/reconcile-report.js';
 import type { RollbackState, RollbackStore, RolledBack } from './rollback-store.js';
 
 /** Failures that say nothing about the revision (the agent retries them): no reason to roll back. */
@@ -20,6 +19,12 @@ function isSameContent(a: AgentAssignment, b: AgentAssignment): boolean {
   return content(a) === content(b);
 }
 
+/**
+ * One reconcile of an assignment (the reconciler's, handed in): it reports as it goes, each report passed through
+ * `relabel` first, and resolves with the last one.
+ */
+export type ReconcileFunction = (assignment: AgentAssignment, signal: AbortSignal, relabel?: (report: ReconcileReport) => ReconcileReport) => Promise<ReconcileReport>;
+
 /** Options of AutoRollback. */
 export interface AutoRollbackOptions {
   store: RollbackStore;
@@ -37,13 +42,13 @@ export class AutoRollback {
 
   constructor(private readonly options: AutoRollbackOptions) {}
 
-  /** One reconcile of an assignment, rolling back when it fails and its policy allows. */
-  async reconcile(context: ReconcileContext, assignment: AgentAssignment, signal: AbortSignal): Promise<ReconcileReport> {
+  /** One reconcile of an assignment with the given reconcile function, rolling back when it fails and its policy allows. */
+  async reconcile(reconcile: ReconcileFunction, assignment: AgentAssignment, signal: AbortSignal): Promise<ReconcileReport> {
     const state = await this.stateOf(assignment.app);
     if (state.healthy && state.rolledBack?.generation === assignment.generation) {
-      return this.restore(context, assignment, state.healthy, state.rolledBack, signal);
+      return this.restore(reconcile, assignment, state.healthy, state.rolledBack, signal);
     }
-    const report = await reconcileApp(context, assignment, signal);
+    const report = await reconcile(assignment, signal);
     if (signal.aborted) return report;
     if (report.phase === 'Synced' && report.health === 'Healthy') {
       if (state.healthy?.generation !== assignment.generation || state.rolledBack) await this.update(assignment.app, { healthy: assignment });
@@ -59,7 +64,7 @@ export class AutoRollback {
       { app: assignment.app, revision: assignment.revision, generation: assignment.generation, restored: healthy.revision, code: reason.code, err: reason.message },
       'revision failed; rolling back to the last healthy revision',
     );
-    return this.restore(context, assignment, healthy, rolledBack, signal);
+    return this.restore(reconcile, assignment, healthy, rolledBack, signal);
   }
 
   /** Forgets an App that was removed from this cluster. */
@@ -69,12 +74,12 @@ export class AutoRollback {
   }
 
   /** Applies the last healthy assignment in place of the failed generation; every report of it says RolledBack. */
-  private async restore(context: ReconcileContext, failed: AgentAssignment, healthy: AgentAssignment, rolledBack: RolledBack, signal: AbortSignal): Promise<ReconcileReport> {
+  private async restore(reconcile: ReconcileFunction, failed: AgentAssignment, healthy: AgentAssignment, rolledBack: RolledBack, signal: AbortSignal): Promise<ReconcileReport> {
     const rollback = { failedRevision: rolledBack.failedRevision, restoredRevision: rolledBack.restoredRevision, reason: rolledBack.reason };
     const asRolledBack = (report: ReconcileReport): ReconcileReport => ({ ...report, phase: 'RolledBack', rollback });
     // The healthy content under the failed generation (which is what is acked), with the current policy.
     const restoring: AgentAssignment = { ...healthy, generation: failed.generation, policy: failed.policy, pinned: failed.pinned };
-    const report = await reconcileApp({ ...context, report: (r) => context.report(asRolledBack(r)) }, restoring, signal);
+    const report = await reconcile(restoring, signal, asRolledBack);
     return asRolledBack(report);
   }
 

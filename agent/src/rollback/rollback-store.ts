@@ -1,6 +1,7 @@
 import { FlotillaError } from '@flotilla/core';
 import { APPLY_PATCH, isNotFound, type KubeClient, mapApiError } from '@flotilla/kube';
-import type { AgentAssignment, ReportError } from '../reconciler/agent-assignment.js';
+import type { AgentAssignment } from '../assignment/agent-assignment.js';
+import type { ReportError } from '../assignment/reconcile-report.js';
 
 /** The agent rolled an App back by itself from this generation; it is not applied again until a newer one arrives. */
 export interface RolledBack {

@@ -1,6 +1,6 @@
 import { FlotillaError } from '@flotilla/core';
 import { APPLY_PATCH, isNotFound, type KubeClient, mapApiError } from '@flotilla/kube';
-import type { AgentAssignment } from '../reconciler/agent-assignment.js';
+import type { AgentAssignment } from '../assignment/agent-assignment.js';
 
 /** Label on every assignment Secret, so list() finds them. */
 export const ASSIGNMENT_LABEL = 'flotilla.dev/assignment';

@@ -8,8 +8,8 @@ import {
   toTimestamp,
 } from '@flotilla/proto';
 import type { ChangeSetEntry } from '@flotilla/core';
-import type { AgentAssignment, ReportHealth, ReportPhase } from '../reconciler/agent-assignment.js';
-import type { ReconcileReport } from '../reconciler/reconcile-report.js';
+import type { AgentAssignment } from '../assignment/agent-assignment.js';
+import type { ReconcileReport, ReportHealth, ReportPhase } from '../assignment/reconcile-report.js';
 
 // The agent-side edge between generated wire types and the agent's domain.
 

@@ -1,5 +1,5 @@
 import { DriftAction as WireDriftAction, type DriftReport, toTimestamp } from '@flotilla/proto';
-import type { AppDriftReport, DriftAction } from '../drift/drift-types.js';
+import type { AppDriftReport, DriftAction } from '../assignment/drift-report.js';
 
 // The agent-side edge between drift reports and their wire form.
 

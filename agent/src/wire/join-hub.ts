@@ -1,11 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { AgentServiceClient, type JoinResponse } from '@flotilla/proto';
-import type { HubChannel } from './channel-credentials.js';
 
 /** What a Join call needs. */
 export interface JoinHubOptions {
   address: string;
-  channel: HubChannel;
+  /** The channel to the hub (identity/channel-credentials.ts's hubChannel()). */
+  channel: { credentials: grpc.ChannelCredentials; options: grpc.ClientOptions };
   joinToken: string;
   cluster: string;
   agentVersion: string;

@@ -6,11 +6,11 @@ import { InventoryStore, KubeClient, ResourceManager } from '@flotilla/kube';
 import { type ControlPlane, type GitServer, startControlPlane, startGitServer } from '@flotilla/testenv';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentAssignment } from '../reconciler/agent-assignment.js';
-import type { ReconcileContext } from '../reconciler/reconcile-app.js';
-import type { ReconcileReport } from '../reconciler/reconcile-report.js';
-import { AutoRollback, isRevisionFailure } from './auto-rollback.js';
-import { RollbackStore } from './rollback-store.js';
+import type { AgentAssignment } from '../assignment/agent-assignment.js';
+import type { ReconcileReport } from '../assignment/reconcile-report.js';
+import { AutoRollback, isRevisionFailure, type ReconcileFunction } from '../rollback/auto-rollback.js';
+import { RollbackStore } from '../rollback/rollback-store.js';
+import { reconcileApp, type ReconcileContext } from './reconcile-app.js';
 
 const configMap = (version: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  version: "${version}"\n`;
 /** A Deployment nothing ever makes available (no controller manager runs): its health never arrives. */
@@ -54,7 +54,9 @@ describe('automatic rollback on the agent', () => {
     version: (await client.request<{ data: { version: string } }>({ method: 'GET', path: '/api/v1/namespaces/default/configmaps/settings' })).data.version,
     deployment: await client.request({ method: 'GET', path: '/apis/apps/v1/namespaces/default/deployments/api' }).then(() => true, () => false),
   });
-  const run = (rollback: AutoRollback, target: AgentAssignment) => rollback.reconcile(context, target, new AbortController().signal);
+  // The reconciler's reconcile function: reconcileApp, its reports relabelled on their way out.
+  const reconcile: ReconcileFunction = (target, signal, relabel = (r) => r) => reconcileApp({ ...context, report: (r) => context.report(relabel(r)) }, target, signal);
+  const run = (rollback: AutoRollback, target: AgentAssignment) => rollback.reconcile(reconcile, target, new AbortController().signal);
 
   beforeAll(async () => {
     [plane, git] = await Promise.all([startControlPlane(), startGitServer()]);

@@ -1,17 +1,19 @@
 import * as grpc from '@grpc/grpc-js';
 import { type AgentMessage, AgentServiceClient, DEFAULT_MAX_MESSAGE_BYTES, type HubMessage, toTimestamp } from '@flotilla/proto';
 import type { Logger } from 'pino';
+import type { AgentHello, InboundMessage, OutboundMessage } from '../assignment/hub-messages.js';
 import { Backoff } from './backoff.js';
+import { fromHubMessage, logFieldsOf, toAgentMessage, toHelloMessage } from './hub-message-mapping.js';
 import { Outbox } from './outbox.js';
 
 /** What the connection needs from the rest of the agent. */
 export interface HubConnectionHandlers {
-  /** AgentHello's view of what the agent holds, asked for on every connect. */
-  hello(): Omit<NonNullable<AgentMessage['hello']>, 'bufferedReports'>;
+  /** The hello's view of what the agent holds, asked for on every connect. */
+  hello(): AgentHello;
   /** Called after each hello from the hub, once the outbox is flushed. */
   onConnected?(): void;
-  /** Every message the hub sends after its hello. */
-  onMessage(message: HubMessage): Promise<void> | void;
+  /** Every message the hub sends after its hello, in the agent's own types (in order: the next waits for this one). */
+  onMessage(message: InboundMessage): Promise<void> | void;
 }
 
 /** Options of a HubConnection. */
@@ -93,10 +95,11 @@ export class HubConnection {
     return this.ready ? Promise.resolve() : new Promise((resolve) => this.connectedWaiters.push(resolve));
   }
 
-  /** Sends now when connected, otherwise queues in the outbox. */
-  send(message: AgentMessage): void {
-    if (this.ready && this.call) this.call.write(message);
-    else this.outbox.push(message);
+  /** Sends now when connected, otherwise queues in the outbox (in wire form: a report's per-object list is capped). */
+  send(message: OutboundMessage): void {
+    const wire = toAgentMessage(message);
+    if (this.ready && this.call) this.call.write(wire);
+    else this.outbox.push(wire);
   }
 
   /** Closes the stream for good. */
@@ -114,11 +117,11 @@ export class HubConnection {
     metadata.set('authorization', `Bearer ${this.credential as string}`);
     const call = this.client.connect(metadata);
     this.call = call;
-    call.write({ hello: { ...this.options.handlers.hello(), bufferedReports: this.outbox.size } });
+    call.write(toHelloMessage(this.options.handlers.hello(), this.outbox.size));
     call.on('data', (message: HubMessage) => {
       // Handle messages strictly in order: an assignment must be stored before a later one is compared with it.
       this.inbound = this.inbound.then(() => this.receive(call, message)).catch((error: Error) => {
-        this.options.logger.error({ err: error.message }, 'handling a hub message failed');
+        this.options.logger.error({ ...logFieldsOf(message), err: error.message }, 'handling a hub message failed');
       });
     });
     call.on('status', (status: grpc.StatusObject) => this.ended(call, status));
@@ -138,7 +141,8 @@ export class HubConnection {
       return;
     }
     if (message.heartbeatAck) return;
-    await this.options.handlers.onMessage(message);
+    const inbound = fromHubMessage(message);
+    if (inbound) await this.options.handlers.onMessage(inbound);
   }
 
   private startHeartbeats(call: grpc.ClientDuplexStream<AgentMessage, HubMessage>, intervalMs: number): void {

@@ -1,4 +1,4 @@
-import type { DriftIgnoreRule, ObjectRef } from '@flotilla/core';
+import type { DriftIgnoreRule } from '@flotilla/core';
 
 /** How drift is treated: detect and report, detect and correct, or neither. */
 export type DriftMode = 'report' | 'correct' | 'off';
@@ -29,17 +29,10 @@ export interface AgentAssignment {
   pinned: boolean;
 }
 
-/** Phases of an App on this cluster, as reports carry them. */
-export type ReportPhase = 'Synced' | 'Failed' | 'RolledBack';
-
-/** Health after apply. */
-export type ReportHealth = 'Healthy' | 'Progressing' | 'Degraded' | 'Unknown';
-
-/** An error as a report carries it: stable code, message, and the object or file concerned. */
-export interface ReportError {
-  code: string;
-  message: string;
-  object?: ObjectRef;
-  file?: string;
-  line?: number;
+/** What the agent holds for one App, as its hello to the hub lists it. */
+export interface HeldState {
+  app: string;
+  receivedGeneration: number;
+  appliedGeneration: number;
+  appliedRevision: string;
 }

@@ -1,5 +1,19 @@
 import type { ChangeSetEntry, ChangeSummary, ObjectRef } from '@flotilla/core';
-import type { ReportError, ReportHealth, ReportPhase } from './agent-assignment.js';
+
+/** Phases of an App on this cluster, as reports carry them. */
+export type ReportPhase = 'Synced' | 'Failed' | 'RolledBack';
+
+/** Health after apply. */
+export type ReportHealth = 'Healthy' | 'Progressing' | 'Degraded' | 'Unknown';
+
+/** An error as a report carries it: stable code, message, and the object or file concerned. */
+export interface ReportError {
+  code: string;
+  message: string;
+  object?: ObjectRef;
+  file?: string;
+  line?: number;
+}
 
 /** The outcome of one reconcile of one App, as the agent reports it. */
 export interface ReconcileReport {

@@ -1,7 +1,7 @@
 import { ConfigError } from '@flotilla/core';
 import { describe, expect, it } from 'vitest';
-import { hubChannel } from '../identity/channel-credentials.js';
-import { parseAgentConfig } from './agent-config.js';
+import { hubChannel } from './channel-credentials.js';
+import { parseAgentConfig } from '../config/agent-config.js';
 
 const base = { FLOTILLA_HUB_ADDRESS: 'hub:9090', FLOTILLA_TOKEN: 'flj_a-join-token', FLOTILLA_CLUSTER: 'eu-1' };
 

@@ -1,0 +1,31 @@
+import { toTimestamp } from '@flotilla/proto';
+import { describe, expect, it } from 'vitest';
+import { fromHubMessage, toAgentMessage } from './hub-message-mapping.js';
+
+describe('the mapping of the stream messages', () => {
+  it('names each message of the hub by its kind, in the types of the agent', () => {
+    expect(fromHubMessage({ unassignment: { app: 'web', generation: 7, prune: true } })).toEqual({ kind: 'unassign', app: 'web', generation: 7, prune: true });
+    expect(fromHubMessage({ assignmentsComplete: { apps: ['api', 'web'] } })).toEqual({ kind: 'assignmentsComplete', apps: ['api', 'web'] });
+    expect(fromHubMessage({ command: { id: 'c1', checkDrift: { app: '' } } })).toEqual({ kind: 'checkDrift', commandId: 'c1', app: undefined });
+    expect(fromHubMessage({ command: { id: 'c2', checkDrift: { app: 'web' } } })).toEqual({ kind: 'checkDrift', commandId: 'c2', app: 'web' });
+    const expiresAt = new Date('2026-01-02T03:04:05.678Z');
+    expect(fromHubMessage({ credentialRotation: { credential: 'flc_new', previousExpiresAt: toTimestamp(expiresAt) } })).toEqual({
+      kind: 'credentialRotation',
+      credential: 'flc_new',
+      previousExpiresAt: expiresAt,
+    });
+    const assign = fromHubMessage({ assignment: { app: 'web', generation: 3, revision: 'main@sha1:abc', path: 'web', variables: {}, defaultNamespace: '', pinned: false } });
+    expect(assign?.kind === 'assign' && [assign.assignment.app, assign.assignment.generation, assign.assignment.defaultNamespace]).toEqual(['web', 3, 'default']);
+  });
+
+  it('ignores a message that carries nothing the agent knows', () => {
+    expect(fromHubMessage({})).toBeUndefined();
+  });
+
+  it('gives each message for the hub its wire form', () => {
+    expect(toAgentMessage({ kind: 'ack', app: 'web', generation: 4 })).toEqual({ ack: { app: 'web', generation: 4 } });
+    expect(toAgentMessage({ kind: 'commandResult', commandId: 'c1', ok: true })).toEqual({ commandResult: { id: 'c1', ok: true } });
+    const drift = toAgentMessage({ kind: 'drift', report: { app: 'web', generation: 2, objects: [], cleared: [], full: true } });
+    expect(drift.drift).toMatchObject({ app: 'web', generation: 2, full: true });
+  });
+});

@@ -7,6 +7,7 @@ import { HubEvents } from '../events/hub-events.js';
 import type { AgentReport } from './agent-report.js';
 import { ClusterAppStatus } from './cluster-app-status.entity.js';
 import { HistoryEntry } from './history-entry.entity.js';
+import type { HistoryOutcome } from './status-types.js';
 
 /** How many history entries are kept per app and cluster. */
 export const HISTORY_LIMIT = 50;
@@ -126,7 +127,7 @@ export class StatusService implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 /** The history outcome a report stands for; null while the reconcile is still under way. */
-function outcomeOf(report: AgentReport): string | null {
+function outcomeOf(report: AgentReport): HistoryOutcome | null {
   switch (report.phase) {
     case 'Synced':
       return report.health === 'Healthy' ? 'healthy' : report.health === 'Degraded' ? 'degraded' : report.health === 'Progressing' ? 'progressing' : 'synced';

@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { StoredGitCredentials } from '../sources/source.entity.js';
-import { Source } from '../sources/source.entity.js';
-import { SecretBox } from './secret-box.js';
+import type { StoredGitCredentials } from './source.entity.js';
+import { Source } from './source.entity.js';
+import { SecretBox } from '../secrets/secret-box.js';
 
 /**
  * The secrets of Sources (Git credentials, webhook secret), sealed at rest. Values are opened only where they are

@@ -120,8 +120,3 @@ export function fromStatusReport(report: StatusReport): AgentReport {
       : {}),
   };
 }
-
-/** Now, as a wire Timestamp. */
-export function now(): ReturnType<typeof toTimestamp> {
-  return toTimestamp(new Date());
-}

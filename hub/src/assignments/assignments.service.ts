@@ -184,7 +184,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     try {
       await this.recompute(appName, clusters, scope);
     } catch (error) {
-      this.logger.error(`recomputing assignments of app ${appName}: ${(error as Error).stack}`);
+      this.logger.error({ msg: 'recomputing the assignments of an app failed', app: appName, error: (error as Error).stack });
     }
   }
 

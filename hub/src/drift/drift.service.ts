@@ -71,7 +71,7 @@ export class DriftService implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     // Drift of an App a cluster no longer runs means nothing any more.
     this.subscription = merge(this.appEvents.events, this.clusterEvents.events, this.assignmentEvents.events).subscribe((event) => {
-      const forget = (where: { app?: string; cluster?: string }) => void this.forget(where).catch((error: Error) => this.logger.error(error.message));
+      const forget = (where: { app?: string; cluster?: string }) => void this.forget(where).catch((error: Error) => this.logger.error({ msg: 'forgetting drift failed', ...where, error: error.message }));
       if (event.kind === 'app' && event.type === 'removed') forget({ app: event.app.name });
       if (event.kind === 'cluster' && event.type === 'removed') forget({ cluster: event.cluster.name });
       if (event.kind === 'assignment' && !event.assignment.active) forget({ app: event.assignment.appName, cluster: event.assignment.clusterName });

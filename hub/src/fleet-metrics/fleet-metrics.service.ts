@@ -117,7 +117,7 @@ export class FleetMetrics implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       return await read();
     } catch (error) {
-      this.logger.warn(`reading ${what} for /metrics failed: ${(error as Error).message}`);
+      this.logger.warn({ msg: 'reading a metric for /metrics failed', metric: what, error: (error as Error).message });
       return undefined;
     }
   }

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { formatRevision } from '@flotilla/core';
 import { merge, type Subscription } from 'rxjs';
 import { AppEvents } from '../apps/app-events.js';
 import type { AllowedRevision, AssignmentGate, GateInput } from '../assignments/assignment-gate.js';
@@ -51,7 +52,7 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
       if (event.kind === 'status' && this.watching.has(event.status.appName)) this.request(event.status.appName);
       if (event.kind === 'app' && event.type === 'removed') void this.forgetApp(event.app.name);
       if (event.kind === 'cluster' && event.type === 'removed') {
-        void this.store.forgetCluster(event.cluster.name).catch((error: Error) => this.logger.error(`forgetting pins of ${event.cluster.name}: ${error.message}`));
+        void this.store.forgetCluster(event.cluster.name).catch((error: Error) => this.logger.error({ msg: 'forgetting the pins of a removed cluster failed', cluster: event.cluster.name, error: error.message }));
       }
     });
   }
@@ -128,7 +129,7 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     for (const rollout of work.created) await this.notifier.started(rollout, work.rowsOf(rollout));
     if (work.created.length > 0) await this.store.prune(app.name);
     for (const [rollout, transition] of transitions) {
-      this.logger.log(`rollout ${rollout.id} of app ${app.name}: ${transition.from} → ${transition.to}${transition.message ? `: ${transition.message}` : ''}`);
+      this.logger.log({ msg: 'rollout state changed', rollout: rollout.id, app: app.name, revision: formatRevision({ ref: rollout.ref, commit: rollout.commit }), from: transition.from, to: transition.to, reason: transition.message });
       await this.notifier.transitioned(rollout, transition);
     }
     for (const rollout of stepped) this.notifier.publish(rollout, work.rowsOf(rollout));
@@ -243,6 +244,6 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
         this.timers.delete(app);
         await this.store.forgetApp(app);
       })
-      .catch((error: Error) => this.logger.error(`forgetting the rollouts of app ${app}: ${error.message}`));
+      .catch((error: Error) => this.logger.error({ msg: 'forgetting the rollouts of a removed app failed', app, error: error.message }));
   }
 }

@@ -16,7 +16,7 @@ function createSecretBox(config: HubConfig): SecretBox {
         'and give every replica the same key with FLOTILLA_SECRET_KEY',
     );
   } else {
-    logger.log(`sealing secrets with key ${box.keyId} from ${keys.origin === 'config' ? 'FLOTILLA_SECRET_KEY' : keys.path}`);
+    logger.log({ msg: 'sealing secrets', keyId: box.keyId, keyFrom: keys.origin === 'config' ? 'FLOTILLA_SECRET_KEY' : keys.path });
   }
   return box;
 }

@@ -31,7 +31,7 @@ export class SourceSecrets implements OnModuleInit {
       await this.sources.update({ name: source.name }, patch);
       resealed++;
     }
-    if (resealed > 0) this.logger.log(`sealed the secrets of ${resealed} source(s) with secret key ${this.box.keyId}`);
+    if (resealed > 0) this.logger.log({ msg: 'sealed the secrets of sources', sources: resealed, keyId: this.box.keyId });
   }
 
   /** The stored form of a source's Git credentials. */

@@ -171,7 +171,7 @@ export class SourcesService {
       commit = await this.resolver.resolve(source);
     } catch (error) {
       const message = (error as Error).message;
-      if (source.lastError !== message) this.logger.warn(`source ${name}: ${message}`);
+      if (source.lastError !== message) this.logger.warn({ msg: 'resolving the ref of a source failed', source: name, error: message });
       await this.sources.update({ name }, { checkedAt, lastError: message });
       return { source: { ...source, checkedAt, lastError: message }, changed: false };
     }
@@ -185,7 +185,7 @@ export class SourcesService {
         .values({ sourceName: name, ref: source.ref, commit, trigger, createdAt: checkedAt })
         .orIgnore()
         .execute();
-      this.logger.log(`source ${name} at ${formatRevision({ ref: source.ref, commit })} (${trigger})`);
+      this.logger.log({ msg: 'source at a new revision', source: name, revision: formatRevision({ ref: source.ref, commit }), trigger });
       this.events.publish({ kind: 'source', type: 'revision', source: updated });
     }
     return { source: updated, changed };

@@ -33,7 +33,7 @@ export class StatusService implements OnApplicationBootstrap, OnModuleDestroy {
     this.subscription = merge(this.appEvents.events, this.clusterEvents.events).subscribe((event) => {
       const forget = (where: { app?: string; cluster?: string }): void => {
         // A hub closing while it forgets must not turn the lost delete into an unhandled rejection.
-        this.forget(where).catch((error: Error) => this.logger.warn(`forgetting statuses of ${JSON.stringify(where)}: ${error.message}`));
+        this.forget(where).catch((error: Error) => this.logger.warn({ msg: 'forgetting statuses failed', ...where, error: error.message }));
       };
       if (event.kind === 'app' && event.type === 'removed') forget({ app: event.app.name });
       if (event.kind === 'cluster' && event.type === 'removed') forget({ cluster: event.cluster.name });

@@ -30,6 +30,8 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
   private readonly dirty = new Set<string>();
   private readonly dirtyClusters = new Set<string>();
   private everything = false;
+  /** Set when the hub closes: nothing new is started (the rollouts may still ask, whatever order modules close in). */
+  private stopped = false;
   private worker: Promise<void> | undefined;
   private subscription: Subscription | undefined;
 
@@ -63,6 +65,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
     this.subscription?.unsubscribe();
     await this.whenIdle();
   }
@@ -143,7 +146,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private schedule(): void {
-    if (this.worker) return;
+    if (this.worker || this.stopped) return;
     this.worker = this.drain().finally(() => {
       this.worker = undefined;
       if (this.hasWork()) this.schedule();

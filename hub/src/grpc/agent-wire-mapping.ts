@@ -7,7 +7,6 @@ import {
   type ObjectRef,
   Phase,
   type StatusReport,
-  toTimestamp,
 } from '@flotilla/proto';
 import type { Assignment } from '../assignments/assignment.entity.js';
 import type { StoredGitCredentials } from '../sources/source.entity.js';

@@ -13,9 +13,10 @@ import { RolloutsModule } from './rollouts/rollouts.module.js';
 import { StatusModule } from './status/status.module.js';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { DriftModule } from './drift/drift.module.js';
-import { MetricsModule } from './metrics/metrics.module.js';
+import { MetricsRegistryModule } from './metrics/metrics.module.js';
+import { FleetMetricsModule } from './fleet-metrics/fleet-metrics.module.js';
+import { GrpcEdgeModule } from './grpc/grpc-edge.module.js';
 import { HUB_CONFIG } from './common/hub-config.provider.js';
-import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { SecretsModule } from './secrets/secrets.module.js';
 
@@ -29,7 +30,7 @@ export class AppModule {
       providers: [{ provide: HUB_CONFIG, useValue: config }],
       exports: [HUB_CONFIG],
       imports: [
-        EventsModule,
+        MetricsRegistryModule,
         AuditModule,
         AuthModule,
         SecretsModule,
@@ -40,8 +41,9 @@ export class AppModule {
         RolloutsModule,
         StatusModule,
         DriftModule,
-        MetricsModule,
         AgentsModule,
+        GrpcEdgeModule,
+        FleetMetricsModule,
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), migrations, autoLoadEntities: true }),
         HealthModule,
       ],

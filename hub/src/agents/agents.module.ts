@@ -1,21 +1,24 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AssignmentsModule } from '../assignments/assignments.module.js';
 import { ClustersModule } from '../clusters/clusters.module.js';
 import { DriftModule } from '../drift/drift.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
-import { Source } from '../sources/source.entity.js';
+import { SourcesModule } from '../sources/sources.module.js';
 import { StatusModule } from '../status/status.module.js';
 import { AgentCommands } from './agent-commands.service.js';
-import { AgentSessions } from './agent-sessions.service.js';
-import { AgentStreamController } from './agent-stream.controller.js';
+import { AgentConnections } from './agent-connections.js';
+import { AgentCredentialSweeper } from './agent-credential-sweeper.js';
+import { AgentMessageRouter } from './agent-message-router.js';
+import { AgentPresence } from './agent-presence.js';
+import { AgentSessionRegistry } from './agent-session-registry.js';
+import { AssignmentPusher } from './assignment-pusher.js';
 import { ClusterCredentialsController } from './cluster-credentials.controller.js';
 
-/** The agent stream (gRPC AgentService). */
+/** Agent streams as the hub's domain sees them (the gRPC AgentService itself is served at the gRPC edge). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Source]), ClustersModule, AssignmentsModule, StatusModule, IdentityModule, DriftModule],
-  controllers: [AgentStreamController, ClusterCredentialsController],
-  providers: [AgentSessions, AgentCommands],
-  exports: [AgentSessions, AgentCommands],
+  imports: [ClustersModule, AssignmentsModule, SourcesModule, StatusModule, IdentityModule, DriftModule],
+  controllers: [ClusterCredentialsController],
+  providers: [AgentSessionRegistry, AgentConnections, AgentMessageRouter, AssignmentPusher, AgentPresence, AgentCredentialSweeper, AgentCommands],
+  exports: [AgentConnections, AgentSessionRegistry, AgentCommands],
 })
 export class AgentsModule {}

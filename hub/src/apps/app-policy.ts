@@ -1,4 +1,4 @@
-import { DEFAULT_ROLLOUT_STRATEGY, type RolloutStrategy } from '../rollouts/rollout-strategy.js';
+import { DEFAULT_ROLLOUT_STRATEGY, type RolloutStrategy } from './rollout-strategy.js';
 
 /** A rule excluding objects or fields from drift detection and correction. */
 export interface DriftIgnoreRule {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { labelSelectorSchema, resourceName } from '../common/names.js';
-import { rolloutStrategySchema } from '../rollouts/rollout-strategy.js';
+import { rolloutStrategySchema } from './rollout-strategy.js';
 
 /** `deploy/prod`, `.`, ``: a relative directory that stays inside the repository. */
 const appPath = z

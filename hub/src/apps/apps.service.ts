@@ -1,11 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FlotillaError } from '@flotilla/core';
 import { MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeContinue, type Page, toPage } from '../common/page.js';
-import { HubEvents } from '../events/hub-events.js';
-import { Source } from '../sources/source.entity.js';
+import { SourcesService } from '../sources/sources.service.js';
+import { AppEvents } from './app-events.js';
 import { DEFAULT_APP_POLICY } from './app-policy.js';
 import { App } from './app.entity.js';
 import type { CreateAppBody, UpdateAppBody } from './apps.schemas.js';
@@ -13,13 +13,18 @@ import { mergePolicy } from './merge-policy.js';
 
 /** Apps: what to deploy from which source, where, and how. */
 @Injectable()
-export class AppsService {
+export class AppsService implements OnModuleInit {
   constructor(
     @InjectRepository(App) private readonly apps: Repository<App>,
-    @InjectRepository(Source) private readonly sources: Repository<Source>,
-    private readonly events: HubEvents,
+    private readonly sources: SourcesService,
+    private readonly events: AppEvents,
     private readonly audit: AuditService,
   ) {}
+
+  onModuleInit(): void {
+    // A source is not removed while apps deploy from it.
+    this.sources.addUsers((source) => this.namesUsingSource(source));
+  }
 
   /** Creates an app; its targets get assignments at once. */
   async create(body: CreateAppBody, actor: string): Promise<App> {
@@ -98,13 +103,23 @@ export class AppsService {
     this.events.publish({ kind: 'app', type: 'removed', app });
   }
 
+  /** One app, or null. */
+  find(name: string): Promise<App | null> {
+    return this.apps.findOneBy({ name });
+  }
+
+  /** Names of every app. */
+  async names(): Promise<string[]> {
+    return (await this.apps.find({ select: { name: true } })).map((a) => a.name);
+  }
+
   /** Names of the apps that deploy from a source. */
   async namesUsingSource(source: string): Promise<string[]> {
     return (await this.apps.find({ where: { sourceName: source }, select: { name: true } })).map((a) => a.name);
   }
 
   private async requireSource(name: string): Promise<void> {
-    if (!(await this.sources.existsBy({ name }))) {
+    if (!(await this.sources.exists(name))) {
       throw new FlotillaError('INVALID_ARGUMENT', `source "${name}" does not exist; create it first`, {
         data: { fields: [{ field: 'source', message: `source "${name}" does not exist` }] },
       });

@@ -1,6 +1,6 @@
 import type { PolicyBody } from './apps.schemas.js';
 import type { AppPolicy } from './app-policy.js';
-import { mergeRolloutStrategy } from '../rollouts/rollout-strategy.js';
+import { mergeRolloutStrategy } from './rollout-strategy.js';
 
 /** Overlays the fields a body gives onto a policy. */
 export function mergePolicy(base: AppPolicy, patch: PolicyBody): AppPolicy {

@@ -34,6 +34,3 @@ export interface AssignmentGate {
   /** Per target cluster, the commit it may run now; null when it must not have the app yet. */
   plan(input: GateInput): Promise<ReadonlyMap<string, AllowedRevision | null>>;
 }
-
-/** Injection token of the AssignmentGate. */
-export const ASSIGNMENT_GATE = Symbol('ASSIGNMENT_GATE');

@@ -3,7 +3,8 @@ import { type GitServer, startGitServer } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestHub, TEST_DATABASES, type TestHub } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
-import { ASSIGNMENT_GATE, type AssignmentGate, type GateInput } from './assignment-gate.js';
+import type { AssignmentGate, GateInput } from './assignment-gate.js';
+import { AssignmentsService } from './assignments.service.js';
 
 type StatusItem = { cluster: string; desired: { generation: number; revision: string } | null };
 
@@ -75,7 +76,7 @@ describe.each(TEST_DATABASES)('assignments of changed clusters on %s', (database
     for (const app of ['web', 'base']) {
       await vi.waitFor(async () => expect((await latestRollout(app)).state).toBe('completed'), { timeout: 15_000, interval: 100 });
     }
-    gate = hub.app.get<AssignmentGate>(ASSIGNMENT_GATE);
+    gate = hub.app.get(AssignmentsService, { strict: false }).gate as AssignmentGate;
     const plan = gate.plan.bind(gate);
     vi.spyOn(gate, 'plan').mockImplementation((input) => {
       plans.push(input);

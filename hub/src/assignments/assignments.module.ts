@@ -1,12 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { App } from '../apps/app.entity.js';
-import { Cluster } from '../clusters/cluster.entity.js';
-import { RolloutsModule } from '../rollouts/rollouts.module.js';
-import { Source } from '../sources/source.entity.js';
+import { AppsModule } from '../apps/apps.module.js';
+import { ClustersModule } from '../clusters/clusters.module.js';
+import { SourcesModule } from '../sources/sources.module.js';
+import { AssignmentEvents } from './assignment-events.js';
 import { Assignment } from './assignment.entity.js';
 import { AssignmentsService } from './assignments.service.js';
 
-/** Assignments: what each cluster must run for each app (when, the rollouts decide). */
-@Module({ imports: [TypeOrmModule.forFeature([Assignment, App, Cluster, Source]), RolloutsModule], providers: [AssignmentsService], exports: [AssignmentsService] })
+/** Assignments: what each cluster must run for each app (when, the rollouts decide: they register as its gate). */
+@Module({
+  imports: [TypeOrmModule.forFeature([Assignment]), AppsModule, ClustersModule, SourcesModule],
+  providers: [AssignmentsService, AssignmentEvents],
+  exports: [AssignmentsService, AssignmentEvents],
+})
 export class AssignmentsModule {}

@@ -1,14 +1,17 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Subscription } from 'rxjs';
+import { merge, type Subscription } from 'rxjs';
 import { In, Repository } from 'typeorm';
-import { App } from '../apps/app.entity.js';
-import { Cluster } from '../clusters/cluster.entity.js';
+import { type AppEvent, AppEvents } from '../apps/app-events.js';
+import { AppsService } from '../apps/apps.service.js';
+import { type ClusterEvent, ClusterEvents } from '../clusters/cluster-events.js';
+import type { Cluster } from '../clusters/cluster.entity.js';
+import { ClustersService } from '../clusters/clusters.service.js';
 import { UPSERT_CHUNK_ROWS, upsertRows } from '../database/upsert-rows.js';
-import type { HubEvent } from '../events/hub-event.js';
-import { HubEvents } from '../events/hub-events.js';
-import { Source } from '../sources/source.entity.js';
-import { ASSIGNMENT_GATE, type AssignmentGate } from './assignment-gate.js';
+import { type SourceEvent, SourceEvents } from '../sources/source-events.js';
+import { SourcesService } from '../sources/sources.service.js';
+import type { AssignmentGate } from './assignment-gate.js';
+import { AssignmentEvents } from './assignment-events.js';
 import { Assignment } from './assignment.entity.js';
 import { desiredAssignment, isSameAssignment, isTarget } from './desired-assignment.js';
 
@@ -27,26 +30,42 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
   private readonly dirty = new Set<string>();
   private readonly dirtyClusters = new Set<string>();
   private everything = false;
+  /** Set when the hub closes: nothing new is started (the rollouts may still ask, whatever order modules close in). */
+  private stopped = false;
   private worker: Promise<void> | undefined;
   private subscription: Subscription | undefined;
 
   constructor(
     @InjectRepository(Assignment) private readonly assignments: Repository<Assignment>,
-    @InjectRepository(App) private readonly apps: Repository<App>,
-    @InjectRepository(Cluster) private readonly clusters: Repository<Cluster>,
-    @InjectRepository(Source) private readonly sources: Repository<Source>,
-    private readonly events: HubEvents,
-    @Optional() @Inject(ASSIGNMENT_GATE) private readonly gate?: AssignmentGate,
+    private readonly apps: AppsService,
+    private readonly clusters: ClustersService,
+    private readonly sources: SourcesService,
+    private readonly events: AssignmentEvents,
+    private readonly appEvents: AppEvents,
+    private readonly clusterEvents: ClusterEvents,
+    private readonly sourceEvents: SourceEvents,
   ) {}
 
+  /** The gate the rollouts registered, if any. */
+  gate: AssignmentGate | undefined;
+
+  /**
+   * Lets the rollouts decide which commit each target runs now (they register before the application bootstraps);
+   * without a gate every target gets the source's commit at once.
+   */
+  useGate(gate: AssignmentGate): void {
+    this.gate = gate;
+    gate.bind((app) => this.mark(app));
+  }
+
   onApplicationBootstrap(): void {
-    this.gate?.bind((app) => this.mark(app));
-    this.subscription = this.events.events.subscribe((event) => this.onEvent(event));
+    this.subscription = merge(this.appEvents.events, this.clusterEvents.events, this.sourceEvents.events).subscribe((event) => this.onEvent(event));
     // Anything that changed while the hub was down is caught up by one full pass.
     this.markAll();
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
     this.subscription?.unsubscribe();
     await this.whenIdle();
   }
@@ -85,7 +104,12 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     return 'recorded';
   }
 
-  private onEvent(event: HubEvent): void {
+  /** Active assignments of an app, by cluster. */
+  activeForApp(app: string): Promise<Assignment[]> {
+    return this.assignments.find({ where: { appName: app, active: true }, order: { clusterName: 'ASC' } });
+  }
+
+  private onEvent(event: AppEvent | ClusterEvent | SourceEvent): void {
     switch (event.kind) {
       case 'cluster':
         if (event.type === 'registered' || event.type === 'updated' || event.type === 'removed') this.markCluster(event.cluster.name);
@@ -95,11 +119,6 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
         break;
       case 'app':
         this.mark(event.app.name);
-        break;
-      case 'assignment':
-      case 'status':
-      case 'drift':
-      case 'rollout':
         break;
       default:
         event satisfies never;
@@ -122,13 +141,12 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private async markSource(source: string): Promise<void> {
-    const apps = await this.apps.find({ where: { sourceName: source }, select: { name: true } });
-    for (const app of apps) this.dirty.add(app.name);
+    for (const app of await this.apps.namesUsingSource(source)) this.dirty.add(app);
     this.schedule();
   }
 
   private schedule(): void {
-    if (this.worker) return;
+    if (this.worker || this.stopped) return;
     this.worker = this.drain().finally(() => {
       this.worker = undefined;
       if (this.hasWork()) this.schedule();
@@ -148,12 +166,12 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
       this.dirty.clear();
       this.dirtyClusters.clear();
       if (whole.length > 0) {
-        const clusters = await this.clusters.find();
+        const clusters = await this.clusters.all();
         for (const name of whole) await this.recomputeLogged(name, clusters);
       }
       if (scope.length > 0) {
         // The apps just recomputed whole have seen these clusters already.
-        const clusters = await this.clusters.findBy({ name: In(scope) });
+        const clusters = await this.clusters.findMany(scope);
         for (const name of await this.allAppNames()) if (!whole.includes(name)) await this.recomputeLogged(name, clusters, scope);
       }
     }
@@ -162,14 +180,14 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
   /** Every app, and every app name assignments still carry (an app removed while the hub was down). */
   private async allAppNames(): Promise<string[]> {
     const stored = await this.assignments.createQueryBuilder('a').select('DISTINCT a.appName', 'appName').getRawMany<{ appName: string }>();
-    return [...new Set([...(await this.apps.find({ select: { name: true } })).map((a) => a.name), ...stored.map((r) => r.appName)])];
+    return [...new Set([...(await this.apps.names()), ...stored.map((r) => r.appName)])];
   }
 
   private async recomputeLogged(appName: string, clusters: Cluster[], scope?: string[]): Promise<void> {
     try {
       await this.recompute(appName, clusters, scope);
     } catch (error) {
-      this.logger.error(`recomputing assignments of app ${appName}: ${(error as Error).stack}`);
+      this.logger.error({ msg: 'recomputing the assignments of an app failed', app: appName, error: (error as Error).stack });
     }
   }
 
@@ -178,8 +196,8 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
    * of `scope` (those that changed; `clusters` are those of them that still exist).
    */
   private async recompute(appName: string, clusters: Cluster[], scope?: string[]): Promise<void> {
-    const app = await this.apps.findOneBy({ name: appName });
-    const source = app ? await this.sources.findOneBy({ name: app.sourceName }) : null;
+    const app = await this.apps.find(appName);
+    const source = app ? await this.sources.find(app.sourceName) : null;
     const stored = scope ? await this.assignments.findBy({ appName, clusterName: In(scope) }) : await this.forApp(appName);
     const existing = new Map(stored.map((a) => [a.clusterName, a]));
     const clustersByName = new Map(clusters.map((c) => [c.name, c]));

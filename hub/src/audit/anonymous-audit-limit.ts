@@ -14,7 +14,7 @@ export class AnonymousAuditLimit {
   /** Whether a failed anonymous call from this client address is recorded. */
   allows(client: string | undefined): boolean {
     if (this.limiter.take(client ?? 'unknown').allowed) return true;
-    if (this.suppressed++ % 1000 === 0) this.logger.warn(`not auditing failed anonymous calls from ${client ?? 'unknown'} past 60 a minute (${this.suppressed} so far)`);
+    if (this.suppressed++ % 1000 === 0) this.logger.warn({ msg: 'not auditing failed anonymous calls past 60 a minute', client: client ?? 'unknown', suppressed: this.suppressed });
     return false;
   }
 }

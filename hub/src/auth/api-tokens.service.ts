@@ -125,6 +125,6 @@ export class ApiTokensService implements OnModuleInit {
     const now = Date.now();
     if ((this.touched.get(name) ?? 0) > now - TOUCH_INTERVAL_MS) return;
     this.touched.set(name, now);
-    void this.tokens.update({ name }, { lastUsedAt: new Date(now) }).catch((error: Error) => this.logger.warn(`recording use of token ${name}: ${error.message}`));
+    void this.tokens.update({ name }, { lastUsedAt: new Date(now) }).catch((error: Error) => this.logger.warn({ msg: 'recording the use of an API token failed', token: name, error: error.message }));
   }
 }

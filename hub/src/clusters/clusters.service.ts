@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FlotillaError, type LabelSelector, matchesLabelSelector } from '@flotilla/core';
-import { MoreThan, Repository } from 'typeorm';
+import { In, MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeContinue, type Page, toPage } from '../common/page.js';
-import { HubEvents } from '../events/hub-events.js';
 import { ClusterCredentials } from '../identity/cluster-credentials.service.js';
+import { ClusterEvents } from './cluster-events.js';
 import { Cluster } from './cluster.entity.js';
 import type { CreateClusterBody, UpdateClusterBody } from './clusters.schemas.js';
 
@@ -21,7 +21,7 @@ export interface ClusterQuery {
 export class ClustersService {
   constructor(
     @InjectRepository(Cluster) private readonly clusters: Repository<Cluster>,
-    private readonly events: HubEvents,
+    private readonly events: ClusterEvents,
     private readonly audit: AuditService,
     private readonly credentials: ClusterCredentials,
   ) {}
@@ -61,6 +61,21 @@ export class ClustersService {
   /** Every cluster (for target computation). */
   all(): Promise<Cluster[]> {
     return this.clusters.find({ order: { name: 'ASC' } });
+  }
+
+  /** Clusters by name (those that exist). */
+  findMany(names: readonly string[]): Promise<Cluster[]> {
+    return names.length === 0 ? Promise.resolve([]) : this.clusters.findBy({ name: In([...names]) });
+  }
+
+  /** How many clusters there are. */
+  count(): Promise<number> {
+    return this.clusters.count();
+  }
+
+  /** How many clusters have their agent connected (to any hub replica). */
+  countConnected(): Promise<number> {
+    return this.clusters.countBy({ connected: true });
   }
 
   /** One cluster; NOT_FOUND when unknown. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeSecretKey } from '../secrets/secret-key.js';
+import { decodeSecretKey } from './secret-key.js';
 
 const optionalFile = (what: string) => z.string().min(1).optional().describe(what);
 const seconds = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);

@@ -1,11 +1,14 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isJsonEqual } from '@flotilla/core';
-import type { Subscription } from 'rxjs';
+import { merge, type Subscription } from 'rxjs';
+import { AppEvents } from '../apps/app-events.js';
+import { AssignmentEvents } from '../assignments/assignment-events.js';
+import { ClusterEvents } from '../clusters/cluster-events.js';
 import { type FindOptionsWhere, MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeContinue, type Page, toPage } from '../common/page.js';
-import { HubEvents } from '../events/hub-events.js';
+import { DriftEvents } from './drift-events.js';
 import { DriftRecord } from './drift-record.entity.js';
 import type { AgentDriftReport, DriftedObjectReport, DriftObjectRef } from './drift-report.js';
 
@@ -58,14 +61,17 @@ export class DriftService implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @InjectRepository(DriftRecord) private readonly records: Repository<DriftRecord>,
-    private readonly events: HubEvents,
+    private readonly events: DriftEvents,
     private readonly audit: AuditService,
+    private readonly appEvents: AppEvents,
+    private readonly clusterEvents: ClusterEvents,
+    private readonly assignmentEvents: AssignmentEvents,
   ) {}
 
   onApplicationBootstrap(): void {
     // Drift of an App a cluster no longer runs means nothing any more.
-    this.subscription = this.events.events.subscribe((event) => {
-      const forget = (where: { app?: string; cluster?: string }) => void this.forget(where).catch((error: Error) => this.logger.error(error.message));
+    this.subscription = merge(this.appEvents.events, this.clusterEvents.events, this.assignmentEvents.events).subscribe((event) => {
+      const forget = (where: { app?: string; cluster?: string }) => void this.forget(where).catch((error: Error) => this.logger.error({ msg: 'forgetting drift failed', ...where, error: error.message }));
       if (event.kind === 'app' && event.type === 'removed') forget({ app: event.app.name });
       if (event.kind === 'cluster' && event.type === 'removed') forget({ cluster: event.cluster.name });
       if (event.kind === 'assignment' && !event.assignment.active) forget({ app: event.assignment.appName, cluster: event.assignment.clusterName });

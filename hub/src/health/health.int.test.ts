@@ -12,7 +12,7 @@ describe('hub on its embedded SQLite default', () => {
   let hub: Hub;
 
   beforeAll(async () => {
-    hub = await startHub(parseHubConfig({ env: { FLOTILLA_DATA_DIR: dataDir, FLOTILLA_HTTP_PORT: '0', FLOTILLA_LOG_LEVEL: 'silent', FLOTILLA_ADMIN_TOKEN: 'an-admin-token-for-tests' } }));
+    hub = await startHub(parseHubConfig({ env: { FLOTILLA_DATA_DIR: dataDir, FLOTILLA_HTTP_PORT: '0', FLOTILLA_GRPC_PORT: '0', FLOTILLA_LOG_LEVEL: 'silent', FLOTILLA_ADMIN_TOKEN: 'an-admin-token-for-tests' } }));
   });
   afterAll(async () => {
     await hub?.close();
@@ -39,6 +39,7 @@ describe('hub on PostgreSQL', () => {
         env: {
           FLOTILLA_DATABASE_URL: database.url,
           FLOTILLA_HTTP_PORT: '0',
+          FLOTILLA_GRPC_PORT: '0',
           FLOTILLA_LOG_LEVEL: 'silent',
           FLOTILLA_ADMIN_TOKEN: 'an-admin-token-for-tests',
           // Without a key the hub would generate one into ./data.

@@ -10,23 +10,45 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   return pino({ level, base: { component: 'hub' }, timestamp: pino.stdTimeFunctions.isoTime, redact }, destination);
 }
 
-/** Routes NestJS's own log calls into the pino logger, with the Nest context as a field. */
+/** A log line with fixed fields (`cluster`, `app`, `generation`, `revision`, …) beside its message. */
+export interface LogLine {
+  msg: string;
+  [field: string]: unknown;
+}
+
+/**
+ * Routes NestJS's log calls into the pino logger, with the Nest context as a field. A message given as a LogLine
+ * (`logger.log({ msg: 'agent connected', cluster })`) keeps its fields as JSON fields, not inside the text.
+ */
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string): void {
-    this.logger.info({ context }, String(message));
+    this.write('info', message, { context });
   }
   error(message: unknown, trace?: string, context?: string): void {
-    this.logger.error({ context, trace }, String(message));
+    this.write('error', message, { context, trace });
   }
   warn(message: unknown, context?: string): void {
-    this.logger.warn({ context }, String(message));
+    this.write('warn', message, { context });
   }
   debug(message: unknown, context?: string): void {
-    this.logger.debug({ context }, String(message));
+    this.write('debug', message, { context });
   }
   verbose(message: unknown, context?: string): void {
-    this.logger.trace({ context }, String(message));
+    this.write('trace', message, { context });
   }
+
+  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, fields: Record<string, unknown>): void {
+    if (isLogLine(message)) {
+      const { msg, ...rest } = message;
+      this.logger[level]({ ...fields, ...rest }, msg);
+    } else {
+      this.logger[level](fields, String(message));
+    }
+  }
+}
+
+function isLogLine(message: unknown): message is LogLine {
+  return typeof message === 'object' && message !== null && !(message instanceof Error) && typeof (message as { msg?: unknown }).msg === 'string';
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendToWaves, planWaves } from './plan-waves.js';
-import { DEFAULT_ROLLOUT_STRATEGY, mergeRolloutStrategy } from './rollout-strategy.js';
+import { DEFAULT_ROLLOUT_STRATEGY, mergeRolloutStrategy } from '../apps/rollout-strategy.js';
 
 const clusters = ['us-2', 'eu-1', 'us-1', 'ap-1', 'eu-2'].map((name) => ({ name, labels: { region: name.slice(0, 2) } }));
 const waves = (slots: ReturnType<typeof planWaves>) => slots.map((s) => `${s.wave}:${s.clusterName}${s.canary ? '*' : ''}`);

@@ -1,4 +1,4 @@
-import { isCanary, resolveClusterCount, type RolloutStrategy } from './rollout-strategy.js';
+import { isCanary, resolveClusterCount, type RolloutStrategy } from '../apps/rollout-strategy.js';
 
 /** Where one cluster goes in a rollout. */
 export interface WaveSlot {

@@ -1,20 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { FlotillaError, formatRevision, isCommitId, type LabelSelector, matchesLabelSelector, parseRevision } from '@flotilla/core';
-import { Repository } from 'typeorm';
-import { App } from '../apps/app.entity.js';
+import type { App } from '../apps/app.entity.js';
+import { AppsService } from '../apps/apps.service.js';
 import { AuditService } from '../audit/audit.service.js';
-import { Assignment } from '../assignments/assignment.entity.js';
+import { AssignmentsService } from '../assignments/assignments.service.js';
 import { isTarget } from '../assignments/desired-assignment.js';
-import { Cluster } from '../clusters/cluster.entity.js';
-import { Source } from '../sources/source.entity.js';
-import { HistoryEntry } from '../status/history-entry.entity.js';
+import type { Cluster } from '../clusters/cluster.entity.js';
+import { ClustersService } from '../clusters/clusters.service.js';
+import { SourcesService } from '../sources/sources.service.js';
+import type { HistoryEntry } from '../status/history-entry.entity.js';
+import { StatusService } from '../status/status.service.js';
 import { planWaves } from './plan-waves.js';
 import { RolloutLocks } from './rollout-locks.js';
 import { RolloutNotifier } from './rollout-notifier.js';
 import { RolloutPlanner } from './rollout-planner.service.js';
 import { RolloutStore } from './rollout-store.js';
-import { DEFAULT_ROLLOUT_STRATEGY, mergeRolloutStrategy, type RolloutStrategy } from './rollout-strategy.js';
+import { DEFAULT_ROLLOUT_STRATEGY, mergeRolloutStrategy, type RolloutStrategy } from '../apps/rollout-strategy.js';
 import type { RollbackBody, UnpinBody } from './rollouts.schemas.js';
 import type { RolloutWithClusters } from './rollouts.service.js';
 
@@ -30,11 +31,11 @@ export class RollbacksService {
     private readonly notifier: RolloutNotifier,
     private readonly planner: RolloutPlanner,
     private readonly audit: AuditService,
-    @InjectRepository(App) private readonly apps: Repository<App>,
-    @InjectRepository(Source) private readonly sources: Repository<Source>,
-    @InjectRepository(Cluster) private readonly clusters: Repository<Cluster>,
-    @InjectRepository(Assignment) private readonly assignments: Repository<Assignment>,
-    @InjectRepository(HistoryEntry) private readonly history: Repository<HistoryEntry>,
+    private readonly apps: AppsService,
+    private readonly sources: SourcesService,
+    private readonly clusters: ClustersService,
+    private readonly assignments: AssignmentsService,
+    private readonly statuses: StatusService,
   ) {}
 
   /**
@@ -44,16 +45,16 @@ export class RollbacksService {
    */
   async rollback(appName: string, body: RollbackBody, actor: string): Promise<RolloutWithClusters> {
     const app = await this.requireApp(appName);
-    const source = await this.sources.findOneBy({ name: app.sourceName });
+    const source = await this.sources.find(app.sourceName);
     if (!source?.commit) throw new FlotillaError('FAILED_PRECONDITION', `source "${app.sourceName}" of app "${appName}" has not been resolved yet`, { data: { app: appName } });
-    const targets = (await this.clusters.find({ order: { name: 'ASC' } })).filter((cluster) => isTarget(app, cluster));
+    const targets = (await this.clusters.all()).filter((cluster) => isTarget(app, cluster));
     const selected = this.select(targets, body, `targets of app "${appName}"`);
     if (selected.length === 0) throw new FlotillaError('FAILED_PRECONDITION', `no target cluster of app "${appName}" matches; nothing to roll back`, { data: { app: appName } });
 
     return this.locks.run(appName, async () => {
       const now = new Date();
       const work = await this.store.load(appName);
-      const active = new Map((await this.assignments.find({ where: { appName, active: true } })).map((a) => [a.clusterName, a.commit]));
+      const active = new Map((await this.assignments.activeForApp(appName)).map((a) => [a.clusterName, a.commit]));
       // The current revision is the one the app is moving to, and for clusters pinned already, where they are pinned.
       const current = [(await this.store.latest(appName, 'update'))?.commit ?? source.commit, ...selected.map((c) => work.pins.get(c.name)?.commit ?? null)];
       const commit = await this.chooseCommit(appName, body.revision, selected.map((c) => c.name), current);
@@ -96,7 +97,7 @@ export class RollbacksService {
   /** Lets pinned clusters follow the app's branch again (through a rollout with the app's strategy). */
   async unpin(appName: string, body: UnpinBody, actor: string): Promise<{ app: string; unpinned: string[] }> {
     await this.requireApp(appName);
-    const clusters = await this.clusters.find({ order: { name: 'ASC' } });
+    const clusters = await this.clusters.all();
     return this.locks.run(appName, async () => {
       const work = await this.store.load(appName);
       const pinned = clusters.filter((cluster) => work.pins.has(cluster.name));
@@ -114,7 +115,7 @@ export class RollbacksService {
   /** Clusters of an app pinned at a commit, by cluster. */
   async pins(appName: string): Promise<Array<{ cluster: string; revision: string; rollout: number | null; createdBy: string; createdAt: string }>> {
     const app = await this.requireApp(appName);
-    const source = await this.sources.findOneBy({ name: app.sourceName });
+    const source = await this.sources.find(app.sourceName);
     const pins = await this.store.pins.find({ where: { appName }, order: { clusterName: 'ASC' } });
     return pins.map((pin) => ({
       cluster: pin.clusterName,
@@ -130,7 +131,7 @@ export class RollbacksService {
    * healthy on the selected clusters (else anywhere) and is none of the current ones.
    */
   private async chooseCommit(app: string, revision: string | undefined, clusters: string[], current: Array<string | null>): Promise<string> {
-    const entries = await this.history.find({ where: { appName: app }, order: { id: 'DESC' } });
+    const entries = await this.statuses.historyOf(app);
     const commitOf = (text: string): string | null => {
       try {
         return parseRevision(text).commit;
@@ -169,7 +170,7 @@ export class RollbacksService {
   }
 
   private async requireApp(name: string): Promise<App> {
-    const app = await this.apps.findOneBy({ name });
+    const app = await this.apps.find(name);
     if (!app) throw new FlotillaError('NOT_FOUND', `app "${name}" not found`, { data: { app: name } });
     return app;
   }

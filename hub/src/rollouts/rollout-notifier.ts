@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { formatRevision } from '@flotilla/core';
 import { AuditService } from '../audit/audit.service.js';
-import { HubEvents } from '../events/hub-events.js';
+import { RolloutEvents } from './rollout-events.js';
 import type { RolloutCluster } from './rollout-cluster.entity.js';
 import type { RolloutState } from './rollout-states.js';
 import { summarizeRollout } from './rollout-summary.js';
@@ -20,7 +20,7 @@ const AUTOMATIC_ACTIONS: Partial<Record<RolloutState, string>> = {
 @Injectable()
 export class RolloutNotifier {
   constructor(
-    private readonly events: HubEvents,
+    private readonly events: RolloutEvents,
     private readonly audit: AuditService,
   ) {}
 

@@ -1,18 +1,19 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Subscription } from 'rxjs';
-import { In, Repository } from 'typeorm';
+import { formatRevision } from '@flotilla/core';
+import { merge, type Subscription } from 'rxjs';
+import { AppEvents } from '../apps/app-events.js';
 import type { AllowedRevision, AssignmentGate, GateInput } from '../assignments/assignment-gate.js';
+import { ClusterEvents } from '../clusters/cluster-events.js';
 import type { Cluster } from '../clusters/cluster.entity.js';
-import { HubEvents } from '../events/hub-events.js';
-import { ClusterAppStatus } from '../status/cluster-app-status.entity.js';
+import { StatusEvents } from '../status/status-events.js';
+import { StatusService } from '../status/status.service.js';
 import type { AppRollouts } from './app-rollouts.js';
 import { appendToWaves, planWaves, type WaveSlot } from './plan-waves.js';
 import type { RolloutCluster } from './rollout-cluster.entity.js';
 import { RolloutLocks } from './rollout-locks.js';
 import { RolloutNotifier } from './rollout-notifier.js';
 import { RolloutStore } from './rollout-store.js';
-import { DEFAULT_ROLLOUT_STRATEGY } from './rollout-strategy.js';
+import { DEFAULT_ROLLOUT_STRATEGY } from '../apps/rollout-strategy.js';
 import type { Rollout } from './rollout.entity.js';
 import { type ClusterObservation, type RolloutTransition, stepRollout } from './step-rollout.js';
 
@@ -40,16 +41,18 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     private readonly store: RolloutStore,
     private readonly locks: RolloutLocks,
     private readonly notifier: RolloutNotifier,
-    private readonly events: HubEvents,
-    @InjectRepository(ClusterAppStatus) private readonly statuses: Repository<ClusterAppStatus>,
+    private readonly statuses: StatusService,
+    private readonly statusEvents: StatusEvents,
+    private readonly appEvents: AppEvents,
+    private readonly clusterEvents: ClusterEvents,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.subscription = this.events.events.subscribe((event) => {
+    this.subscription = merge(this.statusEvents.events, this.appEvents.events, this.clusterEvents.events).subscribe((event) => {
       if (event.kind === 'status' && this.watching.has(event.status.appName)) this.request(event.status.appName);
       if (event.kind === 'app' && event.type === 'removed') void this.forgetApp(event.app.name);
       if (event.kind === 'cluster' && event.type === 'removed') {
-        void this.store.forgetCluster(event.cluster.name).catch((error: Error) => this.logger.error(`forgetting pins of ${event.cluster.name}: ${error.message}`));
+        void this.store.forgetCluster(event.cluster.name).catch((error: Error) => this.logger.error({ msg: 'forgetting the pins of a removed cluster failed', cluster: event.cluster.name, error: error.message }));
       }
     });
   }
@@ -77,7 +80,7 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     const now = new Date();
     const [work, statuses] = await Promise.all([
       scope ? this.store.loadClusters(app.name, scope) : this.store.load(app.name),
-      this.statuses.find({ where: scope ? { appName: app.name, clusterName: In([...scope]) } : { appName: app.name } }),
+      scope ? this.statuses.forAppOn(app.name, scope) : this.statuses.forApp(app.name),
     ]);
     const statusOf = new Map(statuses.map((status) => [status.clusterName, status]));
     const activeCommit = (cluster: string): string | null => {
@@ -126,7 +129,7 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     for (const rollout of work.created) await this.notifier.started(rollout, work.rowsOf(rollout));
     if (work.created.length > 0) await this.store.prune(app.name);
     for (const [rollout, transition] of transitions) {
-      this.logger.log(`rollout ${rollout.id} of app ${app.name}: ${transition.from} → ${transition.to}${transition.message ? `: ${transition.message}` : ''}`);
+      this.logger.log({ msg: 'rollout state changed', rollout: rollout.id, app: app.name, revision: formatRevision({ ref: rollout.ref, commit: rollout.commit }), from: transition.from, to: transition.to, reason: transition.message });
       await this.notifier.transitioned(rollout, transition);
     }
     for (const rollout of stepped) this.notifier.publish(rollout, work.rowsOf(rollout));
@@ -241,6 +244,6 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
         this.timers.delete(app);
         await this.store.forgetApp(app);
       })
-      .catch((error: Error) => this.logger.error(`forgetting the rollouts of app ${app}: ${error.message}`));
+      .catch((error: Error) => this.logger.error({ msg: 'forgetting the rollouts of a removed app failed', app, error: error.message }));
   }
 }

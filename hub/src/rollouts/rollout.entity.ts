@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { jsonColumn, timestampColumn } from '../database/columns.js';
 import type { RolloutKind, RolloutState } from './rollout-states.js';
-import type { RolloutStrategy } from './rollout-strategy.js';
+import type { RolloutStrategy } from '../apps/rollout-strategy.js';
 
 /** One App moving to one revision across a set of its clusters, wave by wave. */
 @Entity({ name: 'rollouts' })

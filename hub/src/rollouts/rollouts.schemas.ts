@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { labelSelectorSchema, resourceName } from '../common/names.js';
 import { pageQuerySchema } from '../common/page.js';
-import { rolloutStrategySchema } from './rollout-strategy.js';
+import { rolloutStrategySchema } from '../apps/rollout-strategy.js';
 
 /** Which clusters of an app an operation concerns: one, several by name, a label selector, or (none given) all. */
 const clusterSelection = {

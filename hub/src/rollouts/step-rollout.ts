@@ -1,5 +1,5 @@
 import { isUnsettled, UPDATED_STATES, type ClusterRolloutState, type RolloutKind, type RolloutState } from './rollout-states.js';
-import { resolveClusterCount, type RolloutStrategy } from './rollout-strategy.js';
+import { resolveClusterCount, type RolloutStrategy } from '../apps/rollout-strategy.js';
 
 /** The fields of a rollout the state machine reads and changes. */
 export interface RolloutData {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '@flotilla/core';
 import type { HubConfig } from '../config/hub-config.js';
-import { decodeSecretKey } from './secret-key.js';
+import { decodeSecretKey } from '../config/secret-key.js';
 
 /** The keys of the SecretBox and where the current one came from. */
 export interface SecretKeys {

@@ -6,7 +6,7 @@ import { ConfigError, FlotillaError } from '@flotilla/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSecretKeys } from './load-secret-keys.js';
 import { SecretBox, secretKeyId } from './secret-box.js';
-import { decodeSecretKey } from './secret-key.js';
+import { decodeSecretKey } from '../config/secret-key.js';
 
 const thrown = (fn: () => unknown): FlotillaError => {
   try {

@@ -1,11 +1,8 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
-import { Source } from '../sources/source.entity.js';
 import { loadSecretKeys } from './load-secret-keys.js';
 import { SecretBox } from './secret-box.js';
-import { SourceSecrets } from './source-secrets.js';
 
 /** Builds the SecretBox from the configured (or generated) key, saying once where the key lives. */
 function createSecretBox(config: HubConfig): SecretBox {
@@ -19,16 +16,15 @@ function createSecretBox(config: HubConfig): SecretBox {
         'and give every replica the same key with FLOTILLA_SECRET_KEY',
     );
   } else {
-    logger.log(`sealing secrets with key ${box.keyId} from ${keys.origin === 'config' ? 'FLOTILLA_SECRET_KEY' : keys.path}`);
+    logger.log({ msg: 'sealing secrets', keyId: box.keyId, keyFrom: keys.origin === 'config' ? 'FLOTILLA_SECRET_KEY' : keys.path });
   }
   return box;
 }
 
-/** Secrets at rest: the SecretBox and the Source secrets sealed with it. */
+/** Secrets at rest: the SecretBox that seals them (each module seals its own values with it). */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Source])],
-  providers: [{ provide: SecretBox, useFactory: createSecretBox, inject: [HUB_CONFIG] }, SourceSecrets],
-  exports: [SecretBox, SourceSecrets],
+  providers: [{ provide: SecretBox, useFactory: createSecretBox, inject: [HUB_CONFIG] }],
+  exports: [SecretBox],
 })
 export class SecretsModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { resolveRef } from '@flotilla/git';
-import { SourceSecrets } from '../secrets/source-secrets.js';
+import { SourceSecrets } from './source-secrets.js';
 import type { Source } from './source.entity.js';
 
 /** Resolves a Source's ref to a commit with a refs listing (no clone). A provider so tests can point it anywhere real. */

@@ -33,12 +33,12 @@ export class SourcePoller implements OnApplicationBootstrap, OnApplicationShutdo
       const queue = [...due];
       const worker = async (): Promise<void> => {
         for (let source = queue.shift(); source; source = queue.shift()) {
-          await this.sources.refresh(source.name, 'poll').catch((error: Error) => this.logger.error(`poll of ${source.name}: ${error.message}`));
+          await this.sources.refresh(source.name, 'poll').catch((error: Error) => this.logger.error({ msg: 'polling a source failed', source: source.name, error: error.message }));
         }
       };
       await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
     } catch (error) {
-      this.logger.error(`poll tick failed: ${(error as Error).message}`);
+      this.logger.error({ msg: 'poll tick failed', error: (error as Error).message });
     } finally {
       this.running = false;
     }

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AppsService } from '../apps/apps.service.js';
 import { RequireRole } from '../auth/require-role.decorator.js';
 import { Actor } from '../common/actor.decorator.js';
 import { ApiZodBody } from '../common/openapi.js';
@@ -17,7 +16,6 @@ import { SourcesService } from './sources.service.js';
 export class SourcesController {
   constructor(
     private readonly sources: SourcesService,
-    private readonly apps: AppsService,
   ) {}
 
   @Post()
@@ -51,7 +49,7 @@ export class SourcesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Stop tracking a source (refused while apps use it)' })
   async remove(@Param('name') name: string, @Actor() actor: string): Promise<void> {
-    await this.sources.remove(name, actor, (source) => this.apps.namesUsingSource(source));
+    await this.sources.remove(name, actor);
   }
 
   @Post(':name/refresh')

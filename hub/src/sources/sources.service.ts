@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FlotillaError, formatRevision } from '@flotilla/core';
-import { LessThan, MoreThan, Repository } from 'typeorm';
+import { In, LessThan, MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeContinue, type Page, toPage } from '../common/page.js';
-import { HubEvents } from '../events/hub-events.js';
-import { SourceSecrets } from '../secrets/source-secrets.js';
+import { SourceEvents } from './source-events.js';
+import { SourceSecrets } from './source-secrets.js';
 import { GitRefResolver } from './git-ref-resolver.js';
 import { Revision } from './revision.entity.js';
-import { Source } from './source.entity.js';
+import { Source, type StoredGitCredentials } from './source.entity.js';
 import type { CreateSourceBody, UpdateSourceBody } from './sources.schemas.js';
 
 /** How a refresh was triggered. */
@@ -25,6 +25,8 @@ export interface RefreshResult {
 @Injectable()
 export class SourcesService {
   private readonly logger = new Logger('sources');
+  /** What uses sources (apps register themselves), asked before a source is removed. */
+  private readonly users: Array<(source: string) => Promise<string[]>> = [];
   /** Refreshes in flight by source, so a webhook and a poll of one source do not race. */
   private readonly inFlight = new Map<string, Promise<RefreshResult>>();
 
@@ -32,7 +34,7 @@ export class SourcesService {
     @InjectRepository(Source) private readonly sources: Repository<Source>,
     @InjectRepository(Revision) private readonly revisions: Repository<Revision>,
     private readonly resolver: GitRefResolver,
-    private readonly events: HubEvents,
+    private readonly events: SourceEvents,
     private readonly audit: AuditService,
     private readonly secrets: SourceSecrets,
   ) {}
@@ -99,10 +101,36 @@ export class SourcesService {
     return source;
   }
 
+  /** Registers what uses sources (by name), so a source in use is not removed: apps register themselves. */
+  addUsers(namesUsing: (source: string) => Promise<string[]>): void {
+    this.users.push(namesUsing);
+  }
+
+  /** Whether a source exists. */
+  exists(name: string): Promise<boolean> {
+    return this.sources.existsBy({ name });
+  }
+
+  /** One source, or null. */
+  find(name: string): Promise<Source | null> {
+    return this.sources.findOneBy({ name });
+  }
+
+  /** Sources by name. */
+  findMany(names: readonly string[]): Promise<Source[]> {
+    return names.length === 0 ? Promise.resolve([]) : this.sources.findBy({ name: In([...names]) });
+  }
+
+  /** The Git credentials of a source in clear (for its agents only); null for a public or unknown source. */
+  async openCredentials(name: string): Promise<StoredGitCredentials | null> {
+    const source = await this.find(name);
+    return source ? this.secrets.openCredentials(source) : null;
+  }
+
   /** Removes a source; refused while apps use it. */
-  async remove(name: string, actor: string, isInUse: (source: string) => Promise<string[]>): Promise<void> {
+  async remove(name: string, actor: string): Promise<void> {
     const source = await this.get(name);
-    const apps = await isInUse(name);
+    const apps = (await Promise.all(this.users.map((namesUsing) => namesUsing(name)))).flat();
     if (apps.length > 0) {
       throw new FlotillaError('FAILED_PRECONDITION', `source "${name}" is used by apps ${apps.join(', ')}; delete or move them first`, {
         data: { source: name, apps },
@@ -143,7 +171,7 @@ export class SourcesService {
       commit = await this.resolver.resolve(source);
     } catch (error) {
       const message = (error as Error).message;
-      if (source.lastError !== message) this.logger.warn(`source ${name}: ${message}`);
+      if (source.lastError !== message) this.logger.warn({ msg: 'resolving the ref of a source failed', source: name, error: message });
       await this.sources.update({ name }, { checkedAt, lastError: message });
       return { source: { ...source, checkedAt, lastError: message }, changed: false };
     }
@@ -157,7 +185,7 @@ export class SourcesService {
         .values({ sourceName: name, ref: source.ref, commit, trigger, createdAt: checkedAt })
         .orIgnore()
         .execute();
-      this.logger.log(`source ${name} at ${formatRevision({ ref: source.ref, commit })} (${trigger})`);
+      this.logger.log({ msg: 'source at a new revision', source: name, revision: formatRevision({ ref: source.ref, commit }), trigger });
       this.events.publish({ kind: 'source', type: 'revision', source: updated });
     }
     return { source: updated, changed };

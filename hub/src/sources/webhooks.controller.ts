@@ -4,7 +4,7 @@ import { FlotillaError, formatRevision } from '@flotilla/core';
 import type { Request, Response } from 'express';
 import { AuditService } from '../audit/audit.service.js';
 import { Public } from '../auth/require-role.decorator.js';
-import { SourceSecrets } from '../secrets/source-secrets.js';
+import { SourceSecrets } from './source-secrets.js';
 import { SourcesService } from './sources.service.js';
 import { WebhookLimits } from './webhook-limits.js';
 import { isValidWebhookSignature } from './webhook-signature.js';

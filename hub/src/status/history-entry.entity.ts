@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { counterColumn, jsonColumn, timestampColumn } from '../database/columns.js';
-import type { ChangeCounts } from './status-types.js';
+import type { ChangeCounts, HistoryOutcome } from './status-types.js';
 
 /** One revision applied to one cluster for one App, and its outcome. Bounded per App and cluster. */
 @Entity({ name: 'history' })
@@ -21,9 +21,8 @@ export class HistoryEntry {
   @Column(counterColumn())
   generation!: number;
 
-  /** healthy | degraded | progressing | failed | rolled-back */
   @Column({ type: 'varchar', length: 16 })
-  outcome!: string;
+  outcome!: HistoryOutcome;
 
   @Column(jsonColumn())
   changes!: ChangeCounts;

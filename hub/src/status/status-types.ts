@@ -22,3 +22,6 @@ export type AppPhase = 'Pending' | 'Fetching' | 'Applying' | 'Synced' | 'Failed'
 
 /** Health of an App on a cluster, as the REST API writes it. */
 export type AppHealth = 'Healthy' | 'Progressing' | 'Degraded' | 'Unknown';
+
+/** What one revision came to on one cluster, as a history entry records it. */
+export type HistoryOutcome = 'healthy' | 'degraded' | 'progressing' | 'synced' | 'failed' | 'rolled-back';

@@ -6,16 +6,15 @@ import { ClustersModule } from '../clusters/clusters.module.js';
 import { DriftModule } from '../drift/drift.module.js';
 import { ClusterAppStatus } from './cluster-app-status.entity.js';
 import { HistoryEntry } from './history-entry.entity.js';
-import { StatusStream } from './status-stream.service.js';
-import { StatusWatchController } from './status-watch.controller.js';
+import { StatusEvents } from './status-events.js';
 import { StatusController } from './status.controller.js';
 import { StatusService } from './status.service.js';
 
-/** Reported status, history, and the status stream (gRPC StatusService). */
+/** Reported status and history (the status stream, gRPC StatusService, is served at the gRPC edge). */
 @Module({
   imports: [TypeOrmModule.forFeature([ClusterAppStatus, HistoryEntry]), AppsModule, AssignmentsModule, ClustersModule, DriftModule],
-  controllers: [StatusController, StatusWatchController],
-  providers: [StatusService, StatusStream],
-  exports: [StatusService, StatusStream],
+  controllers: [StatusController],
+  providers: [StatusService, StatusEvents],
+  exports: [StatusService, StatusEvents],
 })
 export class StatusModule {}

@@ -1,12 +1,16 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Subscription } from 'rxjs';
+import { merge, type Subscription } from 'rxjs';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository } from 'typeorm';
+import { In, LessThan, Repository } from 'typeorm';
+import { AppEvents } from '../apps/app-events.js';
+import { Assignment } from '../assignments/assignment.entity.js';
+import { ClusterEvents } from '../clusters/cluster-events.js';
 import { decodeContinue, type Page, toPage } from '../common/page.js';
-import { HubEvents } from '../events/hub-events.js';
 import type { AgentReport } from './agent-report.js';
 import { ClusterAppStatus } from './cluster-app-status.entity.js';
 import { HistoryEntry } from './history-entry.entity.js';
+import { StatusEvents } from './status-events.js';
+import type { HistoryOutcome } from './status-types.js';
 
 /** How many history entries are kept per app and cluster. */
 export const HISTORY_LIMIT = 50;
@@ -19,15 +23,17 @@ export class StatusService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @InjectRepository(ClusterAppStatus) private readonly statuses: Repository<ClusterAppStatus>,
     @InjectRepository(HistoryEntry) private readonly history: Repository<HistoryEntry>,
-    private readonly events: HubEvents,
+    private readonly events: StatusEvents,
+    private readonly appEvents: AppEvents,
+    private readonly clusterEvents: ClusterEvents,
   ) {}
 
   onApplicationBootstrap(): void {
     // What a removed app or cluster reported is of no use any more; its history goes with it.
-    this.subscription = this.events.events.subscribe((event) => {
+    this.subscription = merge(this.appEvents.events, this.clusterEvents.events).subscribe((event) => {
       const forget = (where: { app?: string; cluster?: string }): void => {
         // A hub closing while it forgets must not turn the lost delete into an unhandled rejection.
-        this.forget(where).catch((error: Error) => this.logger.warn(`forgetting statuses of ${JSON.stringify(where)}: ${error.message}`));
+        this.forget(where).catch((error: Error) => this.logger.warn({ msg: 'forgetting statuses failed', ...where, error: error.message }));
       };
       if (event.kind === 'app' && event.type === 'removed') forget({ app: event.app.name });
       if (event.kind === 'cluster' && event.type === 'removed') forget({ cluster: event.cluster.name });
@@ -66,6 +72,29 @@ export class StatusService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Latest status of every cluster of an app. */
   forApp(app: string): Promise<ClusterAppStatus[]> {
     return this.statuses.find({ where: { appName: app }, order: { clusterName: 'ASC' } });
+  }
+
+  /** Latest status of an app on some clusters. */
+  forAppOn(app: string, clusters: readonly string[]): Promise<ClusterAppStatus[]> {
+    return this.statuses.find({ where: { appName: app, clusterName: In([...clusters]) } });
+  }
+
+  /** Every history entry of an app, newest first. */
+  historyOf(app: string): Promise<HistoryEntry[]> {
+    return this.history.find({ where: { appName: app }, order: { id: 'DESC' } });
+  }
+
+  /** Active assignments by the phase their cluster last reported (Pending while none), for the fleet metrics. */
+  async countActiveByPhase(): Promise<Map<string, number>> {
+    const rows = await this.statuses.manager
+      .createQueryBuilder(Assignment, 'a')
+      .leftJoin(ClusterAppStatus, 's', 's.appName = a.appName AND s.clusterName = a.clusterName')
+      .select("COALESCE(s.phase, 'Pending')", 'phase')
+      .addSelect('COUNT(*)', 'count')
+      .where('a.active = :active', { active: true })
+      .groupBy("COALESCE(s.phase, 'Pending')")
+      .getRawMany<{ phase: string; count: string | number }>();
+    return new Map(rows.map((row) => [row.phase, Number(row.count)]));
   }
 
   /** Latest status of every app on a cluster. */
@@ -126,7 +155,7 @@ export class StatusService implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 /** The history outcome a report stands for; null while the reconcile is still under way. */
-function outcomeOf(report: AgentReport): string | null {
+function outcomeOf(report: AgentReport): HistoryOutcome | null {
   switch (report.phase) {
     case 'Synced':
       return report.health === 'Healthy' ? 'healthy' : report.health === 'Degraded' ? 'degraded' : report.health === 'Progressing' ? 'progressing' : 'synced';

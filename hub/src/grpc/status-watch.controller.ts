@@ -5,7 +5,7 @@ import type { StatusEvent, WatchRequest } from '@flotilla/proto';
 import { defer, mergeMap, type Observable } from 'rxjs';
 import { ApiTokensService } from '../auth/api-tokens.service.js';
 import { bearerToken } from '../auth/bearer-token.js';
-import { GrpcError } from '../grpc/grpc-error.js';
+import { GrpcError } from './grpc-error.js';
 import { StatusStream } from './status-stream.service.js';
 
 /** gRPC flotilla.v1.StatusService; watchers authenticate with an API token (any role) as `authorization: Bearer …`. */

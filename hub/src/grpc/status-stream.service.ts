@@ -1,19 +1,25 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { type StatusEvent, toTimestamp, type WatchRequest } from '@flotilla/proto';
-import { concatMap, from, Observable, Subject, type Subscription } from 'rxjs';
+import { concatMap, from, merge, Observable, Subject, type Subscription } from 'rxjs';
+import { type AssignmentEvent, AssignmentEvents } from '../assignments/assignment-events.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
+import { type ClusterEvent, ClusterEvents } from '../clusters/cluster-events.js';
+import { type DriftEvent, DriftEvents } from '../drift/drift-events.js';
+import { type RolloutEvent, RolloutEvents } from '../rollouts/rollout-events.js';
+import { type StatusEvent as AppStatusEvent, StatusEvents } from '../status/status-events.js';
 import { ClustersService } from '../clusters/clusters.service.js';
-import { toDriftEvent } from '../drift/drift-event-mapping.js';
+import { toDriftEvent } from './drift-event-mapping.js';
 import { DriftService } from '../drift/drift.service.js';
-import type { HubEvent } from '../events/hub-event.js';
-import { HubEvents } from '../events/hub-events.js';
-import { toRolloutEvent } from '../rollouts/rollout-event-mapping.js';
+import { toRolloutEvent } from './rollout-event-mapping.js';
 import { toAppClusterStatus, toAssignmentEvent, toClusterEvent, toClusterInfo } from './status-event-mapping.js';
-import { StatusService } from './status.service.js';
+import { StatusService } from '../status/status.service.js';
 
 /** How many recent events a replica keeps for resuming watchers. */
 export const EVENT_LOG_SIZE = 10_000;
+
+/** The domain events the stream carries: assembled here, at the edge, from the channels of their domains. */
+type FleetEvent = ClusterEvent | AssignmentEvent | AppStatusEvent | DriftEvent | RolloutEvent;
 
 /** An event with what it concerns, for filtering. */
 interface LoggedEvent {
@@ -21,6 +27,18 @@ interface LoggedEvent {
   cluster?: string;
   app?: string;
   message: StatusEvent;
+}
+
+/** The event channels the status stream follows. */
+@Injectable()
+export class StatusStreamChannels {
+  constructor(
+    readonly clusters: ClusterEvents,
+    readonly assignments: AssignmentEvents,
+    readonly statuses: StatusEvents,
+    readonly drift: DriftEvents,
+    readonly rollouts: RolloutEvents,
+  ) {}
 }
 
 /**
@@ -38,7 +56,7 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
   private subscription: Subscription | undefined;
 
   constructor(
-    private readonly events: HubEvents,
+    private readonly channels: StatusStreamChannels,
     private readonly clusters: ClustersService,
     private readonly assignments: AssignmentsService,
     private readonly statuses: StatusService,
@@ -47,7 +65,10 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     // Events are mapped in order; a status event needs the assignment it answers, which is a lookup.
-    this.subscription = this.events.events.pipe(concatMap((event) => from(this.toLogged(event)))).subscribe((logged) => {
+    // The channels publish synchronously, so merging them keeps the order in which the events happened.
+    const { clusters, assignments, statuses, drift, rollouts } = this.channels;
+    const events = merge<FleetEvent[]>(clusters.events, assignments.events, statuses.events, drift.events, rollouts.events);
+    this.subscription = events.pipe(concatMap((event) => from(this.toLogged(event)))).subscribe((logged) => {
       if (!logged) return;
       this.log.push(logged);
       if (this.log.length > EVENT_LOG_SIZE) this.log.shift();
@@ -134,7 +155,7 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
     return messages;
   }
 
-  private async toLogged(event: HubEvent): Promise<LoggedEvent | undefined> {
+  private async toLogged(event: FleetEvent): Promise<LoggedEvent | undefined> {
     const base = (fields: Partial<StatusEvent>, concerns: { cluster?: string; app?: string }): LoggedEvent => {
       const seq = ++this.seq;
       return { seq, ...concerns, message: { cursor: this.cursor(seq), time: toTimestamp(new Date()), ...fields } };
@@ -153,9 +174,6 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
         return base({ drift: toDriftEvent(event) }, { cluster: event.cluster, app: event.app });
       case 'rollout':
         return base({ rollout: toRolloutEvent(event.rollout) }, { app: event.rollout.app });
-      case 'source':
-      case 'app':
-        return undefined;
       default:
         return event satisfies never;
     }

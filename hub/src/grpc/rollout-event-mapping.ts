@@ -1,6 +1,6 @@
 import { RolloutState as WireRolloutState, type StatusEvent } from '@flotilla/proto';
-import type { RolloutState } from './rollout-states.js';
-import type { RolloutSummary } from './rollout-summary.js';
+import type { RolloutState } from '../rollouts/rollout-states.js';
+import type { RolloutSummary } from '../rollouts/rollout-summary.js';
 
 const STATES: Record<RolloutState, WireRolloutState> = {
   progressing: WireRolloutState.ROLLOUT_STATE_PROGRESSING,

@@ -10,8 +10,8 @@ import {
 } from '@flotilla/proto';
 import type { Assignment } from '../assignments/assignment.entity.js';
 import type { Cluster } from '../clusters/cluster.entity.js';
-import type { ClusterEventType as DomainClusterEventType } from '../events/hub-event.js';
-import type { ClusterAppStatus } from './cluster-app-status.entity.js';
+import type { ClusterEventType as DomainClusterEventType } from '../clusters/cluster-events.js';
+import type { ClusterAppStatus } from '../status/cluster-app-status.entity.js';
 
 // The edge between the hub's domain and the StatusService wire types.
 

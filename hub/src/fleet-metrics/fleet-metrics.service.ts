@@ -1,15 +1,13 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { Subscription } from 'rxjs';
-import { Repository } from 'typeorm';
-import { AgentSessions } from '../agents/agent-sessions.service.js';
-import { Assignment } from '../assignments/assignment.entity.js';
-import { Cluster } from '../clusters/cluster.entity.js';
-import { HubEvents } from '../events/hub-events.js';
-import { ClusterAppStatus } from '../status/cluster-app-status.entity.js';
-import { StatusStream } from '../status/status-stream.service.js';
+import { AgentSessionRegistry } from '../agents/agent-session-registry.js';
+import { ClustersService } from '../clusters/clusters.service.js';
+import { StatusStream } from '../grpc/status-stream.service.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
+import type { ClusterAppStatus } from '../status/cluster-app-status.entity.js';
+import { StatusEvents } from '../status/status-events.js';
 import type { ChangeCounts } from '../status/status-types.js';
-import { MetricsRegistry } from './metrics-registry.js';
+import { StatusService } from '../status/status.service.js';
 
 /** Phases always exported (as 0 when none), so dashboards see stable series. */
 const KNOWN_PHASES = ['Pending', 'Synced', 'Failed', 'RolledBack'] as const;
@@ -30,16 +28,16 @@ export class FleetMetrics implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     metrics: MetricsRegistry,
-    @InjectRepository(Cluster) private readonly clusters: Repository<Cluster>,
-    @InjectRepository(Assignment) private readonly assignments: Repository<Assignment>,
-    private readonly sessions: AgentSessions,
+    private readonly clusters: ClustersService,
+    private readonly statuses: StatusService,
+    private readonly sessions: AgentSessionRegistry,
     private readonly statusStream: StatusStream,
-    private readonly events: HubEvents,
+    private readonly events: StatusEvents,
   ) {
     // prom-client calls collect() with the metric as `this`; what it reads comes from these closures.
     const countClusters = () => this.guard(() => this.clusters.count(), 'clusters');
-    const countConnected = () => this.guard(() => this.clusters.countBy({ connected: true }), 'connected agents');
-    const countAssignments = () => this.guard(() => this.countAssignmentsByPhase(), 'assignments');
+    const countConnected = () => this.guard(() => this.clusters.countConnected(), 'connected agents');
+    const countAssignments = () => this.guard(() => this.statuses.countActiveByPhase(), 'assignments');
     const openStreams = () => ({ agent: this.sessions.openStreams, status: this.statusStream.openWatches });
     metrics.gauge({
       name: 'flotilla_clusters',
@@ -96,9 +94,7 @@ export class FleetMetrics implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    this.subscription = this.events.events.subscribe((event) => {
-      if (event.kind === 'status') this.observe(event.status);
-    });
+    this.subscription = this.events.events.subscribe((event) => this.observe(event.status));
   }
 
   onModuleDestroy(): void {
@@ -116,24 +112,12 @@ export class FleetMetrics implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async countAssignmentsByPhase(): Promise<Map<string, number>> {
-    const rows = await this.assignments
-      .createQueryBuilder('a')
-      .leftJoin(ClusterAppStatus, 's', 's.appName = a.appName AND s.clusterName = a.clusterName')
-      .select("COALESCE(s.phase, 'Pending')", 'phase')
-      .addSelect('COUNT(*)', 'count')
-      .where('a.active = :active', { active: true })
-      .groupBy("COALESCE(s.phase, 'Pending')")
-      .getRawMany<{ phase: string; count: string | number }>();
-    return new Map(rows.map((row) => [row.phase, Number(row.count)]));
-  }
-
   /** A failed query must not fail the scrape: the series keep their last values and the error is logged. */
   private async guard<T>(read: () => Promise<T>, what: string): Promise<T | undefined> {
     try {
       return await read();
     } catch (error) {
-      this.logger.warn(`reading ${what} for /metrics failed: ${(error as Error).message}`);
+      this.logger.warn({ msg: 'reading a metric for /metrics failed', metric: what, error: (error as Error).message });
       return undefined;
     }
   }

@@ -7,7 +7,6 @@ import {
   type ObjectRef,
   Phase,
   type StatusReport,
-  toTimestamp,
 } from '@flotilla/proto';
 import type { Assignment } from '../assignments/assignment.entity.js';
 import type { StoredGitCredentials } from '../sources/source.entity.js';
@@ -119,9 +118,4 @@ export function fromStatusReport(report: StatusReport): AgentReport {
         }
       : {}),
   };
-}
-
-/** Now, as a wire Timestamp. */
-export function now(): ReturnType<typeof toTimestamp> {
-  return toTimestamp(new Date());
 }

@@ -9,11 +9,11 @@ import { pino } from 'pino';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHubConfig } from '../config/hub-config.js';
-import { signWebhookBody } from '../sources/webhook-signature.js';
+import { signWebhookBody } from './webhook-signature.js';
 import { type Hub, startHub } from '../start-hub.js';
 import { apiClient, startTestHub, TEST_ADMIN_TOKEN, TEST_DATABASES, type TestHub } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
-import { secretKeyId } from './secret-box.js';
+import { secretKeyId } from '../secrets/secret-box.js';
 
 const GIT_PASSWORD = 'git-password-never-to-be-seen';
 const WEBHOOK_SECRET = 'webhook-secret-never-to-be-seen';

@@ -1,6 +1,6 @@
 import { DriftAction, type DriftedObject, type StatusEvent, toTimestamp } from '@flotilla/proto';
-import type { DriftRecord } from './drift-record.entity.js';
-import type { DriftAction as DomainDriftAction, DriftObjectRef } from './drift-report.js';
+import type { DriftRecord } from '../drift/drift-record.entity.js';
+import type { DriftAction as DomainDriftAction, DriftObjectRef } from '../drift/drift-report.js';
 
 // The edge between stored drift and the StatusService wire types.
 

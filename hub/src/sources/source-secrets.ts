@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { StoredGitCredentials } from '../sources/source.entity.js';
-import { Source } from '../sources/source.entity.js';
-import { SecretBox } from './secret-box.js';
+import type { StoredGitCredentials } from './source.entity.js';
+import { Source } from './source.entity.js';
+import { SecretBox } from '../secrets/secret-box.js';
 
 /**
  * The secrets of Sources (Git credentials, webhook secret), sealed at rest. Values are opened only where they are
@@ -31,7 +31,7 @@ export class SourceSecrets implements OnModuleInit {
       await this.sources.update({ name: source.name }, patch);
       resealed++;
     }
-    if (resealed > 0) this.logger.log(`sealed the secrets of ${resealed} source(s) with secret key ${this.box.keyId}`);
+    if (resealed > 0) this.logger.log({ msg: 'sealed the secrets of sources', sources: resealed, keyId: this.box.keyId });
   }
 
   /** The stored form of a source's Git credentials. */

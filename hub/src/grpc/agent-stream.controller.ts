@@ -2,22 +2,28 @@ import { Controller } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
 import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
 import type { AgentMessage, HubMessage, JoinRequest, JoinResponse } from '@flotilla/proto';
-import { from, Observable } from 'rxjs';
-import { peerAddress, toGrpcError } from '../grpc/to-grpc-error.js';
+import { catchError, from, map, Observable, throwError } from 'rxjs';
+import { AgentConnections } from '../agents/agent-connections.js';
+import { bearerToken } from '../auth/bearer-token.js';
 import { ClusterCredentials } from '../identity/cluster-credentials.service.js';
-import { AgentSessions } from './agent-sessions.service.js';
+import { fromAgentMessage, toHubMessage, toStreamGrpcError } from './agent-stream-mapping.js';
+import { peerAddress, toGrpcError } from './to-grpc-error.js';
 
-/** gRPC flotilla.v1.AgentService: translates calls to the session and identity services, nothing more. */
+/** gRPC flotilla.v1.AgentService: maps the wire to the agents domain and back, nothing more. */
 @Controller()
 export class AgentStreamController {
   constructor(
-    private readonly sessions: AgentSessions,
+    private readonly connections: AgentConnections,
     private readonly credentials: ClusterCredentials,
   ) {}
 
   @GrpcStreamMethod('AgentService', 'Connect')
   connect(messages: Observable<AgentMessage>, metadata: Metadata): Observable<HubMessage> {
-    return this.sessions.connect(messages, metadata);
+    const token = bearerToken(metadata.get('authorization')[0]);
+    return this.connections.connect(messages.pipe(map(fromAgentMessage)), token).pipe(
+      map(toHubMessage),
+      catchError((error: unknown) => throwError(() => toStreamGrpcError(error))),
+    );
   }
 
   @GrpcMethod('AgentService', 'Join')

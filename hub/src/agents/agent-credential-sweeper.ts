@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import { HUB_CONFIG } from '../common/hub-config.provider.js';
+import type { HubConfig } from '../config/hub-config.js';
+import { ClusterCredentials, type CredentialChange } from '../identity/cluster-credentials.service.js';
+import { AgentSessionRegistry } from './agent-session-registry.js';
+import { StreamClosed } from './stream-closed.js';
+
+/** How often open streams' credentials are read again (rotations and revocations made on other replicas). */
+const CREDENTIAL_CHECK_INTERVAL_MS = 5_000;
+
+/**
+ * Keeps open streams within their credentials: a revoked credential closes its stream at once, a rotated one when
+ * its grace period ends; changes made on other replicas are read back every few seconds.
+ */
+@Injectable()
+export class AgentCredentialSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('agents');
+  private subscription: Subscription | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private credentialsCheckedAt = 0;
+
+  constructor(
+    private readonly registry: AgentSessionRegistry,
+    private readonly credentials: ClusterCredentials,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.credentials.changes.subscribe((change) => void this.follow(change));
+    this.sweeper = setInterval(() => void this.sweep(), Math.min(1000, this.config.heartbeatTimeoutMs / 3));
+    this.sweeper.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    this.subscription?.unsubscribe();
+    clearInterval(this.sweeper);
+  }
+
+  /** Follows a rotation (the session's credential now expires) or a revocation (the stream closes at once). */
+  private async follow(change: CredentialChange): Promise<void> {
+    const session = this.registry.get(change.cluster);
+    if (!session) return;
+    if (change.type === 'revoked') {
+      session.close(new StreamClosed('unauthenticated', `the credential of cluster "${change.cluster}" was revoked`));
+      return;
+    }
+    try {
+      const expiry = await this.credentials.expiryOf(session.credentialHash);
+      if (expiry === undefined) session.close(new StreamClosed('unauthenticated', `the credential of cluster "${change.cluster}" was revoked`));
+      else session.credentialExpiresAt = expiry?.getTime() ?? null;
+    } catch (error) {
+      this.logger.error({ msg: 'reading the credential expiry failed', cluster: change.cluster, error: (error as Error).message });
+    }
+  }
+
+  /** Closes streams whose credential ended, re-reading the credentials every CREDENTIAL_CHECK_INTERVAL_MS. */
+  private async sweep(): Promise<void> {
+    if (Date.now() - this.credentialsCheckedAt >= CREDENTIAL_CHECK_INTERVAL_MS) await this.checkCredentials();
+    for (const session of this.registry.all()) {
+      if (session.credentialExpiresAt !== null && session.credentialExpiresAt <= Date.now()) {
+        session.close(new StreamClosed('unauthenticated', 'the credential of this stream expired (it was rotated): reconnect with the new one'));
+      }
+    }
+  }
+
+  /** Re-reads the credentials of open streams: rotations and revocations made on another replica reach them here. */
+  private async checkCredentials(): Promise<void> {
+    this.credentialsCheckedAt = Date.now();
+    const sessions = this.registry.all();
+    if (sessions.length === 0) return;
+    try {
+      const expiries = await this.credentials.expiries(sessions.map((session) => session.credentialHash));
+      for (const session of sessions) {
+        const expiry = expiries.get(session.credentialHash);
+        if (expiry === undefined) session.close(new StreamClosed('unauthenticated', `the credential of cluster "${session.cluster}" was revoked`));
+        else session.credentialExpiresAt = expiry?.getTime() ?? null;
+      }
+    } catch (error) {
+      this.logger.error({ msg: 'checking the credentials of open streams failed', error: (error as Error).message });
+    }
+  }
+}

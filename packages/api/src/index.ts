@@ -37,3 +37,10 @@ export { HubApiClient, type HubApiClientOptions } from './client/hub-api-client.
 export { HubApiError, type HubApiErrorOptions } from './client/hub-api-error.js';
 export { HubUnreachableError } from './client/hub-unreachable-error.js';
 export type { BodyOf, CallInput, QueryOf, ResponseOf } from './client/operation-types.js';
+
+export { API_TAGS } from './openapi/api-tags.js';
+export { buildOpenApiParts, type OpenApiParts } from './openapi/build-openapi-parts.js';
+export { REQUEST_COMPONENTS, VIEW_COMPONENTS } from './openapi/component-schemas.js';
+export { ERROR_RESPONSES } from './openapi/error-responses.js';
+export { jsonSchemaOf, type JsonSchema } from './openapi/json-schema-of.js';
+export { type ComponentNameOf, errorStatusesOf, toOpenApiOperation } from './openapi/to-openapi-operation.js';

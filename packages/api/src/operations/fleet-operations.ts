@@ -87,6 +87,6 @@ export const FLEET_OPERATIONS = {
     summary: 'The hub can serve: its database answers (503 with the same body when not)',
     response: readinessViewSchema,
     role: 'public',
-    errors: [503],
+    alsoAnswers: [503],
   }),
 };

@@ -28,6 +28,8 @@ export interface OperationSpec {
   role?: Role | 'public';
   /** Error statuses besides those every operation may answer (401, 403, 500) and those implied (400, 404). */
   errors?: number[];
+  /** Other statuses answered with the response body (202 of a webhook still refreshing, 503 of a hub not ready). */
+  alsoAnswers?: number[];
 }
 
 /** Keeps an operation's literal types (method, schemas) for the client's typing. */

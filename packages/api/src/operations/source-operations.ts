@@ -86,5 +86,6 @@ export const SOURCE_OPERATIONS = {
     response: webhookResultViewSchema,
     role: 'public',
     errors: [401, 409, 412, 429, 503],
+    alsoAnswers: [202],
   }),
 };

@@ -15,8 +15,8 @@ import { RolloutLocks } from './rollout-locks.js';
 import { RolloutNotifier } from './rollout-notifier.js';
 import { RolloutPlanner } from './rollout-planner.service.js';
 import { RolloutStore } from './rollout-store.js';
+import type { RollbackBody, UnpinBody } from '@flotilla/api';
 import { DEFAULT_ROLLOUT_STRATEGY, mergeRolloutStrategy, type RolloutStrategy } from '../apps/rollout-strategy.js';
-import type { RollbackBody, UnpinBody } from './rollouts.schemas.js';
 import type { RolloutWithClusters } from './rollouts.service.js';
 
 /** Which clusters an operation names. */

@@ -8,8 +8,8 @@ import { SourceEvents } from './source-events.js';
 import { SourceSecrets } from './source-secrets.js';
 import { GitRefResolver } from './git-ref-resolver.js';
 import { Revision } from './revision.entity.js';
+import type { CreateSourceBody, UpdateSourceBody } from '@flotilla/api';
 import { Source, type StoredGitCredentials } from './source.entity.js';
-import type { CreateSourceBody, UpdateSourceBody } from './sources.schemas.js';
 
 /** How a refresh was triggered. */
 export type RefreshTrigger = Revision['trigger'];

@@ -1,6 +1,6 @@
 import { parseLabelSelector } from '@flotilla/core';
 import { CliError } from '../cli-error.js';
-import type { AppView, CreateAppRequest } from '../client/hub-api.js';
+import type { AppView, CreateAppRequest } from '@flotilla/api';
 import { describeProgress, waitForApp } from '../client/wait-for-app.js';
 import { formatFields, formatTable, type Column } from '../output/format-table.js';
 import { formatAge, formatChanges, formatLabels, shortRevision } from '../output/format-values.js';
@@ -74,12 +74,12 @@ export const appsCommand: Command = {
     const action = subcommandOf(args, ['list', 'get', 'create', 'history', 'delete'], 'list', 'apps');
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
-      const list = await hub.listApps();
+      const list = await hub.listApps({ limit: 1000 });
       if (context.output === 'json') return printJson(context, list);
       if (list.items.length === 0) return context.stdout.write('no apps; create one with: flotilla apps create NAME --source SOURCE --selector SELECTOR\n');
       const rows = await Promise.all(
         list.items.map(async (app) => {
-          const status = await hub.appStatus(app.name);
+          const status = await hub.getAppStatus(app.name);
           return { ...app, synced: `${status.inSync}/${status.clusters}` };
         }),
       );
@@ -89,7 +89,7 @@ export const appsCommand: Command = {
     const name = requiredArgument(args, 1, 'the app name', `flotilla apps ${action} NAME`);
     noMoreArguments(args, 2);
     if (action === 'get') {
-      const [app, status] = await Promise.all([hub.getApp(name), hub.appStatus(name)]);
+      const [app, status] = await Promise.all([hub.getApp(name), hub.getAppStatus(name)]);
       if (context.output === 'json') return printJson(context, { ...app, status });
       context.stdout.write(
         `${formatFields([
@@ -105,7 +105,7 @@ export const appsCommand: Command = {
       return;
     }
     if (action === 'history') {
-      const history = await hub.appHistory(name, stringOption(args, 'cluster'));
+      const history = await hub.listAppHistory(name, { cluster: stringOption(args, 'cluster') });
       if (context.output === 'json') return printJson(context, history);
       context.stdout.write(
         `${formatTable(

@@ -1,4 +1,4 @@
-import type { ClusterView } from '../client/hub-api.js';
+import type { ClusterView } from '@flotilla/api';
 import { formatFields, formatTable, type Column } from '../output/format-table.js';
 import { formatAge, formatLabels } from '../output/format-values.js';
 import type { Style } from '../output/style.js';
@@ -39,7 +39,7 @@ export const clustersCommand: Command = {
     const action = subcommandOf(args, ['list', 'get', 'create', 'label', 'delete'], 'list', 'clusters');
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
-      const list = await hub.listClusters(stringOption(args, 'selector'));
+      const list = await hub.listClusters({ selector: stringOption(args, 'selector'), limit: 1000 });
       if (context.output === 'json') return printJson(context, list);
       if (list.items.length === 0) return context.stdout.write('no clusters registered; add one with: flotilla clusters create NAME\n');
       context.stdout.write(`${formatTable(clusterColumns(context.style), list.items)}\n`);
@@ -65,7 +65,7 @@ export const clustersCommand: Command = {
     }
     if (action === 'create') {
       noMoreArguments(args, 2);
-      const created = await hub.createCluster(name, keyValues(listOption(args, 'label'), '--label'));
+      const created = await hub.createCluster({ name, labels: keyValues(listOption(args, 'label'), '--label') });
       if (context.output === 'json') return printJson(context, created);
       context.stdout.write(
         [
@@ -82,7 +82,7 @@ export const clustersCommand: Command = {
     }
     if (action === 'label') {
       const labels = keyValues(args.positionals.slice(2), 'a label');
-      const cluster = await hub.labelCluster(name, labels);
+      const cluster = await hub.updateCluster(name, { labels });
       if (context.output === 'json') return printJson(context, cluster);
       context.stdout.write(`cluster ${cluster.name} labels: ${formatLabels(cluster.labels)}\n`);
       return;

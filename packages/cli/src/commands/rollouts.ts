@@ -40,7 +40,7 @@ export const rolloutsCommand: Command = {
     }
     const id = requiredArgument(args, 1, 'the rollout id', 'flotilla rollouts get ID');
     noMoreArguments(args, 2);
-    const rollout = await hub.getRollout(id).catch(unsupportedRollouts);
+    const rollout = await hub.getRollout(Number(id)).catch(unsupportedRollouts);
     if (context.output === 'json') return printJson(context, rollout);
     context.stdout.write(`${formatFields(Object.entries(rollout).map(([key, value]) => [key, formatCell(value)]))}\n`);
   },

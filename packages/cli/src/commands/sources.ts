@@ -1,4 +1,4 @@
-import type { SourceView } from '../client/hub-api.js';
+import type { SourceView } from '@flotilla/api';
 import { formatFields, formatTable, type Column } from '../output/format-table.js';
 import { formatAge, shortRevision } from '../output/format-values.js';
 import { noMoreArguments, numberOption, requiredArgument, stringOption, subcommandOf } from './arguments.js';
@@ -35,7 +35,7 @@ export const sourcesCommand: Command = {
     const action = subcommandOf(args, ['list', 'get', 'create', 'refresh', 'delete'], 'list', 'sources');
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
-      const list = await hub.listSources();
+      const list = await hub.listSources({ limit: 1000 });
       if (context.output === 'json') return printJson(context, list);
       if (list.items.length === 0) return context.stdout.write('no sources; add one with: flotilla sources create NAME --url URL\n');
       context.stdout.write(`${formatTable(columns, list.items)}\n`);

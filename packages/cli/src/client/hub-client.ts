@@ -1,4 +1,4 @@
-import { CliError } from '../cli-error.js';
+import { CliError } from '../errors/cli-error.js';
 import type {
   AppStatusResponse,
   AppView,
@@ -139,7 +139,7 @@ export class HubClient {
     return this.request('GET', '/api/v1/drift', { query });
   }
   /** GET /api/v1/rollouts (hubs with rollouts). */
-  listRollouts(query: { app?: string }): Promise<ListResponse<LooseItem>> {
+  listRollouts(query: { app?: string; state?: string }): Promise<ListResponse<LooseItem>> {
     return this.request('GET', '/api/v1/rollouts', { query });
   }
   /** GET /api/v1/rollouts/{id} (hubs with rollouts). */
@@ -149,6 +149,61 @@ export class HubClient {
   /** POST /api/v1/apps/{app}/rollback (hubs with rollouts): back to `revision`, or to the last healthy one. */
   rollback(app: string, body: { revision?: string; clusters?: string[] }): Promise<LooseItem | undefined> {
     return this.request('POST', `/api/v1/apps/${encodeURIComponent(app)}/rollback`, { body });
+  }
+
+  // --- Operations added for the CLI's newer verbs (issue 14), until the typed client of @flotilla/api replaces this class.
+
+  /** PATCH /api/v1/apps/{name}: fields given replace the stored ones (policy fields merge). */
+  updateApp(name: string, body: Partial<Omit<CreateAppRequest, 'name'>>): Promise<AppView> {
+    return this.request('PATCH', `/api/v1/apps/${encodeURIComponent(name)}`, { body });
+  }
+  /** GET /api/v1/apps/{app}/pins: clusters of an app pinned at a revision. */
+  listPins(app: string): Promise<{ app: string; items: LooseItem[] }> {
+    return this.request('GET', `/api/v1/apps/${encodeURIComponent(app)}/pins`);
+  }
+  /** POST /api/v1/apps/{app}/unpin: pinned clusters follow the app's branch again. */
+  unpin(app: string, body: { cluster?: string; clusters?: string[] }): Promise<{ app: string; unpinned: string[] }> {
+    return this.request('POST', `/api/v1/apps/${encodeURIComponent(app)}/unpin`, { body });
+  }
+  /** POST /api/v1/rollouts/{id}/pause, /resume or /abort. */
+  actOnRollout(id: string, action: 'pause' | 'resume' | 'abort', reason?: string): Promise<LooseItem> {
+    return this.request('POST', `/api/v1/rollouts/${encodeURIComponent(id)}/${action}`, { body: reason ? { reason } : {} });
+  }
+  /** PATCH /api/v1/sources/{name}. */
+  updateSource(name: string, body: { url?: string; ref?: string; pollIntervalSeconds?: number }): Promise<SourceView> {
+    return this.request('PATCH', `/api/v1/sources/${encodeURIComponent(name)}`, { body });
+  }
+  /** POST /api/v1/clusters/{name}/join-token: a new one-time join token. */
+  issueJoinToken(name: string): Promise<{ cluster: string; joinToken: string; expiresAt: string; issuedBy: string }> {
+    return this.request('POST', `/api/v1/clusters/${encodeURIComponent(name)}/join-token`);
+  }
+  /** POST /api/v1/clusters/{name}/credential/rotate. */
+  rotateCredential(name: string): Promise<{ cluster: string; previousExpiresAt: string }> {
+    return this.request('POST', `/api/v1/clusters/${encodeURIComponent(name)}/credential/rotate`);
+  }
+  /** DELETE /api/v1/clusters/{name}/credential. */
+  revokeCredential(name: string): Promise<void> {
+    return this.request('DELETE', `/api/v1/clusters/${encodeURIComponent(name)}/credential`);
+  }
+  /** GET /api/v1/tokens. */
+  listTokens(): Promise<ListResponse<LooseItem>> {
+    return this.request('GET', '/api/v1/tokens', { query: { limit: 1000 } });
+  }
+  /** GET /api/v1/tokens/{name}. */
+  getToken(name: string): Promise<LooseItem> {
+    return this.request('GET', `/api/v1/tokens/${encodeURIComponent(name)}`);
+  }
+  /** POST /api/v1/tokens: the answer holds the token, shown only this once. */
+  createToken(body: { name: string; role: string; expiresAt?: string }): Promise<LooseItem & { token: string }> {
+    return this.request('POST', '/api/v1/tokens', { body });
+  }
+  /** DELETE /api/v1/tokens/{name}. */
+  revokeToken(name: string): Promise<void> {
+    return this.request('DELETE', `/api/v1/tokens/${encodeURIComponent(name)}`);
+  }
+  /** GET /api/v1/audit, newest first. */
+  listAudit(query: { actor?: string; action?: string; target?: string; limit?: number }): Promise<ListResponse<LooseItem>> {
+    return this.request('GET', '/api/v1/audit', { query });
   }
 
   private unreachable(cause: unknown): CliError {

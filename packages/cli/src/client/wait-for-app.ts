@@ -1,4 +1,4 @@
-import { CliError } from '../cli-error.js';
+import { CliError } from '../errors/cli-error.js';
 import type { AppClusterStatusView, AppStatusResponse } from './hub-api.js';
 import type { HubClient } from './hub-client.js';
 

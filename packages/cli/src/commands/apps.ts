@@ -1,12 +1,12 @@
 import { parseLabelSelector } from '@flotilla/core';
-import { CliError } from '../cli-error.js';
+import { CliError } from '../errors/cli-error.js';
 import type { AppView, CreateAppRequest } from '../client/hub-api.js';
 import { describeProgress, waitForApp } from '../client/wait-for-app.js';
 import { formatFields, formatTable, type Column } from '../output/format-table.js';
 import { formatAge, formatChanges, formatLabels, shortRevision } from '../output/format-values.js';
 import { Progress } from '../output/progress.js';
 import { keyValues, listOption, noMoreArguments, numberOption, requiredArgument, stringOption, subcommandOf } from './arguments.js';
-import { type Command, printJson } from './command.js';
+import { type Command, printData } from './command.js';
 import { formatStatusTable } from './status-table.js';
 
 const USAGE = `flotilla apps [list]
@@ -75,7 +75,7 @@ export const appsCommand: Command = {
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
       const list = await hub.listApps();
-      if (context.output === 'json') return printJson(context, list);
+      if (context.output !== 'table') return printData(context, list);
       if (list.items.length === 0) return context.stdout.write('no apps; create one with: flotilla apps create NAME --source SOURCE --selector SELECTOR\n');
       const rows = await Promise.all(
         list.items.map(async (app) => {
@@ -90,7 +90,7 @@ export const appsCommand: Command = {
     noMoreArguments(args, 2);
     if (action === 'get') {
       const [app, status] = await Promise.all([hub.getApp(name), hub.appStatus(name)]);
-      if (context.output === 'json') return printJson(context, { ...app, status });
+      if (context.output !== 'table') return printData(context, { ...app, status });
       context.stdout.write(
         `${formatFields([
           ['Name', app.name],
@@ -106,7 +106,7 @@ export const appsCommand: Command = {
     }
     if (action === 'history') {
       const history = await hub.appHistory(name, stringOption(args, 'cluster'));
-      if (context.output === 'json') return printJson(context, history);
+      if (context.output !== 'table') return printData(context, history);
       context.stdout.write(
         `${formatTable(
           [
@@ -125,7 +125,7 @@ export const appsCommand: Command = {
     }
     if (action === 'delete') {
       await hub.deleteApp(name);
-      if (context.output === 'json') return printJson(context, { deleted: name });
+      if (context.output !== 'table') return printData(context, { deleted: name });
       context.stdout.write(`app ${name} deleted; its clusters remove it (pruning when its policy says so)\n`);
       return;
     }
@@ -156,7 +156,7 @@ export const appsCommand: Command = {
     };
     const app = await hub.createApp(body);
     if (!args.values.wait) {
-      if (context.output === 'json') return printJson(context, app);
+      if (context.output !== 'table') return printData(context, app);
       context.stdout.write(`app ${app.name} created for ${describeTargets(app)}; follow it with: flotilla status ${app.name} --watch\n`);
       return;
     }
@@ -173,7 +173,7 @@ export const appsCommand: Command = {
     const failed = status.items.filter((item) => item.applied?.phase === 'Failed' || item.applied?.health === 'Degraded');
     if (failed.length > 0) progress.fail(`app ${app.name}: ${failed.length} of ${status.items.length} clusters failed`);
     else progress.done(`app ${app.name} applied on ${status.items.length} clusters`);
-    if (context.output === 'json') printJson(context, { ...app, status });
+    if (context.output !== 'table') printData(context, { ...app, status });
     else context.stdout.write(`${formatStatusTable(status.items, context.style)}\n`);
     return failed.length > 0 ? 1 : 0;
   },

@@ -3,7 +3,7 @@ import { formatFields, formatTable, type Column } from '../output/format-table.j
 import { formatAge, formatLabels } from '../output/format-values.js';
 import type { Style } from '../output/style.js';
 import { keyValues, listOption, noMoreArguments, requiredArgument, stringOption, subcommandOf } from './arguments.js';
-import { type Command, printJson } from './command.js';
+import { type Command, printData } from './command.js';
 
 const USAGE = `flotilla clusters [list] [--selector SELECTOR]
 flotilla clusters get NAME
@@ -40,7 +40,7 @@ export const clustersCommand: Command = {
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
       const list = await hub.listClusters(stringOption(args, 'selector'));
-      if (context.output === 'json') return printJson(context, list);
+      if (context.output !== 'table') return printData(context, list);
       if (list.items.length === 0) return context.stdout.write('no clusters registered; add one with: flotilla clusters create NAME\n');
       context.stdout.write(`${formatTable(clusterColumns(context.style), list.items)}\n`);
       return;
@@ -49,7 +49,7 @@ export const clustersCommand: Command = {
     if (action === 'get') {
       noMoreArguments(args, 2);
       const cluster = await hub.getCluster(name);
-      if (context.output === 'json') return printJson(context, cluster);
+      if (context.output !== 'table') return printData(context, cluster);
       context.stdout.write(
         `${formatFields([
           ['Name', cluster.name],
@@ -66,7 +66,7 @@ export const clustersCommand: Command = {
     if (action === 'create') {
       noMoreArguments(args, 2);
       const created = await hub.createCluster(name, keyValues(listOption(args, 'label'), '--label'));
-      if (context.output === 'json') return printJson(context, created);
+      if (context.output !== 'table') return printData(context, created);
       context.stdout.write(
         [
           `cluster ${created.name} registered${Object.keys(created.labels).length > 0 ? ` with labels ${formatLabels(created.labels)}` : ''}`,
@@ -83,13 +83,13 @@ export const clustersCommand: Command = {
     if (action === 'label') {
       const labels = keyValues(args.positionals.slice(2), 'a label');
       const cluster = await hub.labelCluster(name, labels);
-      if (context.output === 'json') return printJson(context, cluster);
+      if (context.output !== 'table') return printData(context, cluster);
       context.stdout.write(`cluster ${cluster.name} labels: ${formatLabels(cluster.labels)}\n`);
       return;
     }
     noMoreArguments(args, 2);
     await hub.deleteCluster(name);
-    if (context.output === 'json') return printJson(context, { deleted: name });
+    if (context.output !== 'table') return printData(context, { deleted: name });
     context.stdout.write(`cluster ${name} removed; its agent can no longer connect\n`);
   },
 };

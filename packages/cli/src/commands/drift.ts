@@ -1,7 +1,7 @@
-import { CliError } from '../cli-error.js';
+import { CliError } from '../errors/cli-error.js';
 import { formatLooseTable } from '../output/format-loose-table.js';
 import { noMoreArguments, stringOption } from './arguments.js';
-import { type Command, printJson } from './command.js';
+import { type Command, printData } from './command.js';
 
 const USAGE = `flotilla drift [APP] [--cluster NAME]
 
@@ -22,7 +22,7 @@ export const driftCommand: Command = {
       if (CliError.is(error, 'UNSUPPORTED')) throw new CliError('UNSUPPORTED', `${error.message}: this hub has no drift detection`, error.data);
       throw error;
     });
-    if (context.output === 'json') return printJson(context, list);
+    if (context.output !== 'table') return printData(context, list);
     if (list.items.length === 0) return context.stdout.write(`no drift${app ? ` in app ${app}` : ''}${cluster ? ` on ${cluster}` : ''}\n`);
     const preferred = ['app', 'cluster', 'object', 'kind', 'namespace', 'name', 'fields', 'diffs', 'manager', 'action', 'corrections', 'detectedAt'];
     context.stdout.write(`${formatLooseTable(list.items, preferred, context.style)}\n`);

@@ -3,7 +3,7 @@ import { describeProgress, waitForApp } from '../client/wait-for-app.js';
 import { formatCell } from '../output/format-values.js';
 import { Progress } from '../output/progress.js';
 import { listOption, noMoreArguments, numberOption, requiredArgument, stringOption } from './arguments.js';
-import { type Command, printJson } from './command.js';
+import { type Command, printData } from './command.js';
 import { unsupportedRollouts } from './rollouts.js';
 import { formatStatusTable } from './status-table.js';
 
@@ -38,7 +38,7 @@ export const rollbackCommand: Command = {
       .catch(unsupportedRollouts);
     const target = formatCell(answer?.revision ?? answer?.toRevision ?? revision ?? 'the last healthy revision');
     if (!args.values.wait) {
-      if (context.output === 'json') return printJson(context, answer ?? {});
+      if (context.output !== 'table') return printData(context, answer ?? {});
       context.stdout.write(`rolling back app ${app} to ${target}; follow it with: flotilla status ${app} --watch\n`);
       return;
     }
@@ -53,7 +53,7 @@ export const rollbackCommand: Command = {
         onProgress: (s) => progress.update(describeProgress(s, isBack)),
       });
       progress.done(`app ${app} is back on ${target}`);
-      if (context.output === 'json') printJson(context, { rollback: answer ?? {}, status });
+      if (context.output !== 'table') printData(context, { rollback: answer ?? {}, status });
       else context.stdout.write(`${formatStatusTable(status.items, context.style)}\n`);
     } catch (error) {
       progress.fail(error instanceof Error ? error.message : String(error));

@@ -2,7 +2,7 @@ import type { SourceView } from '../client/hub-api.js';
 import { formatFields, formatTable, type Column } from '../output/format-table.js';
 import { formatAge, shortRevision } from '../output/format-values.js';
 import { noMoreArguments, numberOption, requiredArgument, stringOption, subcommandOf } from './arguments.js';
-import { type Command, printJson } from './command.js';
+import { type Command, printData } from './command.js';
 
 const USAGE = `flotilla sources [list]
 flotilla sources get NAME
@@ -36,7 +36,7 @@ export const sourcesCommand: Command = {
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
       const list = await hub.listSources();
-      if (context.output === 'json') return printJson(context, list);
+      if (context.output !== 'table') return printData(context, list);
       if (list.items.length === 0) return context.stdout.write('no sources; add one with: flotilla sources create NAME --url URL\n');
       context.stdout.write(`${formatTable(columns, list.items)}\n`);
       return;
@@ -45,7 +45,7 @@ export const sourcesCommand: Command = {
     noMoreArguments(args, 2);
     if (action === 'get') {
       const source = await hub.getSource(name);
-      if (context.output === 'json') return printJson(context, source);
+      if (context.output !== 'table') return printData(context, source);
       context.stdout.write(
         `${formatFields([
           ['Name', source.name],
@@ -66,19 +66,19 @@ export const sourcesCommand: Command = {
       if (!url) requiredArgument({ ...args, positionals: [] }, 0, '--url', USAGE.split('\n')[2] as string);
       const pollIntervalSeconds = numberOption(args, 'poll-interval', { min: 5, max: 86_400 });
       const source = await hub.createSource({ name, url: url as string, ref: stringOption(args, 'ref'), pollIntervalSeconds });
-      if (context.output === 'json') return printJson(context, source);
+      if (context.output !== 'table') return printData(context, source);
       context.stdout.write(`source ${source.name} tracks ${source.url} ${source.ref}: ${source.revision ?? source.lastError ?? 'not resolved yet'}\n`);
       return;
     }
     if (action === 'refresh') {
       const source = await hub.refreshSource(name);
-      if (context.output === 'json') return printJson(context, source);
+      if (context.output !== 'table') return printData(context, source);
       const what = source.lastError ? `failed: ${source.lastError}` : source.changed ? `moved to ${source.revision}` : `unchanged at ${source.revision ?? '-'}`;
       context.stdout.write(`source ${source.name} ${what}\n`);
       return;
     }
     await hub.deleteSource(name);
-    if (context.output === 'json') return printJson(context, { deleted: name });
+    if (context.output !== 'table') return printData(context, { deleted: name });
     context.stdout.write(`source ${name} removed\n`);
   },
 };

@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import type { AppClusterStatus, DriftEvent } from '@flotilla/proto';
 import { KubeClient } from '@flotilla/kube';
 import type { GitCheckout } from '@flotilla/testenv';
-import { CliError } from '../cli-error.js';
-import { enumWord, type FleetView, healthOf, phaseOf } from '../client/fleet-view.js';
-import { shortRevision } from '../output/format-values.js';
+import { CliError, enumWord, type FleetView, healthOf, phaseOf, shortRevision } from '@flotilla/cli';
 import type { DemoNarrator } from './demo-narrator.js';
 import type { LocalFleet } from './start-local-fleet.js';
 

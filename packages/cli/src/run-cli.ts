@@ -3,6 +3,7 @@ import { ConfigError } from '@flotilla/core';
 import { CliError } from './errors/cli-error.js';
 import { HubClient } from './client/hub-client.js';
 import { agentCommand } from './commands/agent.js';
+import { auditCommand } from './commands/audit.js';
 import { appsCommand } from './commands/apps.js';
 import { clustersCommand } from './commands/clusters.js';
 import { type Command, type CommandContext, OUTPUT_FORMATS, type OutputFormat, type OutputStream } from './commands/command.js';
@@ -13,6 +14,7 @@ import { rollbackCommand } from './commands/rollback.js';
 import { rolloutsCommand } from './commands/rollouts.js';
 import { sourcesCommand } from './commands/sources.js';
 import { statusCommand } from './commands/status.js';
+import { tokensCommand } from './commands/tokens.js';
 import { Style } from './output/style.js';
 import { CLI_VERSION } from './version.js';
 
@@ -28,6 +30,8 @@ export const COMMANDS: readonly Command[] = [
   driftCommand,
   rolloutsCommand,
   rollbackCommand,
+  tokensCommand,
+  auditCommand,
 ];
 
 /** Where the CLI reads and writes; the entry point passes the process's own. */

@@ -10,11 +10,22 @@ flotilla clusters get NAME
 flotilla clusters create NAME [--label key=value]...
 flotilla clusters label NAME key=value...
 flotilla clusters delete NAME
+flotilla clusters join-token NAME
+flotilla clusters rotate-credential NAME
+flotilla clusters revoke-credential NAME
 
 Clusters registered with the hub. "create" prints the join token the cluster's agent starts with (shown once).
 "label" replaces the labels; apps whose selectors now match (or no longer match) follow.
+"join-token" issues a new one-time join token (an unused earlier one stops working), e.g. to re-join after a revoke.
+"rotate-credential" sends the connected agent a new credential; the old one works for the hub's grace period.
+"revoke-credential" revokes the credential and join token at once and closes the agent's stream (admin only).
   --selector  label selector, e.g. "env=prod,region in (eu,us)"
-  --label     a label of the new cluster; repeat or separate with commas`;
+  --label     a label of the new cluster; repeat or separate with commas
+
+Examples:
+  flotilla clusters create eu-1 --label env=prod,region=eu
+  flotilla clusters --selector "env in (prod,staging)" -o yaml
+  flotilla clusters rotate-credential eu-1`;
 
 /** Columns of the cluster table. */
 export function clusterColumns(style: Style): Array<Column<ClusterView>> {
@@ -28,7 +39,7 @@ export function clusterColumns(style: Style): Array<Column<ClusterView>> {
   ];
 }
 
-/** `flotilla clusters`: list, get, create, label, delete. */
+/** `flotilla clusters`: list, get, create, label, delete, and the agent's identity: join-token, rotate-credential, revoke-credential. */
 export const clustersCommand: Command = {
   name: 'clusters',
   summary: 'list, register, label and remove clusters',
@@ -36,7 +47,7 @@ export const clustersCommand: Command = {
   options: { selector: { type: 'string', short: 'l' }, label: { type: 'string', multiple: true } },
   async run(context, args) {
     const hub = context.hub();
-    const action = subcommandOf(args, ['list', 'get', 'create', 'label', 'delete'], 'list', 'clusters');
+    const action = subcommandOf(args, ['list', 'get', 'create', 'label', 'delete', 'join-token', 'rotate-credential', 'revoke-credential'], 'list', 'clusters');
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
       const list = await hub.listClusters(stringOption(args, 'selector'));
@@ -45,7 +56,7 @@ export const clustersCommand: Command = {
       context.stdout.write(`${formatTable(clusterColumns(context.style), list.items)}\n`);
       return;
     }
-    const name = requiredArgument(args, 1, 'the cluster name', USAGE.split('\n')[1] as string);
+    const name = requiredArgument(args, 1, 'the cluster name', `flotilla clusters ${action} NAME`);
     if (action === 'get') {
       noMoreArguments(args, 2);
       const cluster = await hub.getCluster(name);
@@ -88,6 +99,24 @@ export const clustersCommand: Command = {
       return;
     }
     noMoreArguments(args, 2);
+    if (action === 'join-token') {
+      const issued = await hub.issueJoinToken(name);
+      if (context.output !== 'table') return printData(context, issued);
+      context.stdout.write(`new join token of cluster ${name} (shown only now; an unused earlier one no longer works): ${issued.joinToken}\nit can be exchanged until ${issued.expiresAt}\n`);
+      return;
+    }
+    if (action === 'rotate-credential') {
+      const rotated = await hub.rotateCredential(name);
+      if (context.output !== 'table') return printData(context, rotated);
+      context.stdout.write(`cluster ${name}: its agent was sent a new credential; the previous one works until ${rotated.previousExpiresAt}\n`);
+      return;
+    }
+    if (action === 'revoke-credential') {
+      await hub.revokeCredential(name);
+      if (context.output !== 'table') return printData(context, { cluster: name, revoked: true });
+      context.stdout.write(`cluster ${name}: credential and join token revoked, its agent disconnected; re-join with: flotilla clusters join-token ${name}\n`);
+      return;
+    }
     await hub.deleteCluster(name);
     if (context.output !== 'table') return printData(context, { deleted: name });
     context.stdout.write(`cluster ${name} removed; its agent can no longer connect\n`);

@@ -6,7 +6,11 @@ import { type Command, printData } from './command.js';
 const USAGE = `flotilla drift [APP] [--cluster NAME]
 
 Objects whose live state differs from what their agent applied: which object, which fields, who changed them, and
-what the agent did (reported or corrected). Needs a hub with drift detection (GET /api/v1/drift).`;
+what the agent did (reported or corrected). Needs a hub with drift detection (GET /api/v1/drift).
+
+Examples:
+  flotilla drift web
+  flotilla drift --cluster eu-1 -o json`;
 
 /** `flotilla drift`: drifted objects, from GET /api/v1/drift. */
 export const driftCommand: Command = {

@@ -14,7 +14,11 @@ The app stays there (pinned) until it is rolled forward. Needs a hub with rollou
 (POST /api/v1/apps/{app}/rollback).
   --to       the revision to return to, e.g. main@sha1:<40 hex>; default the last healthy one
   --cluster  only these clusters; repeat for more
-  --wait     wait until the clusters run it, showing progress`;
+  --wait     wait until the clusters run it, showing progress
+
+Examples:
+  flotilla rollback web --wait
+  flotilla rollback web --to main@sha1:<40 hex> --cluster eu-1`;
 
 /** A cluster runs what the hub now wants there, Synced and settled. */
 function isBack(item: AppClusterStatusView): boolean {

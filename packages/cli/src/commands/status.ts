@@ -16,7 +16,12 @@ What each app runs on each cluster: the revision the hub wants, the one applied,
   APP        only this app
   --cluster  only this cluster
   --watch    follow the hub's gRPC status stream: the current state, then every change as it happens (Ctrl-C stops);
-             with -o json, one JSON event per line (-o yaml: one YAML document per event)`;
+             with -o json, one JSON event per line (-o yaml: one YAML document per event)
+
+Examples:
+  flotilla status web
+  flotilla status --cluster eu-1 -o yaml
+  flotilla status web --watch`;
 
 /** `flotilla status`: a table from the REST API, or the live status stream. */
 export const statusCommand: Command = {

@@ -1,5 +1,6 @@
 import { CliError } from '../errors/cli-error.js';
-import { formatLooseTable } from '../output/format-loose-table.js';
+import { formatTable } from '../output/format-table.js';
+import { formatAge, formatCell } from '../output/format-values.js';
 import { noMoreArguments, stringOption } from './arguments.js';
 import { type Command, printData } from './command.js';
 
@@ -11,6 +12,18 @@ what the agent did (reported or corrected). Needs a hub with drift detection (GE
 Examples:
   flotilla drift web
   flotilla drift --cluster eu-1 -o json`;
+
+/** A drifted object as GET /api/v1/drift lists it: the fields its table shows. */
+interface DriftRow {
+  app: string;
+  cluster: string;
+  object: { kind: string; namespace?: string; name: string };
+  deleted?: boolean;
+  diffs?: Array<{ path: string }>;
+  manager?: string | null;
+  action?: string;
+  detectedAt?: string;
+}
 
 /** `flotilla drift`: drifted objects, from GET /api/v1/drift. */
 export const driftCommand: Command = {
@@ -28,7 +41,19 @@ export const driftCommand: Command = {
     });
     if (context.output !== 'table') return printData(context, list);
     if (list.items.length === 0) return context.stdout.write(`no drift${app ? ` in app ${app}` : ''}${cluster ? ` on ${cluster}` : ''}\n`);
-    const preferred = ['app', 'cluster', 'object', 'kind', 'namespace', 'name', 'fields', 'diffs', 'manager', 'action', 'corrections', 'detectedAt'];
-    context.stdout.write(`${formatLooseTable(list.items, preferred, context.style)}\n`);
+    context.stdout.write(
+      `${formatTable(
+        [
+          { header: 'app', value: (d: DriftRow) => d.app },
+          { header: 'cluster', value: (d) => d.cluster },
+          { header: 'object', value: (d) => formatCell(d.object) },
+          { header: 'fields', value: (d) => (d.deleted ? 'deleted' : formatCell((d.diffs ?? []).map((diff) => diff.path))) },
+          { header: 'manager', value: (d) => formatCell(d.manager) },
+          { header: 'action', value: (d) => context.style.state(formatCell(d.action)) },
+          { header: 'detected', value: (d) => formatAge(d.detectedAt) },
+        ],
+        list.items as unknown as DriftRow[],
+      )}\n`,
+    );
   },
 };

@@ -68,7 +68,7 @@ const columns: Array<Column<AppView & { synced: string }>> = [
 /** `flotilla apps`: list, get, create, update, history, pins, unpin, delete. */
 export const appsCommand: Command = {
   name: 'apps',
-  summary: 'list, create and delete apps, and show their history',
+  summary: 'list, create, change and delete apps; their history, pins and unpinning',
   usage: USAGE,
   options: {
     source: { type: 'string' },

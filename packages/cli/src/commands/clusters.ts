@@ -42,7 +42,7 @@ export function clusterColumns(style: Style): Array<Column<ClusterView>> {
 /** `flotilla clusters`: list, get, create, label, delete, and the agent's identity: join-token, rotate-credential, revoke-credential. */
 export const clustersCommand: Command = {
   name: 'clusters',
-  summary: 'list, register, label and remove clusters',
+  summary: 'list, register, label and remove clusters; their agents\' join tokens and credentials',
   usage: USAGE,
   options: { selector: { type: 'string', short: 'l' }, label: { type: 'string', multiple: true } },
   async run(context, args) {

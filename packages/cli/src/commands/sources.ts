@@ -36,7 +36,7 @@ const columns: Array<Column<SourceView>> = [
 /** `flotilla sources`: list, get, create, update, refresh, revisions, delete. */
 export const sourcesCommand: Command = {
   name: 'sources',
-  summary: 'list, add, refresh and remove Git sources',
+  summary: 'list, add, change, refresh and remove Git sources; the revisions seen',
   usage: USAGE,
   options: { url: { type: 'string' }, ref: { type: 'string' }, 'poll-interval': { type: 'string' } },
   async run(context, args) {

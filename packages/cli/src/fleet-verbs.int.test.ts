@@ -45,7 +45,7 @@ describe('flotilla verbs that need agents, against a real hub and a real cluster
     const [server, planes] = await Promise.all([startGitServer(), startControlPlanes(1)]);
     git = server;
     plane = planes[0] as ControlPlane;
-    await git.createRepository('fleet', { 'web/configmap.yaml': configMap('hello') });
+    await git.createRepository('fleet', { 'web/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n', 'web/configmap.yaml': configMap('hello') });
     checkout = await git.checkout('fleet');
     kube = new KubeClient({ kubeConfig: plane.kubeConfig('admin') });
     hub = await startHub(
@@ -94,7 +94,7 @@ describe('flotilla verbs that need agents, against a real hub and a real cluster
     await expect.poll(async () => (await json(['clusters', 'get', 'eu-1'])).connected, { timeout: 30_000 }).toBe(true);
     expect((await run(['sources', 'create', 'fleet', '--url', git.repoUrl('fleet'), '--poll-interval', '3600'])).status).toBe(0);
     const created = await run(['apps', 'create', 'web', '--source', 'fleet', '--path', 'web', '--namespace', 'web', '--selector', 'env=prod', '--drift', 'report', '--wait', '--timeout', '120']);
-    expect(created.status).toBe(0);
+    expect(created, created.stderr).toMatchObject({ status: 0 });
     expect(created.stdout).toMatch(/web\s+eu-1\s+main@[0-9a-f]{7}\s+main@[0-9a-f]{7}\s+Synced\s+Healthy\s+yes\s+created 2/);
 
     expect((await run(['status', 'web'])).stdout).toMatch(/web\s+eu-1\s+main@[0-9a-f]{7}\s+main@[0-9a-f]{7}\s+Synced\s+Healthy\s+yes/);
@@ -171,7 +171,7 @@ describe('flotilla verbs that need agents, against a real hub and a real cluster
     expect((await json(['rollouts', 'get', String(id)])).state).toBe('paused');
     expect(parse((await run(['rollouts', 'resume', String(id), '-o', 'yaml'])).stdout)).toMatchObject({ id, state: 'progressing' });
     expect(await run(['rollouts', 'abort', String(id)])).toMatchObject({ status: 0, stdout: `rollout ${id} of app web aborted: now aborted\n` });
-    const audit = await json(['audit', '--target', 'app/web']);
+    const audit = await json(['audit', '--target', `rollout/${id}`]);
     expect(audit.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['rollout.pause', 'rollout.resume', 'rollout.abort']));
     expect(await run(['rollouts', 'pause', '99999'])).toMatchObject({ status: 5 });
   });

@@ -97,7 +97,7 @@ describe('agent RBAC from deploy/ against a real API server', () => {
       contexts: [{ name: cluster, cluster: 'plane', user: cluster }],
       currentContext: cluster,
     };
-    const { joinToken } = await api.createCluster(cluster, {});
+    const { joinToken } = await api.createCluster({ name: cluster, labels: {} });
     const agent = await startAgent(
       parseAgentConfig({
         env: {
@@ -120,9 +120,9 @@ describe('agent RBAC from deploy/ against a real API server', () => {
 
   async function waitForApp(app: string, revision: string, phase = 'Synced') {
     await expect
-      .poll(async () => (await api.appStatus(app)).items[0]?.applied, { timeout: 60_000, interval: 250 })
+      .poll(async () => (await api.getAppStatus(app)).items[0]?.applied, { timeout: 60_000, interval: 250 })
       .toMatchObject({ revision, phase, ...(phase === 'Synced' ? { health: 'Healthy' } : {}) });
-    return (await api.appStatus(app)).items[0];
+    return (await api.getAppStatus(app)).items[0];
   }
 
   beforeAll(async () => {

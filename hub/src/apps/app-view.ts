@@ -1,21 +1,5 @@
-import type { LabelSelector } from '@flotilla/core';
-import type { AppPolicy, PolicyOverride } from './app-policy.js';
+import type { AppView } from '@flotilla/api';
 import type { App } from './app.entity.js';
-
-/** An app as the REST API shows it. */
-export interface AppView {
-  name: string;
-  source: string;
-  path: string;
-  targets: { selector: LabelSelector | null; clusters: string[] };
-  variables: Record<string, string>;
-  namespace: string;
-  policy: AppPolicy;
-  /** Per-cluster changes of the policy, by cluster name. */
-  policyOverrides: Record<string, PolicyOverride>;
-  createdAt: string;
-  updatedAt: string;
-}
 
 /** Maps a stored app to its REST view. */
 export function toAppView(app: App): AppView {

@@ -8,7 +8,7 @@ import { HubEvents } from '../events/hub-events.js';
 import { Source } from '../sources/source.entity.js';
 import { DEFAULT_APP_POLICY } from './app-policy.js';
 import { App } from './app.entity.js';
-import type { CreateAppBody, UpdateAppBody } from './apps.schemas.js';
+import type { CreateAppBody, UpdateAppBody } from '@flotilla/api';
 import { mergePolicy } from './merge-policy.js';
 
 /** Apps: what to deploy from which source, where, and how. */

@@ -1,4 +1,4 @@
-import type { PolicyBody } from './apps.schemas.js';
+import type { PolicyBody } from '@flotilla/api';
 import type { AppPolicy } from './app-policy.js';
 import { mergeRolloutStrategy } from '../rollouts/rollout-strategy.js';
 

@@ -1,25 +1,19 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
-import { pageQuerySchema } from '../common/page.js';
+import { type AuditEventPage, type AuditQuery, auditQuerySchema, OPERATIONS } from '@flotilla/api';
 import { ZodPipe } from '../common/zod-body.pipe.js';
+import { ApiOperationOf } from '../openapi/api-operation-of.js';
+import { toAuditEventView } from './audit-event-view.js';
 import { AuditService } from './audit.service.js';
 
-const auditQuerySchema = pageQuerySchema.extend({
-  actor: z.string().max(255).optional(),
-  action: z.string().max(64).optional(),
-  target: z.string().max(255).optional(),
-});
-
 /** GET /api/v1/audit. */
-@ApiTags('audit')
 @Controller('api/v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List audit events, newest first (filter by actor, action, target)' })
-  list(@Query(new ZodPipe(auditQuerySchema, 'query')) query: z.infer<typeof auditQuerySchema>) {
-    return this.audit.list(query);
+  @ApiOperationOf(OPERATIONS.listAuditEvents)
+  async list(@Query(new ZodPipe(auditQuerySchema, 'query')) query: AuditQuery): Promise<AuditEventPage> {
+    const page = await this.audit.list(query);
+    return { ...page, items: page.items.map(toAuditEventView) };
   }
 }

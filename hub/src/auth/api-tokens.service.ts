@@ -8,7 +8,7 @@ import { decodeContinue, type Page, toPage } from '../common/page.js';
 import { hashSecret, newSecretToken } from '../common/secret-token.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { ApiToken } from './api-token.entity.js';
-import type { CreateTokenBody } from './api-tokens.schemas.js';
+import type { CreateTokenBody } from '@flotilla/api';
 import type { Role } from './role.js';
 
 /** Name of the admin token made from FLOTILLA_ADMIN_TOKEN or at first start. */

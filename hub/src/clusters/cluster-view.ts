@@ -1,18 +1,7 @@
+import type { ClusterView } from '@flotilla/api';
 import type { Cluster } from './cluster.entity.js';
 
-/** A cluster as the REST API shows it (never its credential hash). */
-export interface ClusterView {
-  name: string;
-  labels: Record<string, string>;
-  connected: boolean;
-  lastHeartbeatAt: string | null;
-  agentVersion: string;
-  kubernetesVersion: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** Maps a stored cluster to its REST view. */
+/** Maps a stored cluster to its REST view (never its credential hash). */
 export function toClusterView(cluster: Cluster): ClusterView {
   return {
     name: cluster.name,

@@ -1,55 +1,58 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  type ClusterListQuery,
+  clusterListQuerySchema,
+  type ClusterPage,
+  type ClusterView,
+  type CreateClusterBody,
+  createClusterSchema,
+  type CreatedClusterView,
+  OPERATIONS,
+  type UpdateClusterBody,
+  updateClusterSchema,
+} from '@flotilla/api';
 import { parseLabelSelector } from '@flotilla/core';
-import { z } from 'zod';
 import { Actor } from '../common/actor.decorator.js';
-import { ApiZodBody } from '../common/openapi.js';
-import { pageQuerySchema } from '../common/page.js';
 import { ZodPipe } from '../common/zod-body.pipe.js';
+import { ApiOperationOf } from '../openapi/api-operation-of.js';
 import { toClusterView } from './cluster-view.js';
-import { type CreateClusterBody, createClusterSchema, type UpdateClusterBody, updateClusterSchema } from './clusters.schemas.js';
 import { ClustersService } from './clusters.service.js';
 
-const listQuerySchema = pageQuerySchema.extend({ selector: z.string().max(1024).optional() });
-
 /** /api/v1/clusters: register, list, label and remove clusters. */
-@ApiTags('clusters')
 @Controller('api/v1/clusters')
 export class ClustersController {
   constructor(private readonly clusters: ClustersService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register a cluster; the answer holds its join token, shown only this once' })
-  @ApiZodBody(createClusterSchema)
-  async create(@Body(new ZodPipe(createClusterSchema)) body: CreateClusterBody, @Actor() actor: string) {
+  @ApiOperationOf(OPERATIONS.createCluster)
+  async create(@Body(new ZodPipe(createClusterSchema)) body: CreateClusterBody, @Actor() actor: string): Promise<CreatedClusterView> {
     const { cluster, joinToken } = await this.clusters.create(body, actor);
     return { ...toClusterView(cluster), joinToken };
   }
 
   @Get()
-  @ApiOperation({ summary: 'List clusters, filtered by a label selector (`env=prod,region in (eu,us)`)' })
-  async list(@Query(new ZodPipe(listQuerySchema, 'query')) query: z.infer<typeof listQuerySchema>) {
+  @ApiOperationOf(OPERATIONS.listClusters)
+  async list(@Query(new ZodPipe(clusterListQuerySchema, 'query')) query: ClusterListQuery): Promise<ClusterPage> {
     const selector = query.selector === undefined ? undefined : parseLabelSelector(query.selector);
     const page = await this.clusters.list({ ...query, selector });
     return { ...page, items: page.items.map(toClusterView) };
   }
 
   @Get(':name')
-  @ApiOperation({ summary: 'Get a cluster' })
-  async get(@Param('name') name: string) {
+  @ApiOperationOf(OPERATIONS.getCluster)
+  async get(@Param('name') name: string): Promise<ClusterView> {
     return toClusterView(await this.clusters.get(name));
   }
 
   @Patch(':name')
-  @ApiOperation({ summary: "Replace a cluster's labels (assignments follow)" })
-  @ApiZodBody(updateClusterSchema)
-  async update(@Param('name') name: string, @Body(new ZodPipe(updateClusterSchema)) body: UpdateClusterBody, @Actor() actor: string) {
+  @ApiOperationOf(OPERATIONS.updateCluster)
+  async update(@Param('name') name: string, @Body(new ZodPipe(updateClusterSchema)) body: UpdateClusterBody, @Actor() actor: string): Promise<ClusterView> {
     return toClusterView(await this.clusters.update(name, body, actor));
   }
 
   @Delete(':name')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a cluster; its agent can no longer connect' })
+  @ApiOperationOf(OPERATIONS.deleteCluster)
   async remove(@Param('name') name: string, @Actor() actor: string): Promise<void> {
     await this.clusters.remove(name, actor);
   }

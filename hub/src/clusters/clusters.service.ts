@@ -7,7 +7,7 @@ import { decodeContinue, type Page, toPage } from '../common/page.js';
 import { HubEvents } from '../events/hub-events.js';
 import { ClusterCredentials } from '../identity/cluster-credentials.service.js';
 import { Cluster } from './cluster.entity.js';
-import type { CreateClusterBody, UpdateClusterBody } from './clusters.schemas.js';
+import type { CreateClusterBody, UpdateClusterBody } from '@flotilla/api';
 
 /** Filters of a cluster listing. */
 export interface ClusterQuery {

@@ -1,10 +1,10 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { FlotillaError } from '@flotilla/core';
+import { type ErrorCode, FlotillaError } from '@flotilla/core';
 import type { Response } from 'express';
-import type { ErrorBody } from './error-body.js';
+import type { ErrorBody } from '@flotilla/api';
 import { ERROR_STATUS } from './error-status.js';
 
-const HTTP_CODES: Record<number, string> = {
+const HTTP_CODES: Record<number, ErrorCode> = {
   400: 'INVALID_ARGUMENT',
   401: 'UNAUTHENTICATED',
   403: 'PERMISSION_DENIED',

@@ -1,16 +1,7 @@
-import { z } from 'zod';
+import type { Page } from '@flotilla/api';
 
-/** Query parameters of a list call: at most `limit` items after the `continue` token. */
-export const pageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  continue: z.string().max(512).optional(),
-});
-
-/** A page of a list, with the token for the next page when there is one (as Kubernetes lists do). */
-export interface Page<T> {
-  items: T[];
-  continue?: string;
-}
+/** A page of a list (the contract's), with the token for the next page when there is one. */
+export type { Page };
 
 /** Keyset pagination over items sorted by key: takes one extra to tell whether another page follows. */
 export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => string): Page<T> {

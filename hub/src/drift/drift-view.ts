@@ -1,20 +1,5 @@
+import type { DriftView } from '@flotilla/api';
 import type { DriftRecord } from './drift-record.entity.js';
-
-/** A drifted object as the REST API shows it. */
-export interface DriftView {
-  cluster: string;
-  app: string;
-  object: { group: string; version: string; kind: string; namespace: string; name: string; id: string };
-  deleted: boolean;
-  diffs: DriftRecord['diffs'];
-  manager: string;
-  changedAt: string | null;
-  detectedAt: string;
-  action: DriftRecord['action'];
-  corrections: number;
-  generation: number;
-  updatedAt: string;
-}
 
 /** Maps a stored drift record to its REST view. */
 export function toDriftView(record: DriftRecord): DriftView {

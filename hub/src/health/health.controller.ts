@@ -1,8 +1,10 @@
 import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
+import { type LivenessView, OPERATIONS, type ReadinessView } from '@flotilla/api';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/require-role.decorator.js';
+import { ApiOperationOf } from '../openapi/api-operation-of.js';
 
 /** Liveness and readiness probes, at the root (outside /api/v1) as Kubernetes probes expect; open without a token. */
 @Public()
@@ -13,13 +15,15 @@ export class HealthController {
   /** The process is up. */
   @Get('healthz')
   @HttpCode(HttpStatus.OK)
-  healthz(): { status: 'ok' } {
+  @ApiOperationOf(OPERATIONS.getLiveness)
+  healthz(): LivenessView {
     return { status: 'ok' };
   }
 
   /** The hub can serve: its database answers. */
   @Get('readyz')
-  async readyz(@Res({ passthrough: true }) res: Response): Promise<{ status: string; database: string; error?: string }> {
+  @ApiOperationOf(OPERATIONS.getReadiness)
+  async readyz(@Res({ passthrough: true }) res: Response): Promise<ReadinessView> {
     const database = this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
     try {
       await this.dataSource.query('SELECT 1');

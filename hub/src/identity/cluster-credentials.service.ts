@@ -5,7 +5,7 @@ import { Subject } from 'rxjs';
 import { In, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
-import { resourceName } from '../common/names.js';
+import { resourceName } from '@flotilla/api';
 import { hashSecret, newSecretToken } from '../common/secret-token.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { RateLimiter } from '../limits/rate-limiter.js';

@@ -15,7 +15,7 @@ import { RolloutNotifier } from './rollout-notifier.js';
 import { RolloutPlanner } from './rollout-planner.service.js';
 import { RolloutStore } from './rollout-store.js';
 import { DEFAULT_ROLLOUT_STRATEGY, mergeRolloutStrategy, type RolloutStrategy } from './rollout-strategy.js';
-import type { RollbackBody, UnpinBody } from './rollouts.schemas.js';
+import type { RollbackBody, UnpinBody } from '@flotilla/api';
 import type { RolloutWithClusters } from './rollouts.service.js';
 
 /** Which clusters an operation names. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ROLLOUT_STRATEGY, isCanary, mergeRolloutStrategy, resolveClusterCount, rolloutStrategySchema } from './rollout-strategy.js';
+import { rolloutStrategySchema } from '@flotilla/api';
+import { DEFAULT_ROLLOUT_STRATEGY, isCanary, mergeRolloutStrategy, resolveClusterCount } from './rollout-strategy.js';
 
 describe('rollout strategy', () => {
   it('fills what a body leaves out from the current strategy, or the default', () => {

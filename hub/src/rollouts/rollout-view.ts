@@ -1,3 +1,4 @@
+import type { RolloutDetailView, RolloutView } from '@flotilla/api';
 import { formatRevision } from '@flotilla/core';
 import type { RolloutCluster } from './rollout-cluster.entity.js';
 import { summarizeRollout } from './rollout-summary.js';
@@ -6,7 +7,7 @@ import type { Rollout } from './rollout.entity.js';
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
 /** A rollout as the REST list shows it: where it is, in numbers. */
-export function toRolloutView(rollout: Rollout, rows: readonly RolloutCluster[]) {
+export function toRolloutView(rollout: Rollout, rows: readonly RolloutCluster[]): RolloutView {
   const summary = summarizeRollout(rollout, rows);
   return {
     id: rollout.id,
@@ -27,7 +28,7 @@ export function toRolloutView(rollout: Rollout, rows: readonly RolloutCluster[])
 }
 
 /** A rollout with its waves and the state of each cluster in them. */
-export function toRolloutDetailView(rollout: Rollout, rows: readonly RolloutCluster[]) {
+export function toRolloutDetailView(rollout: Rollout, rows: readonly RolloutCluster[]): RolloutDetailView {
   const ordered = [...rows].sort((a, b) => a.position - b.position);
   const waves = [...new Set(ordered.map((row) => row.wave))].sort((a, b) => a - b);
   return {
@@ -51,6 +52,3 @@ export function toRolloutDetailView(rollout: Rollout, rows: readonly RolloutClus
     }),
   };
 }
-
-/** A rollout with its waves, as GET /api/v1/rollouts/{id} returns it. */
-export type RolloutDetailView = ReturnType<typeof toRolloutDetailView>;

@@ -9,7 +9,7 @@ import type { RolloutCluster } from './rollout-cluster.entity.js';
 import { isUnsettled, type RolloutState } from './rollout-states.js';
 import { RolloutStore } from './rollout-store.js';
 import type { Rollout } from './rollout.entity.js';
-import type { RolloutListQuery } from './rollouts.schemas.js';
+import type { RolloutListQuery } from '@flotilla/api';
 
 /** A rollout and its clusters. */
 export interface RolloutWithClusters {

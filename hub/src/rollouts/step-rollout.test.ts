@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planWaves } from './plan-waves.js';
-import { mergeRolloutStrategy, type RolloutStrategyBody } from './rollout-strategy.js';
+import type { RolloutStrategyBody } from '@flotilla/api';
+import { mergeRolloutStrategy } from './rollout-strategy.js';
 import { type ClusterObservation, type ObservedStatus, type RolloutData, type RolloutRowData, stepRollout } from './step-rollout.js';
 
 const OLD = 'a'.repeat(40);

@@ -1,23 +1,9 @@
+import type { RevisionView, SourceView } from '@flotilla/api';
 import { formatRevision } from '@flotilla/core';
 import type { Revision } from './revision.entity.js';
 import type { Source } from './source.entity.js';
 
-/** A source as the REST API shows it: never its credentials or webhook secret, only whether it has them. */
-export interface SourceView {
-  name: string;
-  url: string;
-  ref: string;
-  pollIntervalSeconds: number;
-  hasCredentials: boolean;
-  hasWebhookSecret: boolean;
-  revision: string | null;
-  checkedAt: string | null;
-  lastError: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** Maps a stored source to its REST view. */
+/** Maps a stored source to its REST view: never its credentials or webhook secret, only whether it has them. */
 export function toSourceView(source: Source): SourceView {
   return {
     name: source.name,
@@ -34,8 +20,8 @@ export function toSourceView(source: Source): SourceView {
   };
 }
 
-/** A revision as the REST API shows it. */
-export function toRevisionView(revision: Revision): { revision: string; commit: string; trigger: string; createdAt: string } {
+/** Maps a recorded revision to its REST view. */
+export function toRevisionView(revision: Revision): RevisionView {
   return {
     revision: formatRevision({ ref: revision.ref, commit: revision.commit }),
     commit: revision.commit,

@@ -9,7 +9,7 @@ import { SourceSecrets } from '../secrets/source-secrets.js';
 import { GitRefResolver } from './git-ref-resolver.js';
 import { Revision } from './revision.entity.js';
 import { Source } from './source.entity.js';
-import type { CreateSourceBody, UpdateSourceBody } from './sources.schemas.js';
+import type { CreateSourceBody, UpdateSourceBody } from '@flotilla/api';
 
 /** How a refresh was triggered. */
 export type RefreshTrigger = Revision['trigger'];

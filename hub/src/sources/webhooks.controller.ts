@@ -1,9 +1,10 @@
 import { Controller, Headers, HttpCode, Param, Post, type RawBodyRequest, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OPERATIONS, type WebhookResultView } from '@flotilla/api';
 import { FlotillaError, formatRevision } from '@flotilla/core';
 import type { Request, Response } from 'express';
 import { AuditService } from '../audit/audit.service.js';
 import { Public } from '../auth/require-role.decorator.js';
+import { ApiOperationOf } from '../openapi/api-operation-of.js';
 import { SourceSecrets } from '../secrets/source-secrets.js';
 import { SourcesService } from './sources.service.js';
 import { WebhookLimits } from './webhook-limits.js';
@@ -13,7 +14,6 @@ import { isValidWebhookSignature } from './webhook-signature.js';
 const WAIT_FOR_REFRESH_MS = 5_000;
 
 /** POST /api/v1/webhooks/{source}: GitHub-style push events, signed with the source's webhook secret. */
-@ApiTags('webhooks')
 @Public()
 @Controller('api/v1/webhooks')
 export class WebhooksController {
@@ -26,7 +26,7 @@ export class WebhooksController {
 
   @Post(':source')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Receive a push event (X-Hub-Signature-256 signed, X-GitHub-Delivery once) and refresh the source at once' })
+  @ApiOperationOf(OPERATIONS.receiveWebhook)
   async receive(
     @Param('source') name: string,
     @Req() request: RawBodyRequest<Request>,
@@ -34,7 +34,7 @@ export class WebhooksController {
     @Headers('x-hub-signature-256') signature: string | undefined,
     @Headers('x-github-event') event: string | undefined,
     @Headers('x-github-delivery') deliveryId: string | undefined,
-  ) {
+  ): Promise<WebhookResultView> {
     const actor = `webhook:${name}`;
     const fail = async (reason: string, error: FlotillaError): Promise<never> => {
       await this.audit.record({ actor, action: 'source.webhook', target: `source/${name}`, result: 'failure', details: { reason, code: error.code } });

@@ -1,29 +1,9 @@
+import type { AppClusterStatusView, HistoryView } from '@flotilla/api';
 import { formatRevision } from '@flotilla/core';
 import type { Assignment } from '../assignments/assignment.entity.js';
 import type { ClusterAppStatus } from './cluster-app-status.entity.js';
 import type { HistoryEntry } from './history-entry.entity.js';
-
-/** One app on one cluster: what the hub wants there and what the agent last reported. */
-export interface AppClusterStatusView {
-  app: string;
-  cluster: string;
-  desired: { revision: string | null; generation: number; pinned: boolean } | null;
-  applied: {
-    revision: string;
-    generation: number;
-    phase: string;
-    health: string;
-    changes: ClusterAppStatus['changes'];
-    errors: ClusterAppStatus['errors'];
-    durationMs: number;
-    objects: number;
-    updatedAt: string;
-  } | null;
-  /** True when the agent has reconciled the desired generation. */
-  inSync: boolean;
-  /** Objects of the app on the cluster that differ from their desired state now (GET /api/v1/drift lists them). */
-  driftedObjects: number;
-}
+import type { AppHealth, AppPhase } from './status-types.js';
 
 /** Joins an assignment and a status (either may be missing) into the REST view. */
 export function toStatusView(app: string, cluster: string, assignment: Assignment | undefined, status: ClusterAppStatus | undefined, driftedObjects = 0): AppClusterStatusView {
@@ -39,8 +19,9 @@ export function toStatusView(app: string, cluster: string, assignment: Assignmen
     ? {
         revision: status.revision,
         generation: status.generation,
-        phase: status.phase,
-        health: status.health,
+        // Stored as written by the wire mapping, which only writes AppPhase and AppHealth values.
+        phase: status.phase as AppPhase,
+        health: status.health as AppHealth,
         changes: status.changes,
         errors: status.errors,
         durationMs: status.durationMs,
@@ -52,12 +33,12 @@ export function toStatusView(app: string, cluster: string, assignment: Assignmen
 }
 
 /** A history entry as the REST API shows it. */
-export function toHistoryView(entry: HistoryEntry) {
+export function toHistoryView(entry: HistoryEntry): HistoryView {
   return {
     cluster: entry.clusterName,
     revision: entry.revision,
     generation: entry.generation,
-    outcome: entry.outcome,
+    outcome: entry.outcome as AppPhase,
     changes: entry.changes,
     message: entry.message,
     createdAt: entry.createdAt.toISOString(),

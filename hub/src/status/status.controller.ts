@@ -1,19 +1,15 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { type AppStatusView, type ClusterStatusView, type HistoryPage, type HistoryQuery, historyQuerySchema, OPERATIONS } from '@flotilla/api';
 import { AppsService } from '../apps/apps.service.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import { DriftService } from '../drift/drift.service.js';
-import { pageQuerySchema } from '../common/page.js';
 import { ZodPipe } from '../common/zod-body.pipe.js';
+import { ApiOperationOf } from '../openapi/api-operation-of.js';
 import { toHistoryView, toStatusView } from './status-view.js';
 import { StatusService } from './status.service.js';
 
-const historyQuerySchema = pageQuerySchema.extend({ cluster: z.string().max(63).optional() });
-
 /** Status per app (by cluster) and per cluster (by app), and history. */
-@ApiTags('status')
 @Controller('api/v1')
 export class StatusController {
   constructor(
@@ -25,8 +21,8 @@ export class StatusController {
   ) {}
 
   @Get('apps/:name/status')
-  @ApiOperation({ summary: 'Status of an app on each of its clusters: desired and applied revision, phase, health' })
-  async appStatus(@Param('name') name: string) {
+  @ApiOperationOf(OPERATIONS.getAppStatus)
+  async appStatus(@Param('name') name: string): Promise<AppStatusView> {
     await this.apps.get(name);
     const [assignments, statuses, drift] = await Promise.all([this.assignments.forApp(name), this.status.forApp(name), this.drift.counts({ app: name })]);
     const byCluster = new Map(statuses.map((s) => [s.clusterName, s]));
@@ -40,8 +36,8 @@ export class StatusController {
   }
 
   @Get('clusters/:name/status')
-  @ApiOperation({ summary: 'Status of each app on a cluster' })
-  async clusterStatus(@Param('name') name: string) {
+  @ApiOperationOf(OPERATIONS.getClusterStatus)
+  async clusterStatus(@Param('name') name: string): Promise<ClusterStatusView> {
     await this.clusters.get(name);
     const [assignments, statuses, drift] = await Promise.all([this.assignments.allForCluster(name), this.status.forCluster(name), this.drift.counts({ cluster: name })]);
     const byApp = new Map(statuses.map((s) => [s.appName, s]));
@@ -52,8 +48,8 @@ export class StatusController {
   }
 
   @Get('apps/:name/history')
-  @ApiOperation({ summary: 'Revisions applied to an app on its clusters and their outcomes, newest first' })
-  async history(@Param('name') name: string, @Query(new ZodPipe(historyQuerySchema, 'query')) query: z.infer<typeof historyQuerySchema>) {
+  @ApiOperationOf(OPERATIONS.listAppHistory)
+  async history(@Param('name') name: string, @Query(new ZodPipe(historyQuerySchema, 'query')) query: HistoryQuery): Promise<HistoryPage> {
     await this.apps.get(name);
     const page = await this.status.listHistory(name, query);
     return { ...page, items: page.items.map(toHistoryView) };

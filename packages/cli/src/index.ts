@@ -4,7 +4,6 @@
 export { CliError, EXIT_CODES, type CliErrorCode } from './errors/cli-error.js';
 export { COMMANDS, DEFAULT_HUB_URL, runCli, type CliEnvironment } from './run-cli.js';
 export { HubClient, type HubClientOptions } from './client/hub-client.js';
-export type * from './client/hub-api.js';
 export { FleetView, enumWord, healthOf, isSyncedAndHealthy, phaseOf } from './client/fleet-view.js';
 export { watchStatus, type WatchStatusOptions } from './client/watch-status.js';
 export { waitForApp, type WaitForAppOptions } from './client/wait-for-app.js';

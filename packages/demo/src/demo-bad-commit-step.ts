@@ -36,7 +36,7 @@ export async function showBadCommit(session: DemoSession, goodRevision: string, 
   }
   await narrator.pause();
   narrator.command(`flotilla status ${DEMO_APP}`);
-  narrator.block(formatStatusTable((await api.appStatus(DEMO_APP)).items, narrator.style));
+  narrator.block(formatStatusTable((await api.getAppStatus(DEMO_APP)).items, narrator.style));
   await narrator.pause();
 }
 
@@ -66,9 +66,9 @@ async function haltAndRollBack(session: DemoSession, badRevision: string, goodRe
 
   narrator.command(`flotilla rollback ${DEMO_APP} --wait`);
   // The last healthy revision by default; a hub that wants it named gets it named.
-  const answer = await api.rollback(DEMO_APP, {}).catch((error: unknown) => {
+  const answer = await api.rollbackApp(DEMO_APP, {}).catch((error: unknown) => {
     if (!CliError.is(error, 'HUB_ERROR')) throw error;
-    return api.rollback(DEMO_APP, { revision: goodRevision });
+    return api.rollbackApp(DEMO_APP, { revision: goodRevision });
   });
   const target = typeof answer?.revision === 'string' ? answer.revision : goodRevision;
   await session.waitForApp(`the rollback to ${shortRevision(target)}`, (s) => s.desiredRevision !== badRevision && isSyncedAt(s.desiredRevision)(s));

@@ -18,7 +18,7 @@ export async function showFirstSync(session: DemoSession, repositoryUrl: string,
   narrator.ok(`${DEMO_APP} runs ${shortRevision(revision)} on all ${session.clusters.length} clusters`);
   await narrator.pause();
   narrator.command(`flotilla status ${DEMO_APP}`);
-  narrator.block(formatStatusTable((await api.appStatus(DEMO_APP)).items, narrator.style));
+  narrator.block(formatStatusTable((await api.getAppStatus(DEMO_APP)).items, narrator.style));
   await narrator.pause();
   await showMessages(session, 'Each cluster got its own values:');
   return revision;

@@ -112,9 +112,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       },
     });
     watch.catch(() => undefined);
-    await session.waitUntil('every agent to connect', async () => (await api.listClusters()).items.every((c) => c.connected));
+    await session.waitUntil('every agent to connect', async () => (await api.listClusters({ limit: 1000 })).items.every((c) => c.connected));
     narrator.command('flotilla clusters');
-    narrator.block(formatTable(clusterColumns(narrator.style), (await api.listClusters()).items));
+    narrator.block(formatTable(clusterColumns(narrator.style), (await api.listClusters({ limit: 1000 })).items));
     await narrator.pause();
     stopIfAborted(options.signal);
 

@@ -114,7 +114,7 @@ export async function startLocalFleet(options: LocalFleetOptions): Promise<Local
       logDir,
       async registerAndStartAgents() {
         for (const cluster of options.clusters) {
-          const { joinToken } = await api.createCluster(cluster.name, cluster.labels);
+          const { joinToken } = await api.createCluster({ name: cluster.name, labels: cluster.labels });
           const config = parseAgentConfig({
             env: {
               FLOTILLA_HUB_ADDRESS: hub.grpcAddress,

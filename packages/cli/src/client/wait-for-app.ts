@@ -1,5 +1,5 @@
+import type { AppClusterStatusView, AppStatusView } from '@flotilla/api';
 import { CliError } from '../errors/cli-error.js';
-import type { AppClusterStatusView, AppStatusResponse } from './hub-api.js';
 import type { HubClient } from './hub-client.js';
 
 /** How long and how often to wait, and what to tell meanwhile. */
@@ -7,7 +7,7 @@ export interface WaitForAppOptions {
   timeoutMs: number;
   intervalMs?: number;
   /** Called with each answer while waiting. */
-  onProgress?(status: AppStatusResponse): void;
+  onProgress?(status: AppStatusView): void;
   /** When a cluster counts as done; default: applied what the hub wants, whatever the outcome. */
   isDone?(item: AppClusterStatusView): boolean;
   signal?: AbortSignal;
@@ -19,11 +19,11 @@ export function hasSettled(item: AppClusterStatusView): boolean {
 }
 
 /** Polls an app's status until every target cluster is done; throws TIMEOUT with the clusters still waited for. */
-export async function waitForApp(hub: HubClient, app: string, options: WaitForAppOptions): Promise<AppStatusResponse> {
+export async function waitForApp(hub: HubClient, app: string, options: WaitForAppOptions): Promise<AppStatusView> {
   const isDone = options.isDone ?? hasSettled;
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
-    const status = await hub.appStatus(app);
+    const status = await hub.getAppStatus(app);
     options.onProgress?.(status);
     if (status.items.length > 0 && status.items.every(isDone)) return status;
     if (Date.now() >= deadline || options.signal?.aborted) {
@@ -35,7 +35,7 @@ export async function waitForApp(hub: HubClient, app: string, options: WaitForAp
 }
 
 /** `2/3 clusters settled` for progress lines. */
-export function describeProgress(status: AppStatusResponse, isDone: (item: AppClusterStatusView) => boolean = hasSettled): string {
+export function describeProgress(status: AppStatusView, isDone: (item: AppClusterStatusView) => boolean = hasSettled): string {
   const done = status.items.filter(isDone).length;
   const failed = status.items.filter((item) => item.applied?.phase === 'Failed').length;
   return `${done}/${status.items.length} clusters settled${failed > 0 ? `, ${failed} failed` : ''}`;

@@ -1,6 +1,6 @@
 import { parseLabelSelector } from '@flotilla/core';
 import { CliError } from '../errors/cli-error.js';
-import type { AppView, CreateAppRequest } from '../client/hub-api.js';
+import type { AppView, CreateAppRequest } from '@flotilla/api';
 import { describeProgress, waitForApp } from '../client/wait-for-app.js';
 import { formatFields, formatTable, type Column } from '../output/format-table.js';
 import { formatAge, formatCell, formatChanges, formatLabels, shortRevision } from '../output/format-values.js';
@@ -89,12 +89,12 @@ export const appsCommand: Command = {
     const action = subcommandOf(args, ['list', 'get', 'create', 'update', 'history', 'pins', 'unpin', 'delete'], 'list', 'apps');
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
-      const list = await hub.listApps();
+      const list = await hub.listApps({ limit: 1000 });
       if (context.output !== 'table') return printData(context, list);
       if (list.items.length === 0) return context.stdout.write('no apps; create one with: flotilla apps create NAME --source SOURCE --selector SELECTOR\n');
       const rows = await Promise.all(
         list.items.map(async (app) => {
-          const status = await hub.appStatus(app.name);
+          const status = await hub.getAppStatus(app.name);
           return { ...app, synced: `${status.inSync}/${status.clusters}` };
         }),
       );
@@ -112,17 +112,17 @@ export const appsCommand: Command = {
       return;
     }
     if (action === 'pins') {
-      const pins = await hub.listPins(name).catch(unsupportedRollouts);
+      const pins = await hub.listAppPins(name).catch(unsupportedRollouts);
       if (context.output !== 'table') return printData(context, pins);
       if (pins.items.length === 0) return context.stdout.write(`no cluster of app ${name} is pinned\n`);
       context.stdout.write(
         `${formatTable(
           [
-            { header: 'cluster', value: (p) => formatCell(p.cluster) },
-            { header: 'revision', value: (p) => shortRevision(String(p.revision)) },
+            { header: 'cluster', value: (p) => p.cluster },
+            { header: 'revision', value: (p) => shortRevision(p.revision) },
             { header: 'rollout', value: (p) => formatCell(p.rollout) },
-            { header: 'by', value: (p) => formatCell(p.createdBy) },
-            { header: 'age', value: (p) => formatAge(String(p.createdAt)) },
+            { header: 'by', value: (p) => p.createdBy },
+            { header: 'age', value: (p) => formatAge(p.createdAt) },
           ],
           pins.items,
         )}\n`,
@@ -131,13 +131,13 @@ export const appsCommand: Command = {
     }
     if (action === 'unpin') {
       const clusters = listOption(args, 'cluster');
-      const answer = await hub.unpin(name, clusters.length > 0 ? { clusters } : {}).catch(unsupportedRollouts);
+      const answer = await hub.unpinApp(name, clusters.length > 0 ? { clusters } : {}).catch(unsupportedRollouts);
       if (context.output !== 'table') return printData(context, answer);
       context.stdout.write(answer.unpinned.length === 0 ? `no pinned cluster of app ${name} to unpin\n` : `unpinned ${answer.unpinned.join(', ')}: they follow app ${name}'s branch again\n`);
       return;
     }
     if (action === 'get') {
-      const [app, status] = await Promise.all([hub.getApp(name), hub.appStatus(name)]);
+      const [app, status] = await Promise.all([hub.getApp(name), hub.getAppStatus(name)]);
       if (context.output !== 'table') return printData(context, { ...app, status });
       context.stdout.write(
         `${formatFields([
@@ -153,7 +153,7 @@ export const appsCommand: Command = {
       return;
     }
     if (action === 'history') {
-      const history = await hub.appHistory(name, stringOption(args, 'cluster'));
+      const history = await hub.listAppHistory(name, { cluster: stringOption(args, 'cluster') });
       if (context.output !== 'table') return printData(context, history);
       context.stdout.write(
         `${formatTable(

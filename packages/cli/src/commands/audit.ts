@@ -23,7 +23,7 @@ export const auditCommand: Command = {
   options: { actor: { type: 'string' }, action: { type: 'string' }, target: { type: 'string' }, limit: { type: 'string' } },
   async run(context, args) {
     noMoreArguments(args, 0);
-    const list = await context.hub().listAudit({
+    const list = await context.hub().listAuditEvents({
       actor: stringOption(args, 'actor'),
       action: stringOption(args, 'action'),
       target: stringOption(args, 'target'),
@@ -34,7 +34,7 @@ export const auditCommand: Command = {
     context.stdout.write(
       `${formatTable(
         [
-          { header: 'when', value: (e) => formatAge(e.createdAt as string) },
+          { header: 'when', value: (e) => formatAge(e.createdAt) },
           { header: 'actor', value: (e) => formatCell(e.actor) },
           { header: 'action', value: (e) => formatCell(e.action) },
           { header: 'target', value: (e) => formatCell(e.target) },

@@ -1,4 +1,4 @@
-import type { ClusterView } from '../client/hub-api.js';
+import type { ClusterView } from '@flotilla/api';
 import { formatFields, formatTable, type Column } from '../output/format-table.js';
 import { formatAge, formatLabels } from '../output/format-values.js';
 import type { Style } from '../output/style.js';
@@ -50,7 +50,7 @@ export const clustersCommand: Command = {
     const action = subcommandOf(args, ['list', 'get', 'create', 'label', 'delete', 'join-token', 'rotate-credential', 'revoke-credential'], 'list', 'clusters');
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
-      const list = await hub.listClusters(stringOption(args, 'selector'));
+      const list = await hub.listClusters({ selector: stringOption(args, 'selector'), limit: 1000 });
       if (context.output !== 'table') return printData(context, list);
       if (list.items.length === 0) return context.stdout.write('no clusters registered; add one with: flotilla clusters create NAME\n');
       context.stdout.write(`${formatTable(clusterColumns(context.style), list.items)}\n`);
@@ -76,7 +76,7 @@ export const clustersCommand: Command = {
     }
     if (action === 'create') {
       noMoreArguments(args, 2);
-      const created = await hub.createCluster(name, keyValues(listOption(args, 'label'), '--label'));
+      const created = await hub.createCluster({ name, labels: keyValues(listOption(args, 'label'), '--label') });
       if (context.output !== 'table') return printData(context, created);
       context.stdout.write(
         [
@@ -93,7 +93,7 @@ export const clustersCommand: Command = {
     }
     if (action === 'label') {
       const labels = keyValues(args.positionals.slice(2), 'a label');
-      const cluster = await hub.labelCluster(name, labels);
+      const cluster = await hub.updateCluster(name, { labels });
       if (context.output !== 'table') return printData(context, cluster);
       context.stdout.write(`cluster ${cluster.name} labels: ${formatLabels(cluster.labels)}\n`);
       return;
@@ -106,13 +106,13 @@ export const clustersCommand: Command = {
       return;
     }
     if (action === 'rotate-credential') {
-      const rotated = await hub.rotateCredential(name);
+      const rotated = await hub.rotateClusterCredential(name);
       if (context.output !== 'table') return printData(context, rotated);
       context.stdout.write(`cluster ${name}: its agent was sent a new credential; the previous one works until ${rotated.previousExpiresAt}\n`);
       return;
     }
     if (action === 'revoke-credential') {
-      await hub.revokeCredential(name);
+      await hub.revokeClusterCredential(name);
       if (context.output !== 'table') return printData(context, { cluster: name, revoked: true });
       context.stdout.write(`cluster ${name}: credential and join token revoked, its agent disconnected; re-join with: flotilla clusters join-token ${name}\n`);
       return;

@@ -1,3 +1,4 @@
+import type { DriftView } from '@flotilla/api';
 import { CliError } from '../errors/cli-error.js';
 import { formatTable } from '../output/format-table.js';
 import { formatAge, formatCell } from '../output/format-values.js';
@@ -12,18 +13,6 @@ what the agent did (reported or corrected). Needs a hub with drift detection (GE
 Examples:
   flotilla drift web
   flotilla drift --cluster eu-1 -o json`;
-
-/** A drifted object as GET /api/v1/drift lists it: the fields its table shows. */
-interface DriftRow {
-  app: string;
-  cluster: string;
-  object: { kind: string; namespace?: string; name: string };
-  deleted?: boolean;
-  diffs?: Array<{ path: string }>;
-  manager?: string | null;
-  action?: string;
-  detectedAt?: string;
-}
 
 /** `flotilla drift`: drifted objects, from GET /api/v1/drift. */
 export const driftCommand: Command = {
@@ -44,15 +33,15 @@ export const driftCommand: Command = {
     context.stdout.write(
       `${formatTable(
         [
-          { header: 'app', value: (d: DriftRow) => d.app },
+          { header: 'app', value: (d: DriftView) => d.app },
           { header: 'cluster', value: (d) => d.cluster },
           { header: 'object', value: (d) => formatCell(d.object) },
-          { header: 'fields', value: (d) => (d.deleted ? 'deleted' : formatCell((d.diffs ?? []).map((diff) => diff.path))) },
+          { header: 'fields', value: (d) => (d.deleted ? 'deleted' : formatCell(d.diffs.map((diff) => diff.path))) },
           { header: 'manager', value: (d) => formatCell(d.manager) },
           { header: 'action', value: (d) => context.style.state(formatCell(d.action)) },
           { header: 'detected', value: (d) => formatAge(d.detectedAt) },
         ],
-        list.items as unknown as DriftRow[],
+        list.items,
       )}\n`,
     );
   },

@@ -1,4 +1,4 @@
-import { type AppClusterStatusView } from '../client/hub-api.js';
+import type { AppClusterStatusView } from '@flotilla/api';
 import { describeProgress, waitForApp } from '../client/wait-for-app.js';
 import { formatCell } from '../output/format-values.js';
 import { Progress } from '../output/progress.js';
@@ -38,9 +38,9 @@ export const rollbackCommand: Command = {
     const clusters = listOption(args, 'cluster');
     const hub = context.hub();
     const answer = await hub
-      .rollback(app, { ...(revision ? { revision } : {}), ...(clusters.length > 0 ? { clusters } : {}) })
+      .rollbackApp(app, { ...(revision ? { revision } : {}), ...(clusters.length > 0 ? { clusters } : {}) })
       .catch(unsupportedRollouts);
-    const target = formatCell(answer?.revision ?? answer?.toRevision ?? revision ?? 'the last healthy revision');
+    const target = formatCell(answer?.revision ?? revision ?? 'the last healthy revision');
     if (!args.values.wait) {
       if (context.output !== 'table') return printData(context, answer ?? {});
       context.stdout.write(`rolling back app ${app} to ${target}; follow it with: flotilla status ${app} --watch\n`);

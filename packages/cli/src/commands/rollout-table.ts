@@ -1,28 +1,15 @@
+import type { RolloutView } from '@flotilla/api';
 import { formatTable } from '../output/format-table.js';
 import { formatAge, formatCell, shortRevision } from '../output/format-values.js';
 import type { Style } from '../output/style.js';
 
-/** A rollout as GET /api/v1/rollouts lists it: the fields its table shows. */
-export interface RolloutRow {
-  id: number | string;
-  app: string;
-  kind?: string;
-  revision: string;
-  state: string;
-  message?: string | null;
-  currentWave: number;
-  waveCount: number;
-  progress: { total: number; updated: number; failed?: number; succeeded?: number };
-  createdAt?: string;
-}
-
 /** The table of rollouts (`flotilla rollouts`): where each stands, its wave and how many clusters it has updated. */
-export function formatRolloutTable(items: readonly RolloutRow[], style: Style): string {
+export function formatRolloutTable(items: readonly RolloutView[], style: Style): string {
   return formatTable(
     [
-      { header: 'id', value: (r: RolloutRow) => String(r.id) },
+      { header: 'id', value: (r: RolloutView) => String(r.id) },
       { header: 'app', value: (r) => r.app },
-      { header: 'kind', value: (r) => r.kind ?? '-' },
+      { header: 'kind', value: (r) => r.kind },
       { header: 'revision', value: (r) => shortRevision(r.revision) },
       { header: 'state', value: (r) => style.state(r.state) },
       { header: 'wave', value: (r) => (r.waveCount > 0 ? `${r.currentWave + 1}/${r.waveCount}` : '-') },

@@ -1,10 +1,11 @@
+import type { RolloutClusterView, RolloutDetailView } from '@flotilla/api';
 import { CliError } from '../errors/cli-error.js';
 import { formatFields, formatTable } from '../output/format-table.js';
 import { formatAge, formatCell, shortRevision } from '../output/format-values.js';
 import type { Style } from '../output/style.js';
 import { noMoreArguments, requiredArgument, stringOption, subcommandOf } from './arguments.js';
 import { type Command, type CommandContext, printData } from './command.js';
-import { formatRolloutTable, type RolloutRow } from './rollout-table.js';
+import { formatRolloutTable } from './rollout-table.js';
 
 const USAGE = `flotilla rollouts [list] [--app APP] [--state STATE]
 flotilla rollouts get ID
@@ -31,17 +32,7 @@ export function unsupportedRollouts(error: unknown): never {
   throw error;
 }
 
-/** One cluster of a rollout's wave, as GET /api/v1/rollouts/{id} shows it. */
-interface RolloutClusterRow {
-  cluster: string;
-  state: string;
-  fromRevision: string | null;
-  startedAt: string | null;
-  message: string | null;
-}
-
-/** A rollout with its waves. */
-type RolloutDetail = RolloutRow & { strategy?: unknown; createdBy?: string; finishedAt?: string | null; waves?: Array<{ index: number; canary: boolean; clusters: RolloutClusterRow[] }> };
+type WaveRow = RolloutClusterView & { wave: string };
 
 /** `flotilla rollouts`: list, get, pause, resume, abort. */
 export const rolloutsCommand: Command = {
@@ -55,47 +46,53 @@ export const rolloutsCommand: Command = {
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
       const app = stringOption(args, 'app');
-      const list = await hub.listRollouts({ app, ...(stringOption(args, 'state') ? { state: stringOption(args, 'state') } : {}) }).catch(unsupportedRollouts);
+      const state = stringOption(args, 'state') as RolloutDetailView['state'] | undefined;
+      const list = await hub.listRollouts({ app, state }).catch(unsupportedRollouts);
       if (context.output !== 'table') return printData(context, list);
       if (list.items.length === 0) return context.stdout.write(`no rollouts${app ? ` of app ${app}` : ''}\n`);
-      context.stdout.write(`${formatRolloutTable(list.items as unknown as RolloutRow[], context.style)}\n`);
+      context.stdout.write(`${formatRolloutTable(list.items, context.style)}\n`);
       return;
     }
-    const id = requiredArgument(args, 1, 'the rollout id', `flotilla rollouts ${action} ID`);
+    const given = requiredArgument(args, 1, 'the rollout id', `flotilla rollouts ${action} ID`);
     noMoreArguments(args, 2);
+    const id = Number(given);
+    if (!Number.isInteger(id) || id < 1) throw new CliError('USAGE', `a rollout id is a whole number, as "flotilla rollouts" lists them; got "${given}"`);
     if (action === 'get') {
-      const rollout = (await hub.getRollout(id).catch(unsupportedRollouts)) as unknown as RolloutDetail;
+      const rollout = await hub.getRollout(id).catch(unsupportedRollouts);
       if (context.output !== 'table') return printData(context, rollout);
       return printRollout(context, rollout);
     }
-    const rollout = (await hub.actOnRollout(id, action as 'pause' | 'resume' | 'abort', stringOption(args, 'reason')).catch(unsupportedRollouts)) as unknown as RolloutDetail;
+    const reason = stringOption(args, 'reason');
+    const body = reason ? { reason } : {};
+    const act = { pause: () => hub.pauseRollout(id, body), resume: () => hub.resumeRollout(id, body), abort: () => hub.abortRollout(id, body) }[action as 'pause' | 'resume' | 'abort'];
+    const rollout = await act().catch(unsupportedRollouts);
     if (context.output !== 'table') return printData(context, rollout);
-    const done = { pause: 'paused', resume: 'resumed', abort: 'aborted' }[action];
+    const done = { pause: 'paused', resume: 'resumed', abort: 'aborted' }[action as 'pause' | 'resume' | 'abort'];
     context.stdout.write(`rollout ${rollout.id} of app ${rollout.app} ${done}: now ${context.style.state(rollout.state)}\n`);
   },
 };
 
-function printRollout(context: CommandContext, rollout: RolloutDetail): void {
+function printRollout(context: CommandContext, rollout: RolloutDetailView): void {
   const fields: Array<[string, string]> = [
     ['ID', String(rollout.id)],
     ['App', rollout.app],
-    ['Kind', rollout.kind ?? '-'],
+    ['Kind', rollout.kind],
     ['Revision', rollout.revision],
     ['State', context.style.state(rollout.state)],
     ['Wave', rollout.waveCount > 0 ? `${rollout.currentWave + 1} of ${rollout.waveCount}` : '-'],
-    ['Updated', `${rollout.progress.updated} of ${rollout.progress.total} clusters (${rollout.progress.failed ?? 0} failed)`],
+    ['Updated', `${rollout.progress.updated} of ${rollout.progress.total} clusters (${rollout.progress.failed} failed)`],
     ['Message', formatCell(rollout.message)],
-    ['Started', `${rollout.createdAt ?? '-'} (${formatAge(rollout.createdAt)} ago) by ${rollout.createdBy ?? '-'}`],
+    ['Started', `${rollout.createdAt} (${formatAge(rollout.createdAt)} ago) by ${rollout.createdBy}`],
     ['Finished', rollout.finishedAt ?? '-'],
   ];
-  const clusters = (rollout.waves ?? []).flatMap((wave) => wave.clusters.map((cluster) => ({ ...cluster, wave: `${wave.index}${wave.canary ? ' (canary)' : ''}` })));
+  const clusters = rollout.waves.flatMap((wave) => wave.clusters.map((cluster) => ({ ...cluster, wave: `${wave.index}${wave.canary ? ' (canary)' : ''}` })));
   context.stdout.write(`${formatFields(fields)}\n${clusters.length > 0 ? `\n${formatWaves(clusters, context.style)}\n` : ''}`);
 }
 
-function formatWaves(clusters: ReadonlyArray<RolloutClusterRow & { wave: string }>, style: Style): string {
+function formatWaves(clusters: readonly WaveRow[], style: Style): string {
   return formatTable(
     [
-      { header: 'wave', value: (c: RolloutClusterRow & { wave: string }) => c.wave },
+      { header: 'wave', value: (c: WaveRow) => c.wave },
       { header: 'cluster', value: (c) => c.cluster },
       { header: 'state', value: (c) => style.state(c.state) },
       { header: 'from', value: (c) => shortRevision(c.fromRevision) },

@@ -1,5 +1,5 @@
-import type { SourceView } from '../client/hub-api.js';
 import { CliError } from '../errors/cli-error.js';
+import type { SourceView } from '@flotilla/api';
 import { formatFields, formatTable, type Column } from '../output/format-table.js';
 import { formatAge, shortRevision } from '../output/format-values.js';
 import { noMoreArguments, numberOption, requiredArgument, stringOption, subcommandOf } from './arguments.js';
@@ -44,7 +44,7 @@ export const sourcesCommand: Command = {
     const action = subcommandOf(args, ['list', 'get', 'create', 'update', 'refresh', 'revisions', 'delete'], 'list', 'sources');
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
-      const list = await hub.listSources();
+      const list = await hub.listSources({ limit: 1000 });
       if (context.output !== 'table') return printData(context, list);
       if (list.items.length === 0) return context.stdout.write('no sources; add one with: flotilla sources create NAME --url URL\n');
       context.stdout.write(`${formatTable(columns, list.items)}\n`);
@@ -89,7 +89,7 @@ export const sourcesCommand: Command = {
       return;
     }
     if (action === 'revisions') {
-      const list = await hub.sourceRevisions(name);
+      const list = await hub.listSourceRevisions(name);
       if (context.output !== 'table') return printData(context, list);
       if (list.items.length === 0) return context.stdout.write(`no revisions of source ${name} yet\n`);
       context.stdout.write(

@@ -1,4 +1,4 @@
-import type { AppClusterStatusView } from '../client/hub-api.js';
+import type { AppClusterStatusView } from '@flotilla/api';
 import { type Column, formatTable } from '../output/format-table.js';
 import { formatAge, formatChanges, shortRevision } from '../output/format-values.js';
 import type { Style } from '../output/style.js';

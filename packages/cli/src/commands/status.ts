@@ -1,6 +1,6 @@
 import type { AppClusterStatus } from '@flotilla/proto';
+import type { AppClusterStatusView } from '@flotilla/api';
 import { stringify } from 'yaml';
-import type { AppClusterStatusView } from '../client/hub-api.js';
 import { FleetView, healthOf, phaseOf } from '../client/fleet-view.js';
 import { watchStatus } from '../client/watch-status.js';
 import { describeEvent } from '../output/describe-event.js';
@@ -37,11 +37,11 @@ export const statusCommand: Command = {
 
     const hub = context.hub();
     let items: AppClusterStatusView[];
-    if (app) items = (await hub.appStatus(app)).items.filter((item) => !cluster || item.cluster === cluster);
-    else if (cluster) items = (await hub.clusterStatus(cluster)).items;
+    if (app) items = (await hub.getAppStatus(app)).items.filter((item) => !cluster || item.cluster === cluster);
+    else if (cluster) items = (await hub.getClusterStatus(cluster)).items;
     else {
-      const apps = (await hub.listApps()).items;
-      items = (await Promise.all(apps.map((a) => hub.appStatus(a.name)))).flatMap((s) => s.items);
+      const apps = (await hub.listApps({ limit: 1000 })).items;
+      items = (await Promise.all(apps.map((a) => hub.getAppStatus(a.name)))).flatMap((s) => s.items);
     }
     if (context.output !== 'table') return printData(context, { items });
     if (items.length === 0) return context.stdout.write(app || cluster ? 'nothing assigned\n' : 'no apps yet; create one with: flotilla apps create\n');

@@ -1,3 +1,4 @@
+import { ROLES, type Role } from '@flotilla/api';
 import { CliError } from '../errors/cli-error.js';
 import { formatFields, formatTable } from '../output/format-table.js';
 import { formatAge, formatCell } from '../output/format-values.js';
@@ -20,8 +21,6 @@ Examples:
   flotilla tokens -o yaml
   flotilla tokens revoke ci`;
 
-const ROLES = ['viewer', 'operator', 'admin'];
-
 /** `flotilla tokens`: list, get, create, revoke (GET/POST /api/v1/tokens, DELETE /api/v1/tokens/{name}). */
 export const tokensCommand: Command = {
   name: 'tokens',
@@ -33,17 +32,17 @@ export const tokensCommand: Command = {
     const action = subcommandOf(args, ['list', 'get', 'create', 'revoke'], 'list', 'tokens');
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
-      const list = await hub.listTokens();
+      const list = await hub.listApiTokens({ limit: 1000 });
       if (context.output !== 'table') return printData(context, list);
       context.stdout.write(
         `${formatTable(
           [
-            { header: 'name', value: (t) => formatCell(t.name) },
-            { header: 'role', value: (t) => formatCell(t.role) },
-            { header: 'created by', value: (t) => formatCell(t.createdBy) },
-            { header: 'age', value: (t) => formatAge(t.createdAt as string) },
+            { header: 'name', value: (t) => t.name },
+            { header: 'role', value: (t) => t.role },
+            { header: 'created by', value: (t) => t.createdBy },
+            { header: 'age', value: (t) => formatAge(t.createdAt) },
             { header: 'expires', value: (t) => formatCell(t.expiresAt ?? 'never') },
-            { header: 'last used', value: (t) => (t.lastUsedAt ? `${formatAge(t.lastUsedAt as string)} ago` : 'never') },
+            { header: 'last used', value: (t) => (t.lastUsedAt ? `${formatAge(t.lastUsedAt)} ago` : 'never') },
           ],
           list.items,
         )}\n`,
@@ -53,23 +52,23 @@ export const tokensCommand: Command = {
     const name = requiredArgument(args, 1, 'the token name', `flotilla tokens ${action} NAME`);
     noMoreArguments(args, 2);
     if (action === 'get') {
-      const token = await hub.getToken(name);
+      const token = await hub.getApiToken(name);
       if (context.output !== 'table') return printData(context, token);
       context.stdout.write(`${formatFields(Object.entries(token).map(([key, value]) => [key, formatCell(value)]))}\n`);
       return;
     }
     if (action === 'create') {
       const role = stringOption(args, 'role');
-      if (!role || !ROLES.includes(role)) throw new CliError('USAGE', `--role must be one of ${ROLES.join(', ')}${role ? `, got "${role}"` : ''}`);
+      if (!role || !(ROLES as readonly string[]).includes(role)) throw new CliError('USAGE', `--role must be one of ${ROLES.join(', ')}${role ? `, got "${role}"` : ''}`);
       const expiresAt = stringOption(args, 'expires-at');
-      const created = await hub.createToken({ name, role, ...(expiresAt ? { expiresAt } : {}) });
+      const created = await hub.createApiToken({ name, role: role as Role, ...(expiresAt ? { expiresAt } : {}) });
       if (context.output !== 'table') return printData(context, created);
       context.stdout.write(
-        `token ${formatCell(created.name)} created with role ${formatCell(created.role)}${created.expiresAt ? `, until ${formatCell(created.expiresAt)}` : ''}\ntoken (shown only now): ${created.token}\nuse it with: FLOTILLA_API_TOKEN=${created.token} flotilla apps\n`,
+        `token ${created.name} created with role ${created.role}${created.expiresAt ? `, until ${created.expiresAt}` : ''}\ntoken (shown only now): ${created.token}\nuse it with: FLOTILLA_API_TOKEN=${created.token} flotilla apps\n`,
       );
       return;
     }
-    await hub.revokeToken(name);
+    await hub.deleteApiToken(name);
     if (context.output !== 'table') return printData(context, { revoked: name });
     context.stdout.write(`token ${name} revoked; it no longer works\n`);
   },

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { labelSelectorSchema, resourceName } from '../common/names.js';
-import { rolloutStrategySchema } from '../rollouts/rollout-strategy.js';
+import { labelSelectorSchema } from '../common/label-selector-schema.js';
+import { pageQuerySchema } from '../common/page-query-schema.js';
+import { resourceName } from '../common/resource-name.js';
+import { rolloutStrategySchema } from '../rollouts/rollout-strategy-schema.js';
 
 /** `deploy/prod`, `.`, ``: a relative directory that stays inside the repository. */
 const appPath = z
@@ -31,7 +33,7 @@ const driftPolicySchema = z.strictObject({
 });
 
 /** A policy in a body: every field optional; what is left out takes the default. */
-const policySchema = z.strictObject({
+export const policySchema = z.strictObject({
   prune: z.boolean().optional(),
   drift: driftPolicySchema.optional(),
   health: z.strictObject({ timeoutSeconds: z.number().int().min(1).max(86_400).optional() }).optional(),
@@ -76,6 +78,12 @@ export const updateAppSchema = z.strictObject({
   policyOverrides: policyOverridesSchema.optional(),
 });
 
-export type CreateAppBody = z.infer<typeof createAppSchema>;
-export type UpdateAppBody = z.infer<typeof updateAppSchema>;
-export type PolicyBody = z.infer<typeof policySchema>;
+/** Query of GET /api/v1/apps. */
+export const appListQuerySchema = pageQuerySchema.extend({ source: z.string().max(63).optional().describe('only apps of this source') });
+
+export type CreateAppBody = z.output<typeof createAppSchema>;
+export type CreateAppRequest = z.input<typeof createAppSchema>;
+export type UpdateAppBody = z.output<typeof updateAppSchema>;
+export type UpdateAppRequest = z.input<typeof updateAppSchema>;
+export type PolicyBody = z.output<typeof policySchema>;
+export type AppListQuery = z.output<typeof appListQuerySchema>;

@@ -1,18 +1,11 @@
-import { validateGitUrl } from '@flotilla/git';
 import { z } from 'zod';
-import { resourceName } from '../common/names.js';
+import { resourceName } from '../common/resource-name.js';
 
-const gitUrl = z
-  .string()
-  .max(2048)
-  .superRefine((value, ctx) => {
-    try {
-      validateGitUrl(value);
-    } catch (error) {
-      // The message names what is wrong (scheme, credentials, whitespace, query) and never repeats a password.
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    }
-  });
+/**
+ * The URL of a Git repository (http or https). The hub checks it further (no credentials, query or other scheme) by
+ * extending these schemas with @flotilla/git's validateGitUrl, which this package may not import.
+ */
+export const gitUrlSchema = z.string().max(2048);
 
 const gitRef = z
   .string()
@@ -25,7 +18,7 @@ const credentials = z.strictObject({ username: z.string().min(1).max(255), passw
 /** Body of POST /api/v1/sources. */
 export const createSourceSchema = z.strictObject({
   name: resourceName,
-  url: gitUrl,
+  url: gitUrlSchema,
   ref: gitRef.default('main'),
   pollIntervalSeconds: z.number().int().min(5).max(86_400).default(60),
   credentials: credentials.optional(),
@@ -34,12 +27,14 @@ export const createSourceSchema = z.strictObject({
 
 /** Body of PATCH /api/v1/sources/{name}; `null` clears credentials or the webhook secret. */
 export const updateSourceSchema = z.strictObject({
-  url: gitUrl.optional(),
+  url: gitUrlSchema.optional(),
   ref: gitRef.optional(),
   pollIntervalSeconds: z.number().int().min(5).max(86_400).optional(),
   credentials: credentials.nullable().optional(),
   webhookSecret: z.string().min(16, 'must be at least 16 characters').max(255).nullable().optional(),
 });
 
-export type CreateSourceBody = z.infer<typeof createSourceSchema>;
-export type UpdateSourceBody = z.infer<typeof updateSourceSchema>;
+export type CreateSourceBody = z.output<typeof createSourceSchema>;
+export type CreateSourceRequest = z.input<typeof createSourceSchema>;
+export type UpdateSourceBody = z.output<typeof updateSourceSchema>;
+export type UpdateSourceRequest = z.input<typeof updateSourceSchema>;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { labelSelectorSchema, resourceName } from '../common/names.js';
-import { pageQuerySchema } from '../common/page.js';
-import { rolloutStrategySchema } from './rollout-strategy.js';
+import { labelSelectorSchema } from '../common/label-selector-schema.js';
+import { pageQuerySchema } from '../common/page-query-schema.js';
+import { resourceName } from '../common/resource-name.js';
+import { ROLLOUT_STATES } from './rollout-states.js';
+import { rolloutStrategySchema } from './rollout-strategy-schema.js';
 
 /** Which clusters of an app an operation concerns: one, several by name, a label selector, or (none given) all. */
 const clusterSelection = {
@@ -33,10 +35,13 @@ export const rolloutActionSchema = z.strictObject({ reason: z.string().max(1024)
 /** Query of GET /api/v1/rollouts. */
 export const rolloutListQuerySchema = pageQuerySchema.extend({
   app: z.string().max(63).optional(),
-  state: z.enum(['progressing', 'paused', 'halted', 'rolling-back', 'completed', 'aborted', 'superseded']).optional(),
+  state: z.enum(ROLLOUT_STATES).optional(),
 });
 
-export type RollbackBody = z.infer<typeof rollbackSchema>;
-export type UnpinBody = z.infer<typeof unpinSchema>;
-export type RolloutActionBody = z.infer<typeof rolloutActionSchema>;
-export type RolloutListQuery = z.infer<typeof rolloutListQuerySchema>;
+export type RollbackBody = z.output<typeof rollbackSchema>;
+export type RollbackRequest = z.input<typeof rollbackSchema>;
+export type UnpinBody = z.output<typeof unpinSchema>;
+export type UnpinRequest = z.input<typeof unpinSchema>;
+export type RolloutActionBody = z.output<typeof rolloutActionSchema>;
+export type RolloutActionRequest = z.input<typeof rolloutActionSchema>;
+export type RolloutListQuery = z.output<typeof rolloutListQuerySchema>;

@@ -1,0 +1,67 @@
+import type { OperationSpec } from '../operations/operation-spec.js';
+import { ERROR_RESPONSES } from './error-responses.js';
+import { jsonSchemaOf } from './json-schema-of.js';
+
+/** The component name of a schema of a request body or response, found by identity. */
+export type ComponentNameOf = (schema: unknown) => string;
+
+const SUCCESS: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted: still under way', 204: 'Done; no body', 503: 'Not ready' };
+
+/** The OpenAPI 3.1 operation object of an operation of the contract. */
+export function toOpenApiOperation(operation: OperationSpec, componentNameOf: ComponentNameOf): Record<string, unknown> {
+  const status = operation.status ?? 200;
+  const ref = (schema: unknown) => ({ $ref: `#/components/schemas/${componentNameOf(schema)}` });
+  const responses: Record<string, unknown> = {};
+  for (const answered of [status, ...(operation.alsoAnswers ?? [])]) {
+    responses[String(answered)] =
+      operation.response && answered !== 204
+        ? { description: SUCCESS[answered] ?? 'OK', content: { 'application/json': { schema: ref(operation.response) } } }
+        : { description: SUCCESS[answered] ?? 'OK' };
+  }
+  for (const code of errorStatusesOf(operation)) responses[String(code)] = { $ref: `#/components/responses/${ERROR_RESPONSES[code]?.name}` };
+
+  const parameters: Record<string, unknown>[] = [];
+  for (const [name, type] of Object.entries(operation.params ?? {})) parameters.push({ name, in: 'path', required: true, schema: { type } });
+  for (const [name, field] of Object.entries(operation.query?.shape ?? {})) {
+    const { description, ...schema } = jsonSchemaOf(field, 'input');
+    parameters.push({ name, in: 'query', required: false, ...(description ? { description } : {}), schema });
+  }
+  if (operation.operationId === 'receiveWebhook') parameters.push(...WEBHOOK_HEADERS);
+
+  const role = operation.role ?? (operation.method === 'GET' ? 'viewer' : 'admin');
+  return {
+    operationId: operation.operationId,
+    summary: operation.summary,
+    description: role === 'public' ? 'Open without an API token.' : `Needs an API token with the \`${role}\` role or above.`,
+    tags: [operation.tag],
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(operation.body) } } } } : {}),
+    ...(operation.operationId === 'receiveWebhook' ? { requestBody: WEBHOOK_BODY } : {}),
+    responses,
+    security: role === 'public' ? [] : [{ bearer: [] }],
+  };
+}
+
+/** The error statuses an operation may answer: bad input, no or a weak token, an unknown name, its own, and 500. */
+export function errorStatusesOf(operation: OperationSpec): number[] {
+  const statuses = new Set<number>(operation.errors ?? []);
+  const hasInput = operation.body !== undefined || operation.query !== undefined || Object.values(operation.params ?? {}).includes('integer');
+  if (hasInput) statuses.add(400);
+  if (operation.role !== 'public') [401, 403].forEach((code) => statuses.add(code));
+  if (operation.body !== undefined) statuses.add(413);
+  if (operation.params) statuses.add(404);
+  statuses.add(500);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+const WEBHOOK_HEADERS = [
+  { name: 'x-hub-signature-256', in: 'header', required: false, description: '`sha256=<hex>` HMAC of the body with the source’s webhook secret', schema: { type: 'string' } },
+  { name: 'x-github-event', in: 'header', required: false, description: '`push`, or `ping` to check the hook', schema: { type: 'string' } },
+  { name: 'x-github-delivery', in: 'header', required: false, description: 'a unique id per delivery; a replay is refused', schema: { type: 'string' } },
+];
+
+const WEBHOOK_BODY = {
+  required: true,
+  description: 'The push event as the Git host sends it; only `ref` is read (a push to another ref is ignored)',
+  content: { 'application/json': { schema: { type: 'object', properties: { ref: { type: 'string' } }, additionalProperties: true } } },
+};

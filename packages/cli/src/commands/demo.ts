@@ -19,8 +19,9 @@ when the package is installed.
 Example:
   pnpm demo --keep`,
   load: loadDemoCommand,
-  run() {
-    return loadDemoCommand().then(() => 0);
+  // runCli loads the real verb before parsing its options; this is for callers that run the command directly.
+  async run(context, args) {
+    return (await loadDemoCommand()).run(context, args);
   },
 };
 

@@ -36,4 +36,15 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'fetch', message: 'packages/core does no I/O.' }],
     },
   },
+  {
+    // The REST contract runs in Node and in browsers: zod, @flotilla/core and web APIs (fetch) only.
+    files: ['packages/api/src/**/*.ts'],
+    ignores: ['packages/api/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(?!(zod|@flotilla/core|\\.{1,2}/.*)$)', message: 'packages/api depends on zod and @flotilla/core only, and no Node module: browsers use it too.' }],
+      }],
+      'no-restricted-globals': ['error', { name: 'process', message: 'packages/api runs in browsers too.' }, { name: 'Buffer', message: 'packages/api runs in browsers too.' }],
+    },
+  },
 );

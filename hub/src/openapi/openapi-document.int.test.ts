@@ -29,6 +29,12 @@ describe('the OpenAPI document', () => {
     expect(served).toBe(readFileSync(OPENAPI_DOCUMENT_PATH, 'utf8'));
   });
 
+  it('serves the page that shows it', async () => {
+    const page = await fetch(`${hub.httpUrl}/api/docs`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('swagger-ui');
+  });
+
   it('documents every operation of the contract, each with its operationId and tag', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(operations().map(({ operation }) => operation.operationId).sort()).toEqual(Object.keys(OPERATIONS).sort());

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Hub, parseHubConfig, startHub } from '@flotilla/hub';
 import { findFreePorts, type GitServer, startGitServer } from '@flotilla/testenv';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { HubClient } from './client/hub-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
@@ -106,6 +106,23 @@ describe('flotilla fleet verbs against a real hub', () => {
     const events = stdout.text.trim().split('\n').map((line) => JSON.parse(line));
     expect(events[0].clusterSnapshot).toMatchObject({ name: 'eu-1' });
     expect(events.some((e) => e.statusSnapshot?.app === 'web')).toBe(true);
+  });
+
+  it('prints one YAML document per event with -o yaml --watch', async () => {
+    const controller = new AbortController();
+    const stdout = captureOutput();
+    const watching = runCli(['--hub', hub.httpUrl, '--grpc-address', hub.grpcAddress, '-o', 'yaml', 'status', '--watch', '--cluster', 'eu-1'], {
+      env: { FLOTILLA_API_TOKEN: ADMIN_TOKEN },
+      stdout,
+      stderr: captureOutput(),
+      signal: controller.signal,
+    });
+    await expect.poll(() => stdout.text, { timeout: 5000 }).toContain('snapshotComplete');
+    controller.abort();
+    await watching;
+    const events = parseAllDocuments(stdout.text).map((document) => document.toJS());
+    expect(events[0].clusterSnapshot).toMatchObject({ name: 'eu-1' });
+    expect(events.some((e) => e.snapshotComplete)).toBe(true);
   });
 
   it('says plainly when a name is unknown (exit 5)', async () => {

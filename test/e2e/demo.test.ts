@@ -1,4 +1,5 @@
-import { runCli, runDemo, Style } from '@flotilla/cli';
+import { runCli, Style } from '@flotilla/cli';
+import { runDemo } from '@flotilla/demo';
 import { metricValue, scrapeMetrics } from '@flotilla/testenv';
 import { describe, expect, it } from 'vitest';
 

@@ -1,10 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Hub, parseHubConfig, startHub } from '@flotilla/hub';
-import { type GitServer, startGitServer } from '@flotilla/testenv';
+import { findFreePorts, type GitServer, startGitServer } from '@flotilla/testenv';
+import { parse, parseAllDocuments } from 'yaml';
+import { HubClient } from './client/hub-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 import { captureOutput } from './testing/capture-output.js';
@@ -108,6 +108,23 @@ describe('flotilla fleet verbs against a real hub', () => {
     expect(events.some((e) => e.statusSnapshot?.app === 'web')).toBe(true);
   });
 
+  it('prints one YAML document per event with -o yaml --watch', async () => {
+    const controller = new AbortController();
+    const stdout = captureOutput();
+    const watching = runCli(['--hub', hub.httpUrl, '--grpc-address', hub.grpcAddress, '-o', 'yaml', 'status', '--watch', '--cluster', 'eu-1'], {
+      env: { FLOTILLA_API_TOKEN: ADMIN_TOKEN },
+      stdout,
+      stderr: captureOutput(),
+      signal: controller.signal,
+    });
+    await expect.poll(() => stdout.text, { timeout: 5000 }).toContain('snapshotComplete');
+    controller.abort();
+    await watching;
+    const events = parseAllDocuments(stdout.text).map((document) => document.toJS());
+    expect(events[0].clusterSnapshot).toMatchObject({ name: 'eu-1' });
+    expect(events.some((e) => e.snapshotComplete)).toBe(true);
+  });
+
   it('says plainly when a name is unknown (exit 5)', async () => {
     const result = await run(['apps', 'get', 'nope']);
     expect(result).toMatchObject({ status: 5, stdout: '' });
@@ -132,50 +149,31 @@ describe('flotilla fleet verbs against a real hub', () => {
     expect(await run(['clusters', 'explode'])).toMatchObject({ status: 2, stderr: expect.stringContaining('unknown "clusters" action "explode"') });
     expect(await run(['frobnicate'])).toMatchObject({ status: 2, stderr: expect.stringContaining('unknown verb "frobnicate"') });
     expect(await run(['clusters', '--bogus'])).toMatchObject({ status: 2, stderr: expect.stringContaining("Unknown option '--bogus'") });
-    expect(await run(['-o', 'yaml', 'clusters'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--output must be table or json') });
+    expect(await run(['-o', 'xml', 'clusters'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--output must be table, json or yaml, got "xml"') });
   });
-});
 
-describe('flotilla and a hub it cannot use', () => {
-  let server: Server;
-  let url: string;
-  const seen: IncomingHttpHeaders[] = [];
-
-  beforeAll(async () => {
-    // A hub with authentication answers a refused token like this (401, the hub's error body).
-    server = createServer((request, response) => {
-      seen.push(request.headers);
-      response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'UNAUTHENTICATED', message: 'invalid or expired token' } }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  it('prints any answer as YAML with -o yaml', async () => {
+    const yaml = await run(['clusters', 'get', 'eu-1', '-o', 'yaml']);
+    expect(yaml.status).toBe(0);
+    expect(parse(yaml.stdout)).toMatchObject({ name: 'eu-1', labels: { env: 'prod', region: 'eu' }, connected: false });
+    expect(parse((await run(['-o', 'yaml', 'apps'])).stdout).items).toEqual([expect.objectContaining({ name: 'web', source: 'fleet' })]);
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('sends --token, or FLOTILLA_API_TOKEN, as a bearer token and says when the hub refuses it (exit 4)', async () => {
-    const byFlag = await flotilla(['clusters', '--token', 's3cret-flag'], { hub: url, env: { FLOTILLA_API_TOKEN: 'ignored' } });
+    // The flag wins over the variable: a good flag works whatever the variable holds, a bad flag is refused.
+    expect(await run(['clusters', '--token', ADMIN_TOKEN], { FLOTILLA_API_TOKEN: 'flt_ignored' })).toMatchObject({ status: 0, stderr: '' });
+    const byFlag = await run(['clusters', '--token', 'flt_s3cret-flag'], { FLOTILLA_API_TOKEN: ADMIN_TOKEN });
     expect(byFlag.status).toBe(4);
-    expect(byFlag.stderr).toBe('flotilla: the token was refused; check it, or get a new one (invalid or expired token)\n');
-    expect(seen.at(-1)?.authorization).toBe('Bearer s3cret-flag');
-
-    await flotilla(['clusters'], { hub: url, env: { FLOTILLA_API_TOKEN: 's3cret-env' } });
-    expect(seen.at(-1)?.authorization).toBe('Bearer s3cret-env');
+    expect(byFlag.stderr).toMatch(/^flotilla: the token was refused; check it, or get a new one \(.+\)\n$/);
+    expect(await run(['clusters'], { FLOTILLA_API_TOKEN: ADMIN_TOKEN })).toMatchObject({ status: 0 });
     // FLOTILLA_TOKEN is the agent's join token, never sent as an API token.
-    await flotilla(['clusters'], { hub: url, env: { FLOTILLA_TOKEN: 'flj_a-join-token' } });
-    expect(seen.at(-1)?.authorization).toBeUndefined();
-
-    const none = await flotilla(['clusters'], { hub: url });
-    expect(none.stderr).toContain('the hub wants a token: pass --token or set FLOTILLA_API_TOKEN');
-    expect(seen.at(-1)?.authorization).toBeUndefined();
+    const joinToken = await run(['clusters'], { FLOTILLA_TOKEN: ADMIN_TOKEN });
+    expect(joinToken).toMatchObject({ status: 4, stderr: expect.stringContaining('the hub wants a token: pass --token or set FLOTILLA_API_TOKEN') });
+    expect(await run(['clusters'], {})).toMatchObject({ status: 4, stderr: expect.stringContaining('the hub wants a token: pass --token or set FLOTILLA_API_TOKEN') });
   });
 
   it('says plainly when nothing answers at the hub address (exit 3), for REST and for the status stream', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as AddressInfo;
-        probe.close(() => resolve(port));
-      });
-    });
+    const [closed] = await findFreePorts(1);
     const rest = await flotilla(['apps'], { hub: `http://127.0.0.1:${closed}` });
     expect(rest.status).toBe(3);
     expect(rest.stderr).toBe(`flotilla: cannot reach the hub at http://127.0.0.1:${closed} (ECONNREFUSED); is it running? Point to it with --hub or FLOTILLA_HUB_URL\n`);
@@ -183,75 +181,78 @@ describe('flotilla and a hub it cannot use', () => {
     expect(watch.status).toBe(3);
     expect(watch.stderr).toContain(`cannot reach the hub's status stream at 127.0.0.1:${closed}`);
   });
-});
-
-describe('flotilla and a hub older than drift detection and rollouts', () => {
-  let server: Server;
-  let url: string;
-
-  beforeAll(async () => {
-    // An older hub has no such routes and answers as NestJS does for any unknown route.
-    server = createServer((request, response) => {
-      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'NOT_FOUND', message: `Cannot ${request.method} ${request.url}` } }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('says plainly when this hub predates drift and rollouts (exit 5)', async () => {
-    const drift = await flotilla(['drift'], { hub: url });
+    // A hub without a route answers as NestJS does for any unknown route; under a path prefix every route is unknown.
+    const older = `${hub.httpUrl}/a-hub-before-drift`;
+    const drift = await flotilla(['drift'], { hub: older, env: { FLOTILLA_API_TOKEN: ADMIN_TOKEN } });
     expect(drift.status).toBe(5);
     expect(drift.stderr).toBe('flotilla: this hub does not serve GET /api/v1/drift; it is older than the feature (upgrade the hub): this hub has no drift detection\n');
-    expect((await flotilla(['rollouts'], { hub: url })).stderr).toMatch(/does not serve GET \/api\/v1\/rollouts.*this hub has no rollouts/);
-    expect((await flotilla(['rollback', 'web'], { hub: url })).stderr).toMatch(/does not serve POST \/api\/v1\/apps\/web\/rollback.*this hub has no rollouts/);
-  });
-});
-
-describe('flotilla and a hub with drift detection and rollouts', () => {
-  let server: Server;
-  let url: string;
-  const seen: Array<{ method?: string; url?: string; body: string }> = [];
-
-  beforeAll(async () => {
-    // Answers as the documented routes of a newer hub would, to show how the CLI prints what they return.
-    server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        seen.push({ method: request.method, url: request.url, body });
-        const json = (status: number, value: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-        if (request.url?.startsWith('/api/v1/drift')) {
-          return json(200, { items: [{ app: 'web', cluster: 'eu-1', object: { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'web', name: 'settings' }, manager: 'kubectl-edit', action: 'Corrected', detectedAt: new Date().toISOString() }] });
-        }
-        if (request.url?.startsWith('/api/v1/rollouts')) {
-          return json(200, { items: [{ id: 'r-7', app: 'web', revision: `main@sha1:${'c'.repeat(40)}`, state: 'Halted', wave: 1, updatedClusters: 1, totalClusters: 3, failedClusters: 1, message: 'canary failed' }] });
-        }
-        if (request.url === '/api/v1/apps/web/rollback') return json(202, { revision: `main@sha1:${'b'.repeat(40)}` });
-        return json(404, { error: { code: 'NOT_FOUND', message: `Cannot ${request.method} ${request.url}` } });
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-  it('shows drift and rollouts as tables, and asks for a rollback', async () => {
-    const drift = await flotilla(['drift', 'web', '--cluster', 'eu-1'], { hub: url });
-    expect(drift.stdout).toMatch(/APP\s+CLUSTER\s+OBJECT\s+MANAGER\s+ACTION\s+DETECTED AT\nweb\s+eu-1\s+ConfigMap\/web\/settings\s+kubectl-edit\s+Corrected\s+\d+s/);
-    expect(seen.at(-1)?.url).toBe('/api/v1/drift?app=web&cluster=eu-1');
-    const rollouts = await flotilla(['rollouts', '--app', 'web'], { hub: url });
-    expect(rollouts.stdout).toMatch(/r-7\s+web\s+main@ccccccc\s+Halted\s+1\s+1\s+3\s+1\s+canary failed/);
-    const rollback = await flotilla(['rollback', 'web', '--to', `main@sha1:${'b'.repeat(40)}`], { hub: url });
-    expect(rollback).toMatchObject({ status: 0, stdout: `rolling back app web to main@sha1:${'b'.repeat(40)}; follow it with: flotilla status web --watch\n` });
-    expect(JSON.parse(seen.at(-1)?.body ?? '')).toEqual({ revision: `main@sha1:${'b'.repeat(40)}` });
+    expect((await flotilla(['rollouts'], { hub: older })).stderr).toMatch(/does not serve GET \/api\/v1\/rollouts.*this hub has no rollouts/);
+    expect((await flotilla(['rollback', 'web'], { hub: older })).stderr).toMatch(/does not serve POST \/api\/v1\/apps\/web\/rollback.*this hub has no rollouts/);
   });
 
   it('tells a route the hub serves from one it does not', async () => {
-    const { HubClient } = await import('./client/hub-client.js');
-    const client = new HubClient({ url });
+    const client = new HubClient({ url: hub.httpUrl, token: ADMIN_TOKEN });
     expect(await client.supports('/api/v1/drift')).toBe(true);
     expect(await client.supports('/api/v1/nothing-here')).toBe(false);
+  });
+
+  it('creates, lists, uses and revokes API tokens, printing the token only once', async () => {
+    const created = await run(['tokens', 'create', 'ci', '--role', 'viewer']);
+    expect(created.status).toBe(0);
+    const token = /token \(shown only now\): (\S+)/.exec(created.stdout)?.[1] as string;
+    expect(created.stdout).toContain('token ci created with role viewer');
+    expect(token).toMatch(/^flt_/);
+    const listed = await run(['tokens']);
+    expect(listed.stdout.split('\n')[0]).toMatch(/^NAME\s+ROLE\s+CREATED BY\s+AGE\s+EXPIRES\s+LAST USED$/);
+    expect(listed.stdout).toMatch(/\nci\s+viewer\s+token:admin\s+\d+s\s+never\s+never/);
+    expect(listed.stdout).not.toContain(token);
+    expect(JSON.parse((await run(['tokens', 'get', 'ci', '-o', 'json'])).stdout)).toMatchObject({ name: 'ci', role: 'viewer', expiresAt: null });
+
+    // A viewer reads but may not change anything.
+    expect(await run(['apps'], { FLOTILLA_API_TOKEN: token })).toMatchObject({ status: 0, stdout: expect.stringContaining('web') });
+    const refused = await run(['tokens', 'create', 'more', '--role', 'admin'], { FLOTILLA_API_TOKEN: token });
+    expect(refused).toMatchObject({ status: 4, stderr: expect.stringContaining('the token may not POST /api/v1/tokens') });
+
+    expect(await run(['tokens', 'revoke', 'ci'])).toMatchObject({ status: 0, stdout: 'token ci revoked; it no longer works\n' });
+    expect(await run(['apps'], { FLOTILLA_API_TOKEN: token })).toMatchObject({ status: 4, stderr: expect.stringContaining('the token was refused') });
+    expect(parse((await run(['tokens', '-o', 'yaml'])).stdout).items.map((t: { name: string }) => t.name)).toEqual(['admin']);
+    expect(await run(['tokens', 'create', 'x', '--role', 'root'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--role must be one of viewer, operator, admin, got "root"') });
+  });
+
+  it('shows the audit log, newest first, filtered', async () => {
+    const audit = await run(['audit', '--target', 'token/ci']);
+    expect(audit.status).toBe(0);
+    expect(audit.stdout.split('\n')[0]).toMatch(/^WHEN\s+ACTOR\s+ACTION\s+TARGET\s+RESULT\s+DETAILS$/);
+    expect(audit.stdout).toMatch(/\n\d+s\s+token:admin\s+token\.delete\s+token\/ci\s+success/);
+    const json = JSON.parse((await run(['audit', '--action', 'cluster.create', '-o', 'json'])).stdout);
+    expect(json.items.map((e: { target: string }) => e.target)).toEqual(['cluster/dev-1', 'cluster/eu-1']);
+    expect(parse((await run(['audit', '--limit', '1', '-o', 'yaml'])).stdout).items).toHaveLength(1);
+  });
+
+  it('issues a new join token for a cluster', async () => {
+    const issued = await run(['clusters', 'join-token', 'eu-1']);
+    expect(issued.stdout).toMatch(/^new join token of cluster eu-1 \(shown only now; an unused earlier one no longer works\): \S{20,}\nit can be exchanged until \d{4}-/);
+    expect(JSON.parse((await run(['clusters', 'join-token', 'eu-1', '-o', 'json'])).stdout)).toMatchObject({ cluster: 'eu-1', joinToken: expect.any(String), issuedBy: 'token:admin' });
+    expect(await run(['clusters', 'join-token', 'nope'])).toMatchObject({ status: 5, stderr: 'flotilla: cluster "nope" not found\n' });
+  });
+
+  it('changes a source and lists the revisions it has seen', async () => {
+    const updated = await run(['sources', 'update', 'fleet', '--poll-interval', '600']);
+    expect(updated.stdout).toMatch(/^source fleet tracks \S+ main, polled every 600s\n$/);
+    const revisions = await run(['sources', 'revisions', 'fleet']);
+    expect(revisions.stdout).toMatch(/^REVISION\s+TRIGGER\s+SEEN\nmain@[0-9a-f]{7}\s+\S+\s+\d+s\n$/);
+    expect(parse((await run(['sources', 'revisions', 'fleet', '-o', 'yaml'])).stdout).items[0]).toMatchObject({ revision: expect.stringMatching(/^main@sha1:/) });
+    expect(await run(['sources', 'update', 'fleet'])).toMatchObject({ status: 2, stderr: expect.stringContaining('nothing to change') });
+  });
+
+  it('updates an app: only what is given changes', async () => {
+    const updated = await run(['apps', 'update', 'web', '--drift', 'report', '--var', 'replicas=3']);
+    expect(updated).toMatchObject({ status: 0, stdout: 'app web updated: env In (prod,dev), drift report, prune on; follow it with: flotilla status web --watch\n' });
+    const app = JSON.parse((await run(['apps', 'get', 'web', '-o', 'json'])).stdout);
+    expect(app).toMatchObject({ path: 'apps/web', variables: { replicas: '3' }, policy: { prune: true, drift: { mode: 'report' } } });
+    expect(await run(['apps', 'update', 'web'])).toMatchObject({ status: 2, stderr: expect.stringContaining('nothing to change') });
   });
 });
 
@@ -259,8 +260,16 @@ describe('flotilla help', () => {
   it('lists the verbs and the global options', async () => {
     const { status, stdout } = await flotilla(['--help']);
     expect(status).toBe(0);
-    for (const verb of ['demo', 'hub', 'agent', 'clusters', 'sources', 'apps', 'status', 'drift', 'rollouts', 'rollback']) expect(stdout).toMatch(new RegExp(`\\n  ${verb}\\s`));
+    for (const verb of ['demo', 'hub', 'agent', 'clusters', 'sources', 'apps', 'status', 'drift', 'rollouts', 'rollback', 'tokens', 'audit']) expect(stdout).toMatch(new RegExp(`\\n  ${verb}\\s`));
     expect(stdout).toContain('--token TOKEN');
+  });
+
+  it('shows an example in the help of every verb', async () => {
+    for (const verb of ['demo', 'hub', 'agent', 'clusters', 'sources', 'apps', 'status', 'drift', 'rollouts', 'rollback', 'tokens', 'audit']) {
+      const { status, stdout } = await flotilla([verb, '--help']);
+      expect(status).toBe(0);
+      expect(stdout, verb).toMatch(/\nExamples?:\n {2}\S/);
+    }
   });
 
   it('shows the hub and agent settings with their variables and defaults', async () => {

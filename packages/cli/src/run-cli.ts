@@ -1,11 +1,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '@flotilla/core';
-import { CliError } from './cli-error.js';
+import { CliError } from './errors/cli-error.js';
 import { HubClient } from './client/hub-client.js';
 import { agentCommand } from './commands/agent.js';
+import { auditCommand } from './commands/audit.js';
 import { appsCommand } from './commands/apps.js';
 import { clustersCommand } from './commands/clusters.js';
-import type { Command, CommandContext, OutputStream } from './commands/command.js';
+import { type Command, type CommandContext, OUTPUT_FORMATS, type OutputFormat, type OutputStream } from './commands/command.js';
 import { demoCommand } from './commands/demo.js';
 import { driftCommand } from './commands/drift.js';
 import { hubCommand } from './commands/hub.js';
@@ -13,6 +14,7 @@ import { rollbackCommand } from './commands/rollback.js';
 import { rolloutsCommand } from './commands/rollouts.js';
 import { sourcesCommand } from './commands/sources.js';
 import { statusCommand } from './commands/status.js';
+import { tokensCommand } from './commands/tokens.js';
 import { Style } from './output/style.js';
 import { CLI_VERSION } from './version.js';
 
@@ -28,6 +30,8 @@ export const COMMANDS: readonly Command[] = [
   driftCommand,
   rolloutsCommand,
   rollbackCommand,
+  tokensCommand,
+  auditCommand,
 ];
 
 /** Where the CLI reads and writes; the entry point passes the process's own. */
@@ -37,6 +41,8 @@ export interface CliEnvironment {
   stderr: OutputStream;
   /** Aborted on Ctrl-C / SIGTERM: watches end, hub, agent and demo stop. */
   signal?: AbortSignal;
+  /** Verbs another package brings (the demo's `demo`), found before the built-in ones of the same name. */
+  commands?: readonly Command[];
 }
 
 export const DEFAULT_HUB_URL = 'http://127.0.0.1:8080';
@@ -55,7 +61,7 @@ const GLOBAL_HELP = `Global options (before or after the verb):
   --hub URL               the hub's REST API; env FLOTILLA_HUB_URL (default ${DEFAULT_HUB_URL})
   --grpc-address H:P      the hub's gRPC services, for --watch; env FLOTILLA_HUB_GRPC_ADDRESS (default: the hub's host, port 9090)
   --token TOKEN           API token sent as "Authorization: Bearer" (REST and status stream); env FLOTILLA_API_TOKEN
-  -o, --output FORMAT     table (default) or json
+  -o, --output FORMAT     table (default), json or yaml
   --no-color              no colours (also when NO_COLOR is set or output is not a terminal)
   -h, --help              help for flotilla or a verb`;
 
@@ -104,12 +110,14 @@ async function dispatch(argv: readonly string[], environment: CliEnvironment): P
   const verbName = verbIndex === -1 ? undefined : argv[verbIndex];
   if (verbName === 'help') {
     const topic = argv[verbIndex + 1];
-    const command = COMMANDS.find((c) => c.name === topic);
+    const listed = [...(environment.commands ?? []), ...COMMANDS].find((c) => c.name === topic);
+    const command = listed?.load ? await listed.load().catch(() => listed) : listed;
     environment.stdout.write(`${command ? `${command.usage}\n\n${GLOBAL_HELP}` : overview()}\n`);
     return topic && !command ? 2 : 0;
   }
-  const command = verbName === undefined ? undefined : COMMANDS.find((c) => c.name === verbName);
-  if (verbName !== undefined && !command) throw new CliError('USAGE', `unknown verb "${verbName}"; see flotilla --help`);
+  const found = verbName === undefined ? undefined : [...(environment.commands ?? []), ...COMMANDS].find((c) => c.name === verbName);
+  if (verbName !== undefined && !found) throw new CliError('USAGE', `unknown verb "${verbName}"; see flotilla --help`);
+  const command = found?.load ? await found.load() : found;
 
   const before = verbIndex === -1 ? [...argv] : argv.slice(0, verbIndex);
   const after = verbIndex === -1 ? [] : argv.slice(verbIndex + 1);
@@ -131,7 +139,7 @@ async function dispatch(argv: readonly string[], environment: CliEnvironment): P
   }
 
   const output = (values.output as string | undefined) ?? 'table';
-  if (output !== 'table' && output !== 'json') throw new CliError('USAGE', `--output must be table or json, got "${output}"`);
+  if (!isOutputFormat(output)) throw new CliError('USAGE', `--output must be table, json or yaml, got "${output}"`);
   const env = environment.env;
   const hubUrl = (values.hub as string | undefined) ?? env.FLOTILLA_HUB_URL ?? DEFAULT_HUB_URL;
   const token = (values.token as string | undefined) ?? (command.isPassThrough ? undefined : env.FLOTILLA_API_TOKEN);
@@ -152,6 +160,10 @@ async function dispatch(argv: readonly string[], environment: CliEnvironment): P
   const positionals = command.isPassThrough ? [] : parsed.positionals;
   const status = await command.run(context, { positionals, values, raw: after });
   return typeof status === 'number' ? status : 0;
+}
+
+function isOutputFormat(value: string): value is OutputFormat {
+  return (OUTPUT_FORMATS as readonly string[]).includes(value);
 }
 
 /** Index of the first argument that is neither a global option nor its value. */

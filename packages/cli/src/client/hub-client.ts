@@ -1,5 +1,5 @@
 import { HubApiClient, HubApiError, type HubUnreachableError } from '@flotilla/api';
-import { CliError } from '../cli-error.js';
+import { CliError } from '../errors/cli-error.js';
 
 /** Where the hub is and who is asking. */
 export interface HubClientOptions {

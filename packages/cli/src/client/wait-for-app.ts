@@ -1,5 +1,5 @@
 import type { AppClusterStatusView, AppStatusView } from '@flotilla/api';
-import { CliError } from '../cli-error.js';
+import { CliError } from '../errors/cli-error.js';
 import type { HubClient } from './hub-client.js';
 
 /** How long and how often to wait, and what to tell meanwhile. */

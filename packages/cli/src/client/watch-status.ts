@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { type StatusEvent, StatusServiceClient } from '@flotilla/proto';
-import { CliError } from '../cli-error.js';
+import { CliError } from '../errors/cli-error.js';
 
 /** What to watch and where events go. */
 export interface WatchStatusOptions {

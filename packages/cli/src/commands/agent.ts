@@ -10,7 +10,10 @@ export const agentCommand: Command = {
   usage: `flotilla agent [settings]
 
 Runs the agent of one cluster until Ctrl-C or SIGTERM. Each setting is a flag or an environment variable (flags win):
-${formatSettingsHelp(describeSettings(agentConfigSchema))}`,
+${formatSettingsHelp(describeSettings(agentConfigSchema))}
+
+Example:
+  FLOTILLA_HUB_ADDRESS=hub.example:9090 FLOTILLA_CLUSTER=eu-1 FLOTILLA_TOKEN=<join token> flotilla agent --kubeconfig ~/.kube/config`,
   isPassThrough: true,
   async run(context, args) {
     const agent = await startAgent(parseAgentConfig({ env: context.env, argv: args.raw }));

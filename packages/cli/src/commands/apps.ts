@@ -1,12 +1,13 @@
 import { parseLabelSelector } from '@flotilla/core';
-import { CliError } from '../cli-error.js';
+import { CliError } from '../errors/cli-error.js';
 import type { AppView, CreateAppRequest } from '@flotilla/api';
 import { describeProgress, waitForApp } from '../client/wait-for-app.js';
 import { formatFields, formatTable, type Column } from '../output/format-table.js';
-import { formatAge, formatChanges, formatLabels, shortRevision } from '../output/format-values.js';
+import { formatAge, formatCell, formatChanges, formatLabels, shortRevision } from '../output/format-values.js';
 import { Progress } from '../output/progress.js';
 import { keyValues, listOption, noMoreArguments, numberOption, requiredArgument, stringOption, subcommandOf } from './arguments.js';
-import { type Command, printJson } from './command.js';
+import { type Command, type CommandArgs, printData } from './command.js';
+import { unsupportedRollouts } from './rollouts.js';
 import { formatStatusTable } from './status-table.js';
 
 const USAGE = `flotilla apps [list]
@@ -14,7 +15,11 @@ flotilla apps get NAME
 flotilla apps create NAME --source SOURCE [--path PATH] (--selector SELECTOR | --cluster NAME...)
                      [--namespace NS] [--var key=value]... [--drift report|correct|off] [--no-prune]
                      [--health-timeout SECONDS] [--wait [--timeout SECONDS]]
+flotilla apps update NAME [--source SOURCE] [--path PATH] [--selector SELECTOR] [--cluster NAME]... [--namespace NS]
+                     [--var key=value]... [--drift report|correct|off] [--prune | --no-prune] [--health-timeout SECONDS]
 flotilla apps history NAME [--cluster NAME]
+flotilla apps pins NAME
+flotilla apps unpin NAME [--cluster NAME]...
 flotilla apps delete NAME
 
 Apps: a path in a source, deployed to the clusters a label selector (or a list of names) picks.
@@ -25,7 +30,16 @@ Apps: a path in a source, deployed to the clusters a label selector (or a list o
   --drift           report drift (default), correct it, or neither
   --no-prune        keep objects that leave the app instead of deleting them
   --wait            wait until every target cluster has applied the app, showing progress
-  --timeout         how long --wait waits; default 300`;
+  --timeout         how long --wait waits; default 300
+"update" changes only what is given: --selector and --cluster replace the targets, --var replaces the variables,
+policy flags merge into the policy. "pins" lists clusters a rollback pinned at a revision; "unpin" lets them (or the
+--cluster ones) follow the branch again, through a rollout.
+
+Examples:
+  flotilla apps create web --source fleet --path apps/web --selector env=prod --var replicas=3 --wait
+  flotilla apps update web --drift correct --var replicas=5
+  flotilla apps history web --cluster eu-1 -o yaml
+  flotilla apps unpin web --cluster eu-1`;
 
 function describeTargets(app: AppView): string {
   const parts: string[] = [];
@@ -51,10 +65,10 @@ const columns: Array<Column<AppView & { synced: string }>> = [
   { header: 'age', value: (a) => formatAge(a.createdAt) },
 ];
 
-/** `flotilla apps`: list, get, create, history, delete. */
+/** `flotilla apps`: list, get, create, update, history, pins, unpin, delete. */
 export const appsCommand: Command = {
   name: 'apps',
-  summary: 'list, create and delete apps, and show their history',
+  summary: 'list, create, change and delete apps; their history, pins and unpinning',
   usage: USAGE,
   options: {
     source: { type: 'string' },
@@ -64,6 +78,7 @@ export const appsCommand: Command = {
     namespace: { type: 'string', short: 'n' },
     var: { type: 'string', multiple: true },
     drift: { type: 'string' },
+    prune: { type: 'boolean' },
     'no-prune': { type: 'boolean' },
     'health-timeout': { type: 'string' },
     wait: { type: 'boolean' },
@@ -71,11 +86,11 @@ export const appsCommand: Command = {
   },
   async run(context, args) {
     const hub = context.hub();
-    const action = subcommandOf(args, ['list', 'get', 'create', 'history', 'delete'], 'list', 'apps');
+    const action = subcommandOf(args, ['list', 'get', 'create', 'update', 'history', 'pins', 'unpin', 'delete'], 'list', 'apps');
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
       const list = await hub.listApps({ limit: 1000 });
-      if (context.output === 'json') return printJson(context, list);
+      if (context.output !== 'table') return printData(context, list);
       if (list.items.length === 0) return context.stdout.write('no apps; create one with: flotilla apps create NAME --source SOURCE --selector SELECTOR\n');
       const rows = await Promise.all(
         list.items.map(async (app) => {
@@ -88,9 +103,42 @@ export const appsCommand: Command = {
     }
     const name = requiredArgument(args, 1, 'the app name', `flotilla apps ${action} NAME`);
     noMoreArguments(args, 2);
+    if (action === 'update') {
+      const changes = appFields(args);
+      if (Object.keys(changes).length === 0) throw new CliError('USAGE', 'nothing to change; see flotilla apps --help');
+      const app = await hub.updateApp(name, changes);
+      if (context.output !== 'table') return printData(context, app);
+      context.stdout.write(`app ${app.name} updated: ${describeTargets(app)}, drift ${app.policy.drift?.mode ?? '-'}, prune ${app.policy.prune ? 'on' : 'off'}; follow it with: flotilla status ${app.name} --watch\n`);
+      return;
+    }
+    if (action === 'pins') {
+      const pins = await hub.listAppPins(name).catch(unsupportedRollouts);
+      if (context.output !== 'table') return printData(context, pins);
+      if (pins.items.length === 0) return context.stdout.write(`no cluster of app ${name} is pinned\n`);
+      context.stdout.write(
+        `${formatTable(
+          [
+            { header: 'cluster', value: (p) => p.cluster },
+            { header: 'revision', value: (p) => shortRevision(p.revision) },
+            { header: 'rollout', value: (p) => formatCell(p.rollout) },
+            { header: 'by', value: (p) => p.createdBy },
+            { header: 'age', value: (p) => formatAge(p.createdAt) },
+          ],
+          pins.items,
+        )}\n`,
+      );
+      return;
+    }
+    if (action === 'unpin') {
+      const clusters = listOption(args, 'cluster');
+      const answer = await hub.unpinApp(name, clusters.length > 0 ? { clusters } : {}).catch(unsupportedRollouts);
+      if (context.output !== 'table') return printData(context, answer);
+      context.stdout.write(answer.unpinned.length === 0 ? `no pinned cluster of app ${name} to unpin\n` : `unpinned ${answer.unpinned.join(', ')}: they follow app ${name}'s branch again\n`);
+      return;
+    }
     if (action === 'get') {
       const [app, status] = await Promise.all([hub.getApp(name), hub.getAppStatus(name)]);
-      if (context.output === 'json') return printJson(context, { ...app, status });
+      if (context.output !== 'table') return printData(context, { ...app, status });
       context.stdout.write(
         `${formatFields([
           ['Name', app.name],
@@ -106,7 +154,7 @@ export const appsCommand: Command = {
     }
     if (action === 'history') {
       const history = await hub.listAppHistory(name, { cluster: stringOption(args, 'cluster') });
-      if (context.output === 'json') return printJson(context, history);
+      if (context.output !== 'table') return printData(context, history);
       context.stdout.write(
         `${formatTable(
           [
@@ -125,38 +173,19 @@ export const appsCommand: Command = {
     }
     if (action === 'delete') {
       await hub.deleteApp(name);
-      if (context.output === 'json') return printJson(context, { deleted: name });
+      if (context.output !== 'table') return printData(context, { deleted: name });
       context.stdout.write(`app ${name} deleted; its clusters remove it (pruning when its policy says so)\n`);
       return;
     }
 
     const source = stringOption(args, 'source');
     if (!source) throw new CliError('USAGE', `missing --source\nusage: ${USAGE.split('\n')[2]}`);
-    const selector = stringOption(args, 'selector');
-    const clusters = listOption(args, 'cluster');
-    if (selector === undefined && clusters.length === 0) throw new CliError('USAGE', 'say which clusters: --selector SELECTOR (or "" for all) and/or --cluster NAME');
-    const drift = stringOption(args, 'drift');
-    if (drift !== undefined && !['report', 'correct', 'off'].includes(drift)) throw new CliError('USAGE', `--drift must be report, correct or off, got "${drift}"`);
-    const healthTimeout = numberOption(args, 'health-timeout', { min: 1, max: 86_400 });
-    const body: CreateAppRequest = {
-      name,
-      source,
-      path: stringOption(args, 'path'),
-      namespace: stringOption(args, 'namespace'),
-      variables: keyValues(listOption(args, 'var'), '--var'),
-      targets: {
-        ...(selector !== undefined ? { selector: selector.trim() === '' ? {} : parseSelector(selector) } : {}),
-        ...(clusters.length > 0 ? { clusters } : {}),
-      },
-      policy: {
-        ...(args.values['no-prune'] ? { prune: false } : {}),
-        ...(drift ? { drift: { mode: drift as 'report' | 'correct' | 'off' } } : {}),
-        ...(healthTimeout ? { health: { timeoutSeconds: healthTimeout } } : {}),
-      },
-    };
+    const fields = appFields(args);
+    if (!fields.targets) throw new CliError('USAGE', 'say which clusters: --selector SELECTOR (or "" for all) and/or --cluster NAME');
+    const body: CreateAppRequest = { ...fields, name, source };
     const app = await hub.createApp(body);
     if (!args.values.wait) {
-      if (context.output === 'json') return printJson(context, app);
+      if (context.output !== 'table') return printData(context, app);
       context.stdout.write(`app ${app.name} created for ${describeTargets(app)}; follow it with: flotilla status ${app.name} --watch\n`);
       return;
     }
@@ -173,11 +202,44 @@ export const appsCommand: Command = {
     const failed = status.items.filter((item) => item.applied?.phase === 'Failed' || item.applied?.health === 'Degraded');
     if (failed.length > 0) progress.fail(`app ${app.name}: ${failed.length} of ${status.items.length} clusters failed`);
     else progress.done(`app ${app.name} applied on ${status.items.length} clusters`);
-    if (context.output === 'json') printJson(context, { ...app, status });
+    if (context.output !== 'table') printData(context, { ...app, status });
     else context.stdout.write(`${formatStatusTable(status.items, context.style)}\n`);
     return failed.length > 0 ? 1 : 0;
   },
 };
+
+/** The app fields the flags give (create and update): only those given. */
+function appFields(args: CommandArgs): Omit<CreateAppRequest, 'name' | 'source'> & { source?: string } {
+  const selector = stringOption(args, 'selector');
+  const clusters = listOption(args, 'cluster');
+  const drift = stringOption(args, 'drift');
+  if (drift !== undefined && !['report', 'correct', 'off'].includes(drift)) throw new CliError('USAGE', `--drift must be report, correct or off, got "${drift}"`);
+  if (args.values.prune && args.values['no-prune']) throw new CliError('USAGE', 'give --prune or --no-prune, not both');
+  const healthTimeout = numberOption(args, 'health-timeout', { min: 1, max: 86_400 });
+  const variables = listOption(args, 'var');
+  const prune = args.values.prune ? true : args.values['no-prune'] ? false : undefined;
+  const policy = {
+    ...(prune !== undefined ? { prune } : {}),
+    ...(drift ? { drift: { mode: drift as 'report' | 'correct' | 'off' } } : {}),
+    ...(healthTimeout ? { health: { timeoutSeconds: healthTimeout } } : {}),
+  };
+  const given = <T>(value: T | undefined): value is T => value !== undefined;
+  return {
+    ...(given(stringOption(args, 'source')) ? { source: stringOption(args, 'source') } : {}),
+    ...(given(stringOption(args, 'path')) ? { path: stringOption(args, 'path') } : {}),
+    ...(given(stringOption(args, 'namespace')) ? { namespace: stringOption(args, 'namespace') } : {}),
+    ...(variables.length > 0 ? { variables: keyValues(variables, '--var') } : {}),
+    ...(selector !== undefined || clusters.length > 0
+      ? {
+          targets: {
+            ...(selector !== undefined ? { selector: selector.trim() === '' ? {} : parseSelector(selector) } : {}),
+            ...(clusters.length > 0 ? { clusters } : {}),
+          },
+        }
+      : {}),
+    ...(Object.keys(policy).length > 0 ? { policy } : {}),
+  };
+}
 
 function parseSelector(text: string) {
   try {

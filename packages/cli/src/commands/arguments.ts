@@ -1,4 +1,4 @@
-import { CliError } from '../cli-error.js';
+import { CliError } from '../errors/cli-error.js';
 import type { CommandArgs } from './command.js';
 
 /** The sub-verb (first positional) among `allowed`, or `fallback` when none is given. */

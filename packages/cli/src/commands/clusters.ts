@@ -3,18 +3,29 @@ import { formatFields, formatTable, type Column } from '../output/format-table.j
 import { formatAge, formatLabels } from '../output/format-values.js';
 import type { Style } from '../output/style.js';
 import { keyValues, listOption, noMoreArguments, requiredArgument, stringOption, subcommandOf } from './arguments.js';
-import { type Command, printJson } from './command.js';
+import { type Command, printData } from './command.js';
 
 const USAGE = `flotilla clusters [list] [--selector SELECTOR]
 flotilla clusters get NAME
 flotilla clusters create NAME [--label key=value]...
 flotilla clusters label NAME key=value...
 flotilla clusters delete NAME
+flotilla clusters join-token NAME
+flotilla clusters rotate-credential NAME
+flotilla clusters revoke-credential NAME
 
 Clusters registered with the hub. "create" prints the join token the cluster's agent starts with (shown once).
 "label" replaces the labels; apps whose selectors now match (or no longer match) follow.
+"join-token" issues a new one-time join token (an unused earlier one stops working), e.g. to re-join after a revoke.
+"rotate-credential" sends the connected agent a new credential; the old one works for the hub's grace period.
+"revoke-credential" revokes the credential and join token at once and closes the agent's stream (admin only).
   --selector  label selector, e.g. "env=prod,region in (eu,us)"
-  --label     a label of the new cluster; repeat or separate with commas`;
+  --label     a label of the new cluster; repeat or separate with commas
+
+Examples:
+  flotilla clusters create eu-1 --label env=prod,region=eu
+  flotilla clusters --selector "env in (prod,staging)" -o yaml
+  flotilla clusters rotate-credential eu-1`;
 
 /** Columns of the cluster table. */
 export function clusterColumns(style: Style): Array<Column<ClusterView>> {
@@ -28,28 +39,28 @@ export function clusterColumns(style: Style): Array<Column<ClusterView>> {
   ];
 }
 
-/** `flotilla clusters`: list, get, create, label, delete. */
+/** `flotilla clusters`: list, get, create, label, delete, and the agent's identity: join-token, rotate-credential, revoke-credential. */
 export const clustersCommand: Command = {
   name: 'clusters',
-  summary: 'list, register, label and remove clusters',
+  summary: 'list, register, label and remove clusters; their agents\' join tokens and credentials',
   usage: USAGE,
   options: { selector: { type: 'string', short: 'l' }, label: { type: 'string', multiple: true } },
   async run(context, args) {
     const hub = context.hub();
-    const action = subcommandOf(args, ['list', 'get', 'create', 'label', 'delete'], 'list', 'clusters');
+    const action = subcommandOf(args, ['list', 'get', 'create', 'label', 'delete', 'join-token', 'rotate-credential', 'revoke-credential'], 'list', 'clusters');
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
       const list = await hub.listClusters({ selector: stringOption(args, 'selector'), limit: 1000 });
-      if (context.output === 'json') return printJson(context, list);
+      if (context.output !== 'table') return printData(context, list);
       if (list.items.length === 0) return context.stdout.write('no clusters registered; add one with: flotilla clusters create NAME\n');
       context.stdout.write(`${formatTable(clusterColumns(context.style), list.items)}\n`);
       return;
     }
-    const name = requiredArgument(args, 1, 'the cluster name', USAGE.split('\n')[1] as string);
+    const name = requiredArgument(args, 1, 'the cluster name', `flotilla clusters ${action} NAME`);
     if (action === 'get') {
       noMoreArguments(args, 2);
       const cluster = await hub.getCluster(name);
-      if (context.output === 'json') return printJson(context, cluster);
+      if (context.output !== 'table') return printData(context, cluster);
       context.stdout.write(
         `${formatFields([
           ['Name', cluster.name],
@@ -66,7 +77,7 @@ export const clustersCommand: Command = {
     if (action === 'create') {
       noMoreArguments(args, 2);
       const created = await hub.createCluster({ name, labels: keyValues(listOption(args, 'label'), '--label') });
-      if (context.output === 'json') return printJson(context, created);
+      if (context.output !== 'table') return printData(context, created);
       context.stdout.write(
         [
           `cluster ${created.name} registered${Object.keys(created.labels).length > 0 ? ` with labels ${formatLabels(created.labels)}` : ''}`,
@@ -83,13 +94,31 @@ export const clustersCommand: Command = {
     if (action === 'label') {
       const labels = keyValues(args.positionals.slice(2), 'a label');
       const cluster = await hub.updateCluster(name, { labels });
-      if (context.output === 'json') return printJson(context, cluster);
+      if (context.output !== 'table') return printData(context, cluster);
       context.stdout.write(`cluster ${cluster.name} labels: ${formatLabels(cluster.labels)}\n`);
       return;
     }
     noMoreArguments(args, 2);
+    if (action === 'join-token') {
+      const issued = await hub.issueJoinToken(name);
+      if (context.output !== 'table') return printData(context, issued);
+      context.stdout.write(`new join token of cluster ${name} (shown only now; an unused earlier one no longer works): ${issued.joinToken}\nit can be exchanged until ${issued.expiresAt}\n`);
+      return;
+    }
+    if (action === 'rotate-credential') {
+      const rotated = await hub.rotateClusterCredential(name);
+      if (context.output !== 'table') return printData(context, rotated);
+      context.stdout.write(`cluster ${name}: its agent was sent a new credential; the previous one works until ${rotated.previousExpiresAt}\n`);
+      return;
+    }
+    if (action === 'revoke-credential') {
+      await hub.revokeClusterCredential(name);
+      if (context.output !== 'table') return printData(context, { cluster: name, revoked: true });
+      context.stdout.write(`cluster ${name}: credential and join token revoked, its agent disconnected; re-join with: flotilla clusters join-token ${name}\n`);
+      return;
+    }
     await hub.deleteCluster(name);
-    if (context.output === 'json') return printJson(context, { deleted: name });
+    if (context.output !== 'table') return printData(context, { deleted: name });
     context.stdout.write(`cluster ${name} removed; its agent can no longer connect\n`);
   },
 };

@@ -1,33 +1,44 @@
-import { runDemo } from '../demo/run-demo.js';
-import { numberOption } from './arguments.js';
-import { type Command, printJson } from './command.js';
+import { CliError } from '../errors/cli-error.js';
+import type { Command } from './command.js';
 
-/** `flotilla demo`: the whole loop on this machine. */
+/** The package that brings the demo; the CLI loads it only when `flotilla demo` runs, so it never needs testenv. */
+export const DEMO_PACKAGE = '@flotilla/demo';
+
+/**
+ * `flotilla demo`: the demo lives in its own package (it starts real control planes from testenv); this verb loads
+ * that package's `demo` verb when it is installed beside the CLI, and says how to get it when it is not.
+ */
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'start a hub, three clusters and a Git server here, and walk through the GitOps loop',
+  summary: 'start a hub, three clusters and a Git server here, and walk through the GitOps loop (package @flotilla/demo)',
   usage: `flotilla demo [--keep] [--pace MS] [--http-port PORT] [--grpc-port PORT]
 
-Starts everything on this machine with embedded defaults (SQLite; real etcd + kube-apiserver control planes and a
-Git server from testenv), registers three clusters with agents, creates an app and walks through the loop: first
-sync, a commit rolled out, drift made and corrected, a bad commit halted and rolled back. Then it stops everything
-and exits, or with --keep stays up and prints the URLs and commands to explore.
-  --keep        stay up after the walk-through until Ctrl-C
-  --pace MS     pause between steps, in milliseconds; default 1200 (0 runs straight through)
-  --http-port   the hub's REST port if free; default 8080
-  --grpc-port   the hub's gRPC port if free; default 9090
-The first run builds the Kubernetes binaries with Go (a few minutes, once).`,
-  options: { keep: { type: 'boolean' }, pace: { type: 'string' }, 'http-port': { type: 'string' }, 'grpc-port': { type: 'string' } },
+Runs the demo of the ${DEMO_PACKAGE} package (in a checkout: pnpm demo). "flotilla demo --help" shows its options
+when the package is installed.
+
+Example:
+  pnpm demo --keep`,
+  load: loadDemoCommand,
+  // runCli loads the real verb before parsing its options; this is for callers that run the command directly.
   async run(context, args) {
-    const result = await runDemo({
-      stdout: context.stdout,
-      style: context.style,
-      keep: Boolean(args.values.keep),
-      paceMs: numberOption(args, 'pace', { min: 0, max: 60_000 }),
-      httpPort: numberOption(args, 'http-port', { min: 1, max: 65_535 }),
-      grpcPort: numberOption(args, 'grpc-port', { min: 1, max: 65_535 }),
-      signal: context.signal,
-    });
-    if (context.output === 'json') printJson(context, result);
+    return (await loadDemoCommand()).run(context, args);
   },
 };
+
+async function loadDemoCommand(): Promise<Command> {
+  let module: { demoCommand?: Command };
+  try {
+    module = (await import(/* @vite-ignore */ DEMO_PACKAGE)) as { demoCommand?: Command };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && !/Cannot find (module|package)|Failed to load url/.test(String((error as Error).message))) throw error;
+    throw new CliError(
+      'UNSUPPORTED',
+      `the demo is a package of its own: install ${DEMO_PACKAGE} beside the CLI, or run "pnpm demo" in a checkout of flotilla`,
+      { package: DEMO_PACKAGE },
+      { cause: error },
+    );
+  }
+  if (!module.demoCommand) throw new CliError('UNSUPPORTED', `${DEMO_PACKAGE} has no demo verb; update it`, { package: DEMO_PACKAGE });
+  return module.demoCommand;
+}

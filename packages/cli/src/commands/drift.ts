@@ -1,12 +1,18 @@
-import { CliError } from '../cli-error.js';
-import { formatLooseTable } from '../output/format-loose-table.js';
+import type { DriftView } from '@flotilla/api';
+import { CliError } from '../errors/cli-error.js';
+import { formatTable } from '../output/format-table.js';
+import { formatAge, formatCell } from '../output/format-values.js';
 import { noMoreArguments, stringOption } from './arguments.js';
-import { type Command, printJson } from './command.js';
+import { type Command, printData } from './command.js';
 
 const USAGE = `flotilla drift [APP] [--cluster NAME]
 
 Objects whose live state differs from what their agent applied: which object, which fields, who changed them, and
-what the agent did (reported or corrected). Needs a hub with drift detection (GET /api/v1/drift).`;
+what the agent did (reported or corrected). Needs a hub with drift detection (GET /api/v1/drift).
+
+Examples:
+  flotilla drift web
+  flotilla drift --cluster eu-1 -o json`;
 
 /** `flotilla drift`: drifted objects, from GET /api/v1/drift. */
 export const driftCommand: Command = {
@@ -22,9 +28,21 @@ export const driftCommand: Command = {
       if (CliError.is(error, 'UNSUPPORTED')) throw new CliError('UNSUPPORTED', `${error.message}: this hub has no drift detection`, error.data);
       throw error;
     });
-    if (context.output === 'json') return printJson(context, list);
+    if (context.output !== 'table') return printData(context, list);
     if (list.items.length === 0) return context.stdout.write(`no drift${app ? ` in app ${app}` : ''}${cluster ? ` on ${cluster}` : ''}\n`);
-    const preferred = ['app', 'cluster', 'object', 'kind', 'namespace', 'name', 'fields', 'diffs', 'manager', 'action', 'corrections', 'detectedAt'];
-    context.stdout.write(`${formatLooseTable(list.items, preferred, context.style)}\n`);
+    context.stdout.write(
+      `${formatTable(
+        [
+          { header: 'app', value: (d: DriftView) => d.app },
+          { header: 'cluster', value: (d) => d.cluster },
+          { header: 'object', value: (d) => formatCell(d.object) },
+          { header: 'fields', value: (d) => (d.deleted ? 'deleted' : formatCell(d.diffs.map((diff) => diff.path))) },
+          { header: 'manager', value: (d) => formatCell(d.manager) },
+          { header: 'action', value: (d) => context.style.state(formatCell(d.action)) },
+          { header: 'detected', value: (d) => formatAge(d.detectedAt) },
+        ],
+        list.items,
+      )}\n`,
+    );
   },
 };

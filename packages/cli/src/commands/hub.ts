@@ -10,7 +10,11 @@ export const hubCommand: Command = {
   usage: `flotilla hub [settings]
 
 Runs the hub until Ctrl-C or SIGTERM. Each setting is a flag or an environment variable (flags win):
-${formatSettingsHelp(describeSettings(hubConfigSchema))}`,
+${formatSettingsHelp(describeSettings(hubConfigSchema))}
+
+Examples:
+  flotilla hub --data-dir /var/lib/flotilla --admin-token "$ADMIN_TOKEN"
+  FLOTILLA_DATABASE_URL=postgres://flotilla@db/flotilla flotilla hub`,
   isPassThrough: true,
   async run(context, args) {
     // A bad setting is a ConfigError listing every bad key; runCli prints it and exits 2.

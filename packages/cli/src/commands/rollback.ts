@@ -3,7 +3,7 @@ import { describeProgress, waitForApp } from '../client/wait-for-app.js';
 import { formatCell } from '../output/format-values.js';
 import { Progress } from '../output/progress.js';
 import { listOption, noMoreArguments, numberOption, requiredArgument, stringOption } from './arguments.js';
-import { type Command, printJson } from './command.js';
+import { type Command, printData } from './command.js';
 import { unsupportedRollouts } from './rollouts.js';
 import { formatStatusTable } from './status-table.js';
 
@@ -14,7 +14,11 @@ The app stays there (pinned) until it is rolled forward. Needs a hub with rollou
 (POST /api/v1/apps/{app}/rollback).
   --to       the revision to return to, e.g. main@sha1:<40 hex>; default the last healthy one
   --cluster  only these clusters; repeat for more
-  --wait     wait until the clusters run it, showing progress`;
+  --wait     wait until the clusters run it, showing progress
+
+Examples:
+  flotilla rollback web --wait
+  flotilla rollback web --to main@sha1:<40 hex> --cluster eu-1`;
 
 /** A cluster runs what the hub now wants there, Synced and settled. */
 function isBack(item: AppClusterStatusView): boolean {
@@ -38,7 +42,7 @@ export const rollbackCommand: Command = {
       .catch(unsupportedRollouts);
     const target = formatCell(answer?.revision ?? revision ?? 'the last healthy revision');
     if (!args.values.wait) {
-      if (context.output === 'json') return printJson(context, answer ?? {});
+      if (context.output !== 'table') return printData(context, answer ?? {});
       context.stdout.write(`rolling back app ${app} to ${target}; follow it with: flotilla status ${app} --watch\n`);
       return;
     }
@@ -53,7 +57,7 @@ export const rollbackCommand: Command = {
         onProgress: (s) => progress.update(describeProgress(s, isBack)),
       });
       progress.done(`app ${app} is back on ${target}`);
-      if (context.output === 'json') printJson(context, { rollback: answer ?? {}, status });
+      if (context.output !== 'table') printData(context, { rollback: answer ?? {}, status });
       else context.stdout.write(`${formatStatusTable(status.items, context.style)}\n`);
     } catch (error) {
       progress.fail(error instanceof Error ? error.message : String(error));

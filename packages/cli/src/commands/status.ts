@@ -1,12 +1,13 @@
 import type { AppClusterStatus } from '@flotilla/proto';
 import type { AppClusterStatusView } from '@flotilla/api';
+import { stringify } from 'yaml';
 import { FleetView, healthOf, phaseOf } from '../client/fleet-view.js';
 import { watchStatus } from '../client/watch-status.js';
 import { describeEvent } from '../output/describe-event.js';
 import { formatTable } from '../output/format-table.js';
 import { formatChanges, shortRevision } from '../output/format-values.js';
 import { noMoreArguments, stringOption } from './arguments.js';
-import { type Command, type CommandContext, printJson } from './command.js';
+import { type Command, type CommandContext, printData } from './command.js';
 import { formatStatusTable } from './status-table.js';
 
 const USAGE = `flotilla status [APP] [--cluster NAME] [--watch]
@@ -15,7 +16,12 @@ What each app runs on each cluster: the revision the hub wants, the one applied,
   APP        only this app
   --cluster  only this cluster
   --watch    follow the hub's gRPC status stream: the current state, then every change as it happens (Ctrl-C stops);
-             with -o json, one JSON event per line`;
+             with -o json, one JSON event per line (-o yaml: one YAML document per event)
+
+Examples:
+  flotilla status web
+  flotilla status --cluster eu-1 -o yaml
+  flotilla status web --watch`;
 
 /** `flotilla status`: a table from the REST API, or the live status stream. */
 export const statusCommand: Command = {
@@ -37,7 +43,7 @@ export const statusCommand: Command = {
       const apps = (await hub.listApps({ limit: 1000 })).items;
       items = (await Promise.all(apps.map((a) => hub.getAppStatus(a.name)))).flatMap((s) => s.items);
     }
-    if (context.output === 'json') return printJson(context, { items });
+    if (context.output !== 'table') return printData(context, { items });
     if (items.length === 0) return context.stdout.write(app || cluster ? 'nothing assigned\n' : 'no apps yet; create one with: flotilla apps create\n');
     context.stdout.write(`${formatStatusTable(items, context.style)}\n`);
   },
@@ -45,7 +51,6 @@ export const statusCommand: Command = {
 
 async function watch(context: CommandContext, app: string | undefined, cluster: string | undefined): Promise<void> {
   const view = new FleetView();
-  const isJson = context.output === 'json';
   await watchStatus({
     address: context.grpcAddress,
     token: context.token,
@@ -56,7 +61,8 @@ async function watch(context: CommandContext, app: string | undefined, cluster: 
     onEvent: (event) => {
       const wasLive = view.isLive;
       view.apply(event);
-      if (isJson) return context.stdout.write(`${JSON.stringify(event)}\n`);
+      if (context.output === 'json') return context.stdout.write(`${JSON.stringify(event)}\n`);
+      if (context.output === 'yaml') return context.stdout.write(`---\n${stringify(event)}`);
       if (event.snapshotComplete && !wasLive) {
         const rows = view.rows();
         context.stdout.write(rows.length > 0 ? `${formatSnapshot(rows, context)}\n` : 'nothing assigned yet\n');

@@ -24,7 +24,7 @@ export class Style {
   /** Colours a phase or health word by what it means. */
   state(word: string): string {
     if (/^(Synced|Healthy|Completed|true|connected)$/i.test(word)) return this.green(word);
-    if (/^(Failed|Degraded|Halted|RolledBack|RollingBack|Aborted|false|disconnected)$/i.test(word)) return this.red(word);
+    if (/^(Failed|Degraded|Halted|RolledBack|RollingBack|rolling-back|Aborted|false|disconnected)$/i.test(word)) return this.red(word);
     if (/^(Progressing|Pending|Applying|Fetching|Paused|Unknown)$/i.test(word)) return this.yellow(word);
     return word;
   }

@@ -5,7 +5,7 @@ import { type Agent, parseAgentConfig, startAgent } from '@flotilla/agent';
 import { type Hub, parseHubConfig, startHub } from '@flotilla/hub';
 import { type ControlPlane, type GitServer, type KubernetesBinaries, startControlPlanes, startGitServer } from '@flotilla/testenv';
 import { type Logger, pino } from 'pino';
-import { HubClient } from '../client/hub-client.js';
+import { HubClient } from '@flotilla/cli';
 
 /** A cluster of the local fleet. */
 export interface LocalCluster {

@@ -1,12 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RolloutView } from '@flotilla/api';
 import type { AppClusterStatus, DriftEvent } from '@flotilla/proto';
 import { KubeClient } from '@flotilla/kube';
 import type { GitCheckout } from '@flotilla/testenv';
-import { CliError } from '../cli-error.js';
-import { enumWord, type FleetView, healthOf, phaseOf } from '../client/fleet-view.js';
-import { shortRevision } from '../output/format-values.js';
+import { CliError, enumWord, type FleetView, healthOf, phaseOf, shortRevision } from '@flotilla/cli';
 import type { DemoNarrator } from './demo-narrator.js';
 import type { LocalFleet } from './start-local-fleet.js';
 
@@ -141,7 +140,7 @@ export class DemoSession {
   }
 
   /** Rollouts of the app, newest first as the hub lists them; filtered here if the hub refuses `?app=`. */
-  async listRollouts(): Promise<Array<Record<string, unknown>>> {
+  async listRollouts(): Promise<RolloutView[]> {
     const items = await this.api.listRollouts({ app: DEMO_APP }).then(
       (list) => list.items,
       async (error: unknown) => {
@@ -149,7 +148,7 @@ export class DemoSession {
         return (await this.api.listRollouts({})).items;
       },
     );
-    return items.filter((item) => (item.app ?? DEMO_APP) === DEMO_APP);
+    return items.filter((item) => item.app === DEMO_APP);
   }
 
   /** The API server of a cluster, as kubectl would reach it with its admin kubeconfig. */

@@ -1,5 +1,4 @@
-import { formatStatusTable } from '../commands/status-table.js';
-import { formatChanges, shortRevision } from '../output/format-values.js';
+import { formatChanges, formatStatusTable, shortRevision } from '@flotilla/cli';
 import { DEMO_APP, DEMO_SOURCE, type DemoSession, isSyncedAt } from './demo-session.js';
 import { APP_PATH, GREETING_CHANGE } from './sample-repository.js';
 

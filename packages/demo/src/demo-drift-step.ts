@@ -1,4 +1,4 @@
-import { formatLooseTable } from '../output/format-loose-table.js';
+import { formatLooseTable } from '@flotilla/cli';
 import { DEMO_APP, type DemoSession } from './demo-session.js';
 
 const DRIFT_TIMEOUT_MS = 30_000;

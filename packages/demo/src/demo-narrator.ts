@@ -1,6 +1,4 @@
-import type { OutputStream } from '../commands/command.js';
-import { Progress } from '../output/progress.js';
-import type { Style } from '../output/style.js';
+import { type OutputStream, Progress, type Style } from '@flotilla/cli';
 
 const INDENT = '      ';
 

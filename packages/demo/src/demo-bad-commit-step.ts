@@ -1,9 +1,5 @@
-import { CliError } from '../cli-error.js';
-import { formatStatusTable } from '../commands/status-table.js';
-import { ROLLOUT_COLUMNS } from '../commands/rollouts.js';
-import { enumWord } from '../client/fleet-view.js';
-import { formatLooseTable } from '../output/format-loose-table.js';
-import { shortRevision } from '../output/format-values.js';
+import type { RolloutView } from '@flotilla/api';
+import { CliError, enumWord, formatRolloutTable, formatStatusTable, shortRevision } from '@flotilla/cli';
 import { DEMO_APP, type DemoSession, isFailedAt, isSyncedAt } from './demo-session.js';
 import { BAD_PORT_CHANGE } from './sample-repository.js';
 
@@ -47,13 +43,13 @@ export async function showBadCommit(session: DemoSession, goodRevision: string, 
 
 async function haltAndRollBack(session: DemoSession, badRevision: string, goodRevision: string): Promise<void> {
   const { narrator, api } = session;
-  let rollouts: Array<Record<string, unknown>> = [];
-  const stateOf = (item: Record<string, unknown> | undefined): string => enumWord(String(item?.state ?? ''), 'ROLLOUT_STATE_');
+  let rollouts: RolloutView[] = [];
+  const stateOf = (item: RolloutView | undefined): string => enumWord(item?.state ?? '', 'ROLLOUT_STATE_');
   session.isPrinting = true;
   try {
     await session.waitUntil(`the rollout of ${shortRevision(badRevision)} to stop`, async () => {
       rollouts = await session.listRollouts();
-      const latest = rollouts.find((r) => Object.values(r).includes(badRevision)) ?? rollouts[0];
+      const latest = rollouts.find((r) => r.revision === badRevision) ?? rollouts[0];
       // Every cluster given the bad revision has refused it (a rollback now would cut short one still dry-running it).
       const rows = session.view.rows({ app: DEMO_APP });
       const failed = rows.some(isFailedAt(badRevision)) && rows.every((row) => row.desiredRevision !== badRevision || isFailedAt(badRevision)(row));
@@ -62,10 +58,10 @@ async function haltAndRollBack(session: DemoSession, badRevision: string, goodRe
   } finally {
     session.isPrinting = false;
   }
-  const latest = rollouts.find((r) => Object.values(r).includes(badRevision)) ?? rollouts[0];
+  const latest = rollouts.find((r) => r.revision === badRevision) ?? rollouts[0];
   narrator.ok(`the rollout of ${shortRevision(badRevision)} stopped: ${stateOf(latest)}`);
   narrator.command(`flotilla rollouts --app ${DEMO_APP}`);
-  narrator.block(formatLooseTable(rollouts.slice(0, 3), ROLLOUT_COLUMNS, narrator.style));
+  narrator.block(formatRolloutTable(rollouts.slice(0, 3), narrator.style));
   await narrator.pause();
   await showPorts(session);
 
@@ -80,7 +76,7 @@ async function haltAndRollBack(session: DemoSession, badRevision: string, goodRe
   const back = session.view.rows({ app: DEMO_APP })[0]?.appliedRevision;
   if (back !== goodRevision) throw new CliError('FAILED', `the rollback went to ${shortRevision(back)}, not to the last good revision ${shortRevision(goodRevision)}`);
   narrator.ok(`rolled back: every cluster runs ${shortRevision(goodRevision)} again`);
-  narrator.say(`The clusters stay pinned to ${shortRevision(goodRevision)}; once Git is fixed, POST /api/v1/apps/${DEMO_APP}/unpin lets them follow main again.`);
+  narrator.say(`The clusters stay pinned to ${shortRevision(goodRevision)}; once Git is fixed, "flotilla apps unpin ${DEMO_APP}" lets them follow main again.`);
 }
 
 /** Shows that the Service still has the good port everywhere. */

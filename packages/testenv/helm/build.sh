@@ -8,7 +8,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../cached-build.sh
 . "$here/../cached-build.sh"
-version=v3.22.0
+version=v3.21.4
 root=${FLOTILLA_HELM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/flotilla/helm}
 out="$root/$version"
 

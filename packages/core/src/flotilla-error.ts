@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   // The server-side dry-run of a revision rejected objects, so none was applied; `data.failures` lists every
   // `{ object, message, code }`.
   'DRY_RUN_FAILED',
+  // An artifact's bytes do not match its digest, or are not an artifact.
+  'INVALID_ARTIFACT',
 ] as const;
 
 /** A stable, machine-readable error code. */

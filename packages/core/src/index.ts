@@ -26,6 +26,17 @@ export { compareBytewise } from './compare-bytewise.js';
 export { formatJsonPointer, parseJsonPointer, type PathSegment } from './json-pointer.js';
 export { isVariableName } from './substitute-variables.js';
 export {
+  ARTIFACT_FORMAT,
+  artifactDigest,
+  decodeArtifact,
+  encodeArtifact,
+  isArtifactDigest,
+  type Artifact,
+  type ArtifactObject,
+  type ArtifactSource,
+  type EncodedArtifact,
+} from './artifact.js';
+export {
   RENDER_DEFAULTS,
   renderManifests,
   type ManifestFile,

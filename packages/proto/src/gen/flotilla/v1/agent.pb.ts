@@ -12,8 +12,10 @@ import {
   Client,
   type ClientDuplexStream,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
   type handleBidiStreamingCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -167,15 +169,24 @@ export interface Assignment {
   app: string;
   /** Increases whenever anything below changes; the agent ignores a generation lower than one it holds. */
   generation: number;
-  /** The commit to apply. */
+  /**
+   * Where the revision came from: the repository, ref and commit, for reports only. Hubs that render (they set
+   * `artifact`) never send credentials here and agents never fetch it.
+   */
   source?:
     | SourceRef
     | undefined;
   /** The revision, `ref@sha1:<hex>`, for reports and history. */
   revision: string;
-  /** Directory inside the repository holding the App's manifests ("" or "." for the root). */
+  /**
+   * Directory inside the repository holding the App's manifests ("" or "." for the root); for reports only once
+   * `artifact` is set.
+   */
   path: string;
-  /** Values for `${name}` substitution: the App's variables, then the cluster's name and labels. */
+  /**
+   * Values for `${name}` substitution: the App's variables, then the cluster's name and labels. Already applied
+   * by the hub when `artifact` is set.
+   */
   variables: { [key: string]: string };
   /** Namespace given to namespaced objects that have none. */
   defaultNamespace: string;
@@ -185,11 +196,33 @@ export interface Assignment {
     | undefined;
   /** True when this revision is pinned (rollback or pin): do not treat a newer branch commit as wanted. */
   pinned: boolean;
+  /** The rendered objects to apply: fetch with AgentService.FetchArtifact, check the digest, apply its objects. */
+  artifact?: ArtifactRef | undefined;
 }
 
 export interface Assignment_VariablesEntry {
   key: string;
   value: string;
+}
+
+/** A content-addressed artifact: the rendered objects of one App revision for one set of inputs. */
+export interface ArtifactRef {
+  /** `sha256:<64 hex>` of the artifact's canonical bytes. */
+  digest: string;
+  /** Length of the canonical bytes. */
+  size: number;
+}
+
+/** Which artifact to stream. */
+export interface FetchArtifactRequest {
+  /** `sha256:<64 hex>`, as in ArtifactRef.digest. */
+  digest: string;
+}
+
+/** One piece of an artifact's bytes; the pieces, concatenated in the order sent, are the canonical bytes. */
+export interface ArtifactChunk {
+  /** At most 1 MiB. */
+  data: Buffer;
 }
 
 /** How an App is applied and kept in place on one cluster. */
@@ -1401,6 +1434,7 @@ function createBaseAssignment(): Assignment {
     defaultNamespace: "",
     policy: undefined,
     pinned: false,
+    artifact: undefined,
   };
 }
 
@@ -1432,6 +1466,9 @@ export const Assignment: MessageFns<Assignment> = {
     }
     if (message.pinned !== false) {
       writer.uint32(72).bool(message.pinned);
+    }
+    if (message.artifact !== undefined) {
+      ArtifactRef.encode(message.artifact, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -1524,6 +1561,14 @@ export const Assignment: MessageFns<Assignment> = {
             message.pinned = reader.bool();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.artifact = ArtifactRef.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1564,6 +1609,7 @@ export const Assignment: MessageFns<Assignment> = {
         : "",
       policy: isSet(object.policy) ? Policy.fromJSON(object.policy) : undefined,
       pinned: isSet(object.pinned) ? globalThis.Boolean(object.pinned) : false,
+      artifact: isSet(object.artifact) ? ArtifactRef.fromJSON(object.artifact) : undefined,
     };
   },
 
@@ -1602,6 +1648,9 @@ export const Assignment: MessageFns<Assignment> = {
     if (message.pinned !== false) {
       obj.pinned = message.pinned;
     }
+    if (message.artifact !== undefined) {
+      obj.artifact = ArtifactRef.toJSON(message.artifact);
+    }
     return obj;
   },
 
@@ -1631,6 +1680,9 @@ export const Assignment: MessageFns<Assignment> = {
       ? Policy.fromPartial(object.policy)
       : undefined;
     message.pinned = object.pinned ?? false;
+    message.artifact = (object.artifact !== undefined && object.artifact !== null)
+      ? ArtifactRef.fromPartial(object.artifact)
+      : undefined;
     return message;
   },
 };
@@ -1716,6 +1768,225 @@ export const Assignment_VariablesEntry: MessageFns<Assignment_VariablesEntry> = 
     const message = createBaseAssignment_VariablesEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseArtifactRef(): ArtifactRef {
+  return { digest: "", size: 0 };
+}
+
+export const ArtifactRef: MessageFns<ArtifactRef> = {
+  encode(message: ArtifactRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.digest !== "") {
+      writer.uint32(10).string(message.digest);
+    }
+    if (message.size !== 0) {
+      writer.uint32(16).int64(message.size);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ArtifactRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseArtifactRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.digest = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.size = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ArtifactRef {
+    return {
+      digest: isSet(object.digest) ? globalThis.String(object.digest) : "",
+      size: isSet(object.size) ? globalThis.Number(object.size) : 0,
+    };
+  },
+
+  toJSON(message: ArtifactRef): unknown {
+    const obj: any = {};
+    if (message.digest !== "") {
+      obj.digest = message.digest;
+    }
+    if (message.size !== 0) {
+      obj.size = Math.round(message.size);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ArtifactRef>, I>>(base?: I): ArtifactRef {
+    return ArtifactRef.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ArtifactRef>, I>>(object: I): ArtifactRef {
+    const message = createBaseArtifactRef();
+    message.digest = object.digest ?? "";
+    message.size = object.size ?? 0;
+    return message;
+  },
+};
+
+function createBaseFetchArtifactRequest(): FetchArtifactRequest {
+  return { digest: "" };
+}
+
+export const FetchArtifactRequest: MessageFns<FetchArtifactRequest> = {
+  encode(message: FetchArtifactRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.digest !== "") {
+      writer.uint32(10).string(message.digest);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FetchArtifactRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFetchArtifactRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.digest = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FetchArtifactRequest {
+    return { digest: isSet(object.digest) ? globalThis.String(object.digest) : "" };
+  },
+
+  toJSON(message: FetchArtifactRequest): unknown {
+    const obj: any = {};
+    if (message.digest !== "") {
+      obj.digest = message.digest;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FetchArtifactRequest>, I>>(base?: I): FetchArtifactRequest {
+    return FetchArtifactRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FetchArtifactRequest>, I>>(object: I): FetchArtifactRequest {
+    const message = createBaseFetchArtifactRequest();
+    message.digest = object.digest ?? "";
+    return message;
+  },
+};
+
+function createBaseArtifactChunk(): ArtifactChunk {
+  return { data: Buffer.alloc(0) };
+}
+
+export const ArtifactChunk: MessageFns<ArtifactChunk> = {
+  encode(message: ArtifactChunk, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.data.length !== 0) {
+      writer.uint32(10).bytes(message.data);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ArtifactChunk {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseArtifactChunk();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.data = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ArtifactChunk {
+    return { data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0) };
+  },
+
+  toJSON(message: ArtifactChunk): unknown {
+    const obj: any = {};
+    if (message.data.length !== 0) {
+      obj.data = base64FromBytes(message.data);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ArtifactChunk>, I>>(base?: I): ArtifactChunk {
+    return ArtifactChunk.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ArtifactChunk>, I>>(object: I): ArtifactChunk {
+    const message = createBaseArtifactChunk();
+    message.data = object.data ?? Buffer.alloc(0);
     return message;
   },
 };
@@ -3478,6 +3749,19 @@ export const AgentServiceService = {
     responseSerialize: (value: JoinResponse): Buffer => Buffer.from(JoinResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): JoinResponse => JoinResponse.decode(value),
   },
+  /**
+   * Streams the bytes of one artifact, in order, in chunks. The agent authenticates as on Connect and may fetch
+   * only artifacts assigned to its own cluster; it checks the sha256 of the concatenated chunks against the digest.
+   */
+  fetchArtifact: {
+    path: "/flotilla.v1.AgentService/FetchArtifact" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: FetchArtifactRequest): Buffer => Buffer.from(FetchArtifactRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FetchArtifactRequest => FetchArtifactRequest.decode(value),
+    responseSerialize: (value: ArtifactChunk): Buffer => Buffer.from(ArtifactChunk.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ArtifactChunk => ArtifactChunk.decode(value),
+  },
 } as const;
 
 export interface AgentServiceServer extends UntypedServiceImplementation {
@@ -3494,6 +3778,11 @@ export interface AgentServiceServer extends UntypedServiceImplementation {
    * join token instead of a credential.
    */
   join: handleUnaryCall<JoinRequest, JoinResponse>;
+  /**
+   * Streams the bytes of one artifact, in order, in chunks. The agent authenticates as on Connect and may fetch
+   * only artifacts assigned to its own cluster; it checks the sha256 of the concatenated chunks against the digest.
+   */
+  fetchArtifact: handleServerStreamingCall<FetchArtifactRequest, ArtifactChunk>;
 }
 
 export interface AgentServiceClient extends Client {
@@ -3523,6 +3812,16 @@ export interface AgentServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: JoinResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Streams the bytes of one artifact, in order, in chunks. The agent authenticates as on Connect and may fetch
+   * only artifacts assigned to its own cluster; it checks the sha256 of the concatenated chunks against the digest.
+   */
+  fetchArtifact(request: FetchArtifactRequest, options?: Partial<CallOptions>): ClientReadableStream<ArtifactChunk>;
+  fetchArtifact(
+    request: FetchArtifactRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ArtifactChunk>;
 }
 
 export const AgentServiceClient = makeGenericClientConstructor(
@@ -3533,6 +3832,14 @@ export const AgentServiceClient = makeGenericClientConstructor(
   service: typeof AgentServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 

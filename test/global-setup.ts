@@ -1,13 +1,14 @@
-import { ensureHelm, ensureKubernetesBinaries } from '@flotilla/testenv';
+import { ensureHelm, ensureKubernetesBinaries, ensureKwok } from '@flotilla/testenv';
 
 /**
- * Builds (or finds in the cache) the Kubernetes binaries and helm once, before any integration test file starts, so
+ * Builds (or finds in the cache) the Kubernetes binaries, KWOK and helm once, before any integration test file starts, so
  * a cold build is not charged to one file's hook timeout and parallel workers do not race for it.
  */
 export default async function setup(): Promise<void> {
-  // One after the other: two cold Go builds at once can exhaust a small machine's memory.
-  const binaries = await ensureKubernetesBinaries();
+  // Kubernetes and KWOK side by side (their links overlap), then helm.
+  const [binaries, kwok] = await Promise.all([ensureKubernetesBinaries(), ensureKwok()]);
   const helm = await ensureHelm();
+  process.env.FLOTILLA_KWOK = kwok.path;
   process.env.FLOTILLA_K8S_BINARIES_DIR = binaries.dir;
   process.env.FLOTILLA_HELM = helm.path;
 }

@@ -62,6 +62,7 @@ const files = {
 interface LiveObject {
   metadata: { generation?: number };
   spec?: { replicas?: number; size?: number };
+  status?: Record<string, unknown>;
   data?: Record<string, string>;
 }
 
@@ -92,7 +93,8 @@ describe('agent applying revisions to real clusters', () => {
   const get = (cluster: string, path: string) => (kube[cluster] as KubeClient).request<LiveObject>({ method: 'GET', path });
 
   beforeAll(async () => {
-    fleet = await startFleet({ clusters: { 'eu-1': { env: 'prod', region: 'eu' }, 'us-1': { env: 'prod', region: 'us' } }, files });
+    // The clusters run workloads, so the Deployment's health is its controller's report on real (simulated) Pods.
+    fleet = await startFleet({ clusters: { 'eu-1': { env: 'prod', region: 'eu' }, 'us-1': { env: 'prod', region: 'us' } }, files, workloads: true });
     for (const [name, plane] of Object.entries(fleet.planes)) kube[name] = new KubeClient({ kubeConfig: plane.kubeConfig('admin') });
     await fleet.api().post('/api/v1/sources').send({ name: 'fleet', url: fleet.git.repoUrl('fleet'), pollIntervalSeconds: 3600 }).expect(201);
     await fleet
@@ -123,16 +125,12 @@ describe('agent applying revisions to real clusters', () => {
     expect((await get('us-1', '/api/v1/namespaces/web/configmaps/settings')).data).toEqual({ greeting: 'hello from us-1', region: 'us' });
   });
 
-  it('follows health written through the status subresource', async () => {
-    expect((await statusOn('eu-1'))?.applied?.health).toBe('Progressing');
-    const deployment = await get('eu-1', '/apis/apps/v1/namespaces/web/deployments/api');
-    await (kube['eu-1'] as KubeClient).request({
-      method: 'PATCH',
-      path: '/apis/apps/v1/namespaces/web/deployments/api/status',
-      contentType: 'application/merge-patch+json',
-      body: { status: { observedGeneration: deployment.metadata.generation, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 } },
-    });
+  it('reports the Deployment healthy once its controller has its Pods Running and Ready', async () => {
     expect((await settled('eu-1', 1, 'Healthy')).phase).toBe('Synced');
+    const deployment = await get('eu-1', '/apis/apps/v1/namespaces/web/deployments/api');
+    expect(deployment.status).toMatchObject({ observedGeneration: deployment.metadata.generation, updatedReplicas: 2, availableReplicas: 2 });
+    const pods = await (kube['eu-1'] as KubeClient).request<{ items: Array<{ status: { phase: string } }> }>({ method: 'GET', path: '/api/v1/namespaces/web/pods', query: { labelSelector: 'app=api' } });
+    expect(pods.items.map((pod) => pod.status.phase)).toEqual(['Running', 'Running']);
     const history = await fleet.api().get('/api/v1/apps/web/history').query({ cluster: 'eu-1' }).expect(200);
     expect(history.body.items[0]).toMatchObject({ outcome: 'healthy', generation: 1 });
   });
@@ -182,5 +180,24 @@ describe('agent applying revisions to real clusters', () => {
     const applied = await settled('eu-1', 6);
     expect(applied.phase).toBe('Synced');
     expect((await get('eu-1', '/api/v1/namespaces/web/configmaps/settings')).data?.greeting).toBe('rejected revision of eu-1');
+  });
+
+  it('deletes a Namespace removed from Git, and what ran in it', async () => {
+    const scratch = files['web/deployment.yaml'].replace('name: api\n', 'name: api\n  namespace: scratch\n').replace('${replicas}', '1');
+    await push(async (c) => {
+      await c.write('web/scratch-namespace.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: scratch\n');
+      await c.write('web/scratch-deployment.yaml', scratch);
+    }, 'a scratch namespace with a workload');
+    expect((await settled('eu-1', 7, 'Healthy')).phase).toBe('Synced');
+    expect((await get('eu-1', '/apis/apps/v1/namespaces/scratch/deployments/api')).status).toMatchObject({ availableReplicas: 1 });
+
+    await push(async (c) => {
+      await c.remove('web/scratch-namespace.yaml');
+      await c.remove('web/scratch-deployment.yaml');
+    }, 'drop the scratch namespace');
+    expect((await settled('eu-1', 8)).changes).toMatchObject({ pruned: 2 });
+    // The namespace controller empties it (the Pods go too) and then it is gone: no Namespace stuck Terminating.
+    await expect.poll(() => get('eu-1', '/api/v1/namespaces/scratch').then(() => 'present', (error: unknown) => String(error)), { timeout: 60_000, interval: 500 }).toMatch(/not found|404/i);
+    await expect(get('eu-1', '/api/v1/namespaces/web')).resolves.toBeDefined();
   });
 });

@@ -26,6 +26,11 @@ export interface FleetOptions {
   startGitServer?: () => Promise<GitServer>;
   /** Agents must present a client certificate (signed by the fleet's CA) to the hub. */
   mutualTls?: boolean;
+  /**
+   * The clusters run workloads: controllers, a scheduler and KWOK's simulated Nodes (testenv's `workloads`), so
+   * Deployments really roll out and their health is real. Costs about 150 MiB and a few seconds per plane; default false.
+   */
+  workloads?: boolean;
 }
 
 /** The admin API token of every test fleet's hub. */
@@ -66,7 +71,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-fleet-'));
   const names = Object.keys(options.clusters);
   const isSimulated = options.controlPlanes !== undefined;
-  const [git, planeList, certificates] = await Promise.all([(options.startGitServer ?? startGitServer)(), startControlPlanes(options.controlPlanes ?? names.length), createTestCertificates()]);
+  const [git, planeList, certificates] = await Promise.all([(options.startGitServer ?? startGitServer)(), startControlPlanes(options.controlPlanes ?? names.length, { workloads: options.workloads }), createTestCertificates()]);
   // Picked once the control planes have bound theirs, so that none of their servers can take the hub's meanwhile.
   const [httpPort, grpcPort] = (await findFreePorts(2)) as [number, number];
   await git.createRepository('fleet', options.files);

@@ -1,28 +1,36 @@
 import { KubeClient } from '@flotilla/kube';
+import { brokenImage } from '@flotilla/testenv';
 import type { Fleet } from './fleet.js';
 
-/** The namespace and a ConfigMap whose `version` tells which revision a cluster runs. Healthy without a controller. */
+/**
+ * The namespace, a ConfigMap whose `version` tells which revision a cluster runs, and a two-replica Deployment of the
+ * image `registry.example/api:<version>`: on a cluster that runs workloads its Pods go Running and Ready (KWOK), so it
+ * turns healthy for real.
+ */
 export function goodRevision(dir: string, version: string): Record<string, string> {
+  return revision(dir, version, `registry.example/api:${version}`);
+}
+
+/** The same app with its image broken (tag `:broken`): its new Pods crash-loop, so its rollout stalls and health never comes. */
+export function badRevision(dir: string, version: string): Record<string, string> {
+  return revision(dir, version, brokenImage('registry.example/api'));
+}
+
+function revision(dir: string, version: string, image: string): Record<string, string> {
   return {
     [`${dir}/namespace.yaml`]: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${dir}\n`,
     [`${dir}/configmap.yaml`]: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  version: "${version}"\n`,
-  };
-}
-
-/** A good revision plus a Deployment whose health never arrives: no controller manager runs, so nothing writes its status. */
-export function badRevision(dir: string, version: string): Record<string, string> {
-  return {
-    ...goodRevision(dir, version),
     [`${dir}/deployment.yaml`]: [
       'apiVersion: apps/v1',
       'kind: Deployment',
       'metadata:',
       '  name: api',
       'spec:',
+      '  replicas: 2',
       '  selector: { matchLabels: { app: api } }',
       '  template:',
       '    metadata: { labels: { app: api } }',
-      `    spec: { containers: [{ name: api, image: "registry.example/api:${version}" }] }`,
+      `    spec: { containers: [{ name: api, image: "${image}" }] }`,
       '',
     ].join('\n'),
   };
@@ -39,8 +47,20 @@ export async function pushRevision(fleet: Fleet, files: Record<string, string>, 
   return commit;
 }
 
-/** What an app runs live on one cluster: its ConfigMap's version and whether its Deployment exists. */
-export type Live = { version: string | null; deployment: boolean };
+/**
+ * What an app runs live on one cluster: its ConfigMap's version, its Deployment's image, and whether that Deployment
+ * has rolled out (every replica updated and available, as its controller reports).
+ */
+export type Live = { version: string | null; image: string | null; rolledOut: boolean };
+
+type LiveDeployment = {
+  metadata: { generation: number };
+  spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } };
+  status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; availableReplicas?: number };
+};
+
+/** Live as a good revision leaves it once rolled out. */
+export const runs = (version: string): Live => ({ version, image: `registry.example/api:${version}`, rolledOut: true });
 
 /** Reads what an app runs on each cluster, straight from the clusters' API servers. */
 export function liveReader(fleet: Fleet): { live(cluster: string, namespace: string): Promise<Live>; close(): void } {
@@ -51,8 +71,16 @@ export function liveReader(fleet: Fleet): { live(cluster: string, namespace: str
       const version = await client
         .request<{ data: { version: string } }>({ method: 'GET', path: `/api/v1/namespaces/${namespace}/configmaps/settings` })
         .then((cm) => cm.data.version, () => null);
-      const deployment = await client.request({ method: 'GET', path: `/apis/apps/v1/namespaces/${namespace}/deployments/api` }).then(() => true, () => false);
-      return { version, deployment };
+      const deployment = await client.request<LiveDeployment>({ method: 'GET', path: `/apis/apps/v1/namespaces/${namespace}/deployments/api` }).catch(() => undefined);
+      const status = deployment?.status ?? {};
+      const want = deployment?.spec.replicas ?? 0;
+      const rolledOut =
+        deployment !== undefined &&
+        status.observedGeneration === deployment.metadata.generation &&
+        status.updatedReplicas === want &&
+        status.replicas === want &&
+        status.availableReplicas === want;
+      return { version, image: deployment?.spec.template.spec.containers[0]?.image ?? null, rolledOut };
     },
     close() {
       for (const client of clients.values()) client.close();

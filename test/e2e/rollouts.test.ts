@@ -11,11 +11,14 @@ import {
   liveReader,
   pushRevision,
   type RolloutClusterView,
+  runs,
   waitFor,
 } from './rollout-fixtures.js';
 
 const CLUSTERS = ['ap-1', 'eu-1', 'us-1'];
 
+// The clusters run workloads (controllers, a scheduler, KWOK's simulated Nodes): each revision's Deployment rolls out
+// for real, and a bad revision is a broken image whose Pods crash-loop, so its health times out the way it would live.
 describe('rollouts across real clusters', () => {
   let fleet: Fleet;
   let reader: ReturnType<typeof liveReader>;
@@ -24,12 +27,14 @@ describe('rollouts across real clusters', () => {
   const liveEverywhere = async (): Promise<Record<string, Live>> => Object.fromEntries(await Promise.all(CLUSTERS.map(async (c) => [c, await reader.live(c, 'web')] as const)));
   const versions = async () => Object.fromEntries(Object.entries(await liveEverywhere()).map(([c, live]) => [c, live.version]));
   const settled = async (app = 'web') =>
-    expect.poll(async () => (await latestRollout(fleet, app))?.finishedAt ?? null, { timeout: 30_000, interval: 200 }).not.toBeNull();
+    expect.poll(async () => (await latestRollout(fleet, app))?.finishedAt ?? null, { timeout: 60_000, interval: 200 }).not.toBeNull();
+  const everywhere = (live: Live): Record<string, Live> => Object.fromEntries(CLUSTERS.map((c) => [c, live]));
 
   beforeAll(async () => {
     fleet = await startFleet({
       clusters: { 'eu-1': { env: 'prod', region: 'eu' }, 'us-1': { env: 'prod', region: 'us' }, 'ap-1': { env: 'prod', region: 'ap' } },
       files: goodRevision('web', '1'),
+      workloads: true,
     });
     reader = liveReader(fleet);
     for (const cluster of CLUSTERS) await fleet.startAgent(cluster);
@@ -44,11 +49,13 @@ describe('rollouts across real clusters', () => {
         path: 'web',
         namespace: 'web',
         targets: { selector: { matchLabels: { env: 'prod' } } },
-        policy: { health: { timeoutSeconds: 3 }, rollout: { canary: { clusters: ['eu-1'] }, waveSize: 1, minHealthySeconds: 1 } },
+        // Long enough for a good revision's Pods to go Ready on a busy machine, short enough for a bad one to fail soon.
+        policy: { health: { timeoutSeconds: 8 }, rollout: { canary: { clusters: ['eu-1'] }, waveSize: 1, minHealthySeconds: 1 } },
       })
       .expect(201);
-    await waitFor(versions, (v) => Object.values(v).every((version) => version === '1'), { what: 'the first revision on every cluster' });
-    await waitFor(() => latestRollout(fleet, 'web'), (r) => r?.state === 'completed', { what: 'the first rollout to complete' });
+    await waitFor(versions, (v) => Object.values(v).every((version) => version === '1'), { what: 'the first revision on every cluster', timeoutMs: 60_000 });
+    await waitFor(() => latestRollout(fleet, 'web'), (r) => r?.state === 'completed', { what: 'the first rollout to complete', timeoutMs: 60_000 });
+    expect(await liveEverywhere()).toEqual(everywhere(runs('1')));
   });
   afterAll(async () => {
     reader?.close();
@@ -76,34 +83,33 @@ describe('rollouts across real clusters', () => {
       expect(Date.parse(next.startedAt as string)).toBeGreaterThanOrEqual(Date.parse(previous.finishedAt as string));
       expect(Date.parse(previous.finishedAt as string) - Date.parse(previous.healthySince as string)).toBeGreaterThanOrEqual(1000);
     }
-    expect(await versions()).toEqual({ 'ap-1': '2', 'eu-1': '2', 'us-1': '2' });
+    // Every cluster's Deployment rolled out the new image before the next wave began.
+    expect(await liveEverywhere()).toEqual(everywhere(runs('2')));
     const history = await fleet.api().get('/api/v1/apps/web/history').query({ cluster: 'us-1', limit: 1 }).expect(200);
     expect(history.body.items[0]).toMatchObject({ cluster: 'us-1', revision: `main@sha1:${commits.v2}`, outcome: 'healthy' });
   });
 
   it('halts a bad revision after the canary: the other clusters never get it', async () => {
     commits.v3 = await pushRevision(fleet, badRevision('web', '3'));
-    await expect.poll(async () => (await latestRollout(fleet, 'web'))?.state, { timeout: 20_000, interval: 200 }).toBe('halted');
+    await expect.poll(async () => (await latestRollout(fleet, 'web'))?.state, { timeout: 40_000, interval: 200 }).toBe('halted');
     const rollout = await latestRollout(fleet, 'web');
     expect(rollout?.revision).toBe(`main@sha1:${commits.v3}`);
     expect(clusterStates(rollout)).toEqual({ 'eu-1': 'failed', 'ap-1': 'pending', 'us-1': 'pending' });
-    expect(rollout?.message).toContain('Deployment/web/api');
+    // The health that timed out is the Deployment's own: its new Pod crash-loops, so the rollout never completes.
+    expect(rollout?.message).toMatch(/Deployment\/web\/api: \d of 2 replicas (updated|available)/);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await liveEverywhere()).toEqual({
-      'eu-1': { version: '3', deployment: true },
-      'ap-1': { version: '2', deployment: false },
-      'us-1': { version: '2', deployment: false },
+      'eu-1': { version: '3', image: 'registry.example/api:broken', rolledOut: false },
+      'ap-1': runs('2'),
+      'us-1': runs('2'),
     });
   });
 
   it('rolls the whole fleet back, keeps it pinned when a new commit lands, and follows the branch again once unpinned', async () => {
     const rollback = await fleet.api().post('/api/v1/apps/web/rollback').send({}).expect(201);
     expect(rollback.body).toMatchObject({ kind: 'rollback', revision: `main@sha1:${commits.v2}` });
-    await expect.poll(liveEverywhere, { timeout: 20_000, interval: 200 }).toEqual({
-      'eu-1': { version: '2', deployment: false },
-      'ap-1': { version: '2', deployment: false },
-      'us-1': { version: '2', deployment: false },
-    });
+    // The canary's Deployment goes back to the good image and rolls out again.
+    await expect.poll(liveEverywhere, { timeout: 40_000, interval: 200 }).toEqual(everywhere(runs('2')));
     await settled();
     expect((await latestRollout(fleet, 'web'))?.state).toBe('completed');
     const status = await fleet.api().get('/api/v1/apps/web/status').expect(200);
@@ -111,7 +117,7 @@ describe('rollouts across real clusters', () => {
       CLUSTERS.map((c) => [c, { revision: `main@sha1:${commits.v2}`, generation: expect.any(Number), pinned: true }]),
     );
 
-    commits.v4 = await pushRevision(fleet, goodRevision('web', '4'), ['web/deployment.yaml']);
+    commits.v4 = await pushRevision(fleet, goodRevision('web', '4'));
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(await versions()).toEqual({ 'ap-1': '2', 'eu-1': '2', 'us-1': '2' });
     expect((await latestRollout(fleet, 'web'))?.id).toBe(rollback.body.id);
@@ -120,7 +126,7 @@ describe('rollouts across real clusters', () => {
     expect(unpin.body.unpinned).toEqual(CLUSTERS);
     await expect.poll(async () => (await latestRollout(fleet, 'web'))?.revision, { timeout: 10_000 }).toBe(`main@sha1:${commits.v4}`);
     await settled();
-    expect(await versions()).toEqual({ 'ap-1': '4', 'eu-1': '4', 'us-1': '4' });
+    expect(await liveEverywhere()).toEqual(everywhere(runs('4')));
     // It went out with the app's strategy again: canary first.
     expect((await latestRollout(fleet, 'web'))?.waves[0]).toMatchObject({ canary: true, clusters: [expect.objectContaining({ cluster: 'eu-1' })] });
     const audit = await fleet.api().get('/api/v1/audit').query({ target: 'app/web', limit: 3 }).expect(200);
@@ -138,12 +144,12 @@ describe('rollouts across real clusters', () => {
     try {
       await fleet.api().patch('/api/v1/apps/web').send({ policy: { rollout: { onFailure: 'rollback' } } }).expect(200);
       commits.v5 = await pushRevision(fleet, badRevision('web', '5'));
-      await expect.poll(async () => (await latestRollout(fleet, 'web'))?.state, { timeout: 20_000, interval: 200 }).toBe('rolling-back');
-      await expect.poll(() => reader.live('eu-1', 'web'), { timeout: 20_000, interval: 200 }).toEqual({ version: '4', deployment: false });
+      await expect.poll(async () => (await latestRollout(fleet, 'web'))?.state, { timeout: 40_000, interval: 200 }).toBe('rolling-back');
+      await expect.poll(() => reader.live('eu-1', 'web'), { timeout: 40_000, interval: 200 }).toEqual(runs('4'));
       await settled();
       const rollout = await latestRollout(fleet, 'web');
       expect(clusterStates(rollout)).toEqual({ 'eu-1': 'reverted', 'ap-1': 'pending', 'us-1': 'pending' });
-      expect(await versions()).toEqual({ 'ap-1': '4', 'eu-1': '4', 'us-1': '4' });
+      expect(await liveEverywhere()).toEqual(everywhere(runs('4')));
       await expect
         .poll(() => events.filter((e) => e.rollout?.revision === `main@sha1:${commits.v5}`).map((e) => e.rollout?.state))
         .toEqual(expect.arrayContaining(['ROLLOUT_STATE_PROGRESSING', 'ROLLOUT_STATE_ROLLING_BACK']));

@@ -1,29 +1,34 @@
 import type { RolloutView } from '@flotilla/api';
 import { CliError, enumWord, formatRolloutTable, formatStatusTable, shortRevision } from '@flotilla/cli';
-import { DEMO_APP, type DemoSession, isFailedAt, isSyncedAt } from './demo-session.js';
-import { BAD_PORT_CHANGE } from './sample-repository.js';
+import { DEMO_APP, type DemoSession, isSyncedAt, isUnhealthyAt } from './demo-session.js';
+import { BROKEN_RELEASE_CHANGE } from './sample-repository.js';
 
 const ACTIVE_ROLLOUT = /progress|pending|running|wave/i;
 
-/** Step: push a commit the API server refuses, show that nothing of it was applied, and go back to the good revision. */
+/**
+ * Step: release an image that crashes at start. Its Pods crash-loop, so the Deployment never completes its rollout and
+ * the health check times out: the rollout halts after the canary and the fleet is rolled back (or, on a hub without
+ * rollouts, every cluster reports it unhealthy and Git is reverted).
+ */
 export async function showBadCommit(session: DemoSession, goodRevision: string, hasRollouts: boolean): Promise<void> {
   const { narrator, api } = session;
   await narrator.step(
-    hasRollouts ? 'A bad commit is halted and rolled back' : 'A bad commit is refused and rolled back',
-    'Push a commit with a typo: a Service port of 99999. Every object of a revision is dry-run before any is applied, so the API server\'s refusal stops the whole revision and the previous one stays live. ' +
-      (hasRollouts ? 'The rollout halts, and a rollback returns the app to its last good revision.' : 'Then roll back the GitOps way: revert the commit in Git.'),
+    hasRollouts ? 'A broken release is halted and rolled back' : 'A broken release is caught and reverted',
+    'Release hello-web 1.2, a build that crashes at start. ' +
+      (hasRollouts
+        ? 'dev, the canary, gets it first: its new Pod crash-loops, so the Deployment never completes its rollout (the old Pods keep serving) and health times out after 20 s. The rollout halts, so staging and prod never get it, and a rollback returns the app to its last healthy revision.'
+        : 'Its Pods crash-loop, so no Deployment completes its rollout and health times out after 20 s. Then roll back the GitOps way: revert the commit in Git.'),
   );
-  const badCommit = await session.commitEdit(BAD_PORT_CHANGE);
+  const badCommit = await session.commitEdit(BROKEN_RELEASE_CHANGE);
   const badRevision = session.revisionOf(badCommit);
-  narrator.command(`git commit -am "${BAD_PORT_CHANGE.commitMessage}" && git push    ${narrator.style.dim(`# ${badCommit.slice(0, 7)}`)}`);
+  narrator.command(`git commit -am "${BROKEN_RELEASE_CHANGE.commitMessage}" && git push    ${narrator.style.dim(`# ${badCommit.slice(0, 7)}`)}`);
   await session.deliverWebhook(badCommit);
 
   if (hasRollouts) await haltAndRollBack(session, badRevision, goodRevision);
   else {
-    await session.waitForApp(`every cluster to refuse ${shortRevision(badRevision)}`, isFailedAt(badRevision));
-    narrator.ok(`every cluster refused ${shortRevision(badRevision)} at dry-run; nothing of it was applied`);
-    await narrator.pause();
-    await showPorts(session);
+    await session.waitForApp(`every cluster to find ${shortRevision(badRevision)} unhealthy`, isUnhealthyAt(badRevision));
+    narrator.ok(`every cluster applied ${shortRevision(badRevision)} and found it unhealthy: its Pods crash-loop`);
+    await session.showDeployments('Live in the clusters:');
 
     narrator.say('Roll back by reverting the commit:');
     await session.checkout.git(['revert', '--no-edit', 'HEAD']);
@@ -50,10 +55,10 @@ async function haltAndRollBack(session: DemoSession, badRevision: string, goodRe
     await session.waitUntil(`the rollout of ${shortRevision(badRevision)} to stop`, async () => {
       rollouts = await session.listRollouts();
       const latest = rollouts.find((r) => r.revision === badRevision) ?? rollouts[0];
-      // Every cluster given the bad revision has refused it (a rollback now would cut short one still dry-running it).
+      // Every cluster given the bad revision has found it unhealthy (a rollback now would cut short one still waiting).
       const rows = session.view.rows({ app: DEMO_APP });
-      const failed = rows.some(isFailedAt(badRevision)) && rows.every((row) => row.desiredRevision !== badRevision || isFailedAt(badRevision)(row));
-      return failed && latest !== undefined && !ACTIVE_ROLLOUT.test(stateOf(latest));
+      const caught = rows.some(isUnhealthyAt(badRevision)) && rows.every((row) => row.desiredRevision !== badRevision || isUnhealthyAt(badRevision)(row));
+      return caught && latest !== undefined && !ACTIVE_ROLLOUT.test(stateOf(latest));
     });
   } finally {
     session.isPrinting = false;
@@ -63,7 +68,7 @@ async function haltAndRollBack(session: DemoSession, badRevision: string, goodRe
   narrator.command(`flotilla rollouts --app ${DEMO_APP}`);
   narrator.block(formatRolloutTable(rollouts.slice(0, 3), narrator.style));
   await narrator.pause();
-  await showPorts(session);
+  await session.showDeployments('Live in the clusters: the canary\'s new Pod crash-loops beside the old ones; staging and prod never got the release:');
 
   narrator.command(`flotilla rollback ${DEMO_APP} --wait`);
   // The last healthy revision by default; a hub that wants it named gets it named.
@@ -76,12 +81,6 @@ async function haltAndRollBack(session: DemoSession, badRevision: string, goodRe
   const back = session.view.rows({ app: DEMO_APP })[0]?.appliedRevision;
   if (back !== goodRevision) throw new CliError('FAILED', `the rollback went to ${shortRevision(back)}, not to the last good revision ${shortRevision(goodRevision)}`);
   narrator.ok(`rolled back: every cluster runs ${shortRevision(goodRevision)} again`);
+  await session.showDeployments('Live in the clusters:');
   narrator.say(`The clusters stay pinned to ${shortRevision(goodRevision)}; once Git is fixed, "flotilla apps unpin ${DEMO_APP}" lets them follow main again.`);
-}
-
-/** Shows that the Service still has the good port everywhere. */
-async function showPorts(session: DemoSession): Promise<void> {
-  const ports = await Promise.all(session.clusters.map(async (cluster) => `${cluster} ${(await session.livePort(cluster)) ?? '?'}`));
-  session.narrator.say(`Service hello/web still listens on the good port: ${ports.join(', ')}`);
-  await session.narrator.pause();
 }

@@ -13,12 +13,17 @@ import type { LocalFleet } from './start-local-fleet.js';
 export const DEMO_APP = 'hello';
 export const DEMO_SOURCE = 'fleet';
 
-/** A file edit of one commit. */
+/** The file edits of one commit. */
 export interface Edit {
-  path: string;
-  from: string;
-  to: string;
   commitMessage: string;
+  changes: ReadonlyArray<{ path: string; from: string; to: string }>;
+}
+
+/** A Deployment as the demo shows it: image and ready replicas. */
+export interface LiveDeployment {
+  image: string;
+  ready: number;
+  replicas: number;
 }
 
 /** What the demo's steps share: the fleet, the live view of the status stream, the repository, the narrator. */
@@ -73,12 +78,13 @@ export class DemoSession {
     return `main@sha1:${commit}`;
   }
 
-  /** Edits a file in the working copy, commits, pushes, and returns the new commit. */
+  /** Edits files in the working copy, commits, pushes, and returns the new commit. */
   async commitEdit(edit: Edit): Promise<string> {
-    const file = join(this.checkout.dir, edit.path);
-    const before = await readFile(file, 'utf8');
-    if (!before.includes(edit.from)) throw new Error(`${edit.path} does not contain "${edit.from}"`);
-    await this.checkout.write(edit.path, before.replace(edit.from, edit.to));
+    for (const change of edit.changes) {
+      const before = await readFile(join(this.checkout.dir, change.path), 'utf8');
+      if (!before.includes(change.from)) throw new Error(`${change.path} does not contain "${change.from}"`);
+      await this.checkout.write(change.path, before.replace(change.from, change.to));
+    }
     const commit = await this.checkout.commit(edit.commitMessage);
     await this.checkout.push();
     return commit;
@@ -177,9 +183,22 @@ export class DemoSession {
     return this.readLive(cluster, '/api/v1/namespaces/hello/configmaps/greeting', (o) => (o.data as Record<string, string> | undefined)?.message);
   }
 
-  /** The port of Service hello/web on a cluster. */
-  livePort(cluster: string): Promise<number | undefined> {
-    return this.readLive(cluster, '/api/v1/namespaces/hello/services/web', (o) => ((o.spec as { ports?: Array<{ port?: number }> }).ports ?? [])[0]?.port);
+  /** Deployment hello/web on a cluster: its image and how many of its replicas are ready, as its controller reports. */
+  liveDeployment(cluster: string): Promise<LiveDeployment | undefined> {
+    return this.readLive(cluster, '/apis/apps/v1/namespaces/hello/deployments/web', (o) => {
+      const deployment = o as { spec: { replicas?: number; template: { spec: { containers: Array<{ image: string }> } } }; status?: { readyReplicas?: number } };
+      return { image: deployment.spec.template.spec.containers[0]?.image ?? '?', ready: deployment.status?.readyReplicas ?? 0, replicas: deployment.spec.replicas ?? 1 };
+    });
+  }
+
+  /** Prints each cluster's Deployment hello/web: image and ready replicas. */
+  async showDeployments(heading: string): Promise<void> {
+    this.narrator.say(heading);
+    for (const cluster of this.clusters) {
+      const live = await this.liveDeployment(cluster);
+      this.narrator.say(`  ${cluster.padEnd(10)} Deployment hello/web  ${live ? `${live.image}  ${live.ready}/${live.replicas} ready` : '(missing)'}`);
+    }
+    await this.narrator.pause();
   }
 
   /** The kubectl command that reads the same thing, for the reader to try with --keep. */
@@ -197,7 +216,7 @@ export function isSyncedAt(revision: string): (status: AppClusterStatus) => bool
   return (s) => s.desiredRevision === revision && s.appliedRevision === revision && s.appliedGeneration >= s.desiredGeneration && s.phase === 'PHASE_SYNCED' && s.health === 'HEALTH_HEALTHY';
 }
 
-/** Reported on `revision` and failed there. */
-export function isFailedAt(revision: string): (status: AppClusterStatus) => boolean {
-  return (s) => s.desiredRevision === revision && s.appliedRevision === revision && s.appliedGeneration >= s.desiredGeneration && s.phase === 'PHASE_FAILED';
+/** Applied at `revision`, whose health then failed (timed out or degraded): a workload that does not come up. */
+export function isUnhealthyAt(revision: string): (status: AppClusterStatus) => boolean {
+  return (s) => s.desiredRevision === revision && s.appliedRevision === revision && s.appliedGeneration >= s.desiredGeneration && s.health === 'HEALTH_DEGRADED';
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureKubernetesBinaries, type KubernetesBinaries } from '@flotilla/testenv';
+import { ensureKubernetesBinaries, ensureKwok, type KubernetesBinaries, type KwokBinary } from '@flotilla/testenv';
 import { CliError, clusterColumns, describeEvent, FleetView, formatDuration, formatTable, type OutputStream, type Style, watchStatus } from '@flotilla/cli';
 import { showBadCommit } from './demo-bad-commit-step.js';
 import { showDrift } from './demo-drift-step.js';
@@ -24,6 +24,8 @@ export interface DemoOptions {
   grpcPort?: number;
   /** Where the Kubernetes binaries are built and cached; default ~/.cache/flotilla/k8s. */
   k8sCacheDir?: string;
+  /** Where KWOK is built and cached; default ~/.cache/flotilla/kwok. */
+  kwokCacheDir?: string;
   /** Longest wait of one step; default 120 s. */
   stepTimeoutMs?: number;
   /** Stops the demo (Ctrl-C); it then cleans up and resolves. */
@@ -39,11 +41,14 @@ export interface DemoResult {
   hubUrl: string;
 }
 
-/** The demo's clusters: one per environment, with labels the sample app's variables read. */
+/**
+ * The demo's clusters: one per environment, with labels the sample app's variables and rollout policy read. Named
+ * region first, so that the hub's waves (which follow cluster names after the canary) run dev, staging, then prod.
+ */
 export const DEMO_CLUSTERS: readonly LocalCluster[] = [
-  { name: 'dev', labels: { env: 'dev', region: 'eu' } },
-  { name: 'staging', labels: { env: 'staging', region: 'eu' } },
-  { name: 'prod', labels: { env: 'prod', region: 'us' } },
+  { name: 'eu-dev', labels: { env: 'dev', region: 'eu' } },
+  { name: 'eu-staging', labels: { env: 'staging', region: 'eu' } },
+  { name: 'us-prod', labels: { env: 'prod', region: 'us' } },
 ];
 
 /**
@@ -62,13 +67,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   let watch: Promise<void> | undefined;
   narrator.title(
     'Flotilla demo',
-    'A hub, three Kubernetes clusters (real kube-apiservers) and a Git repository, all on this machine. Nothing is faked.',
+    'A hub, three Kubernetes clusters (real control planes, with a simulated node each) and a Git repository, all on this machine.',
   );
   try {
-    const binaries = await prepareKubernetes(narrator, options.k8sCacheDir);
+    const { binaries, kwok } = await prepareKubernetes(narrator, options.k8sCacheDir, options.kwokCacheDir);
     stopIfAborted(options.signal);
 
-    await narrator.step('Start the fleet', 'A Git server holding the sample repository, three control planes (etcd + kube-apiserver each) and the hub on its embedded SQLite database.');
+    await narrator.step(
+      'Start the fleet',
+      'A Git server holding the sample repository, three clusters and the hub on its embedded SQLite database. Each cluster is a real control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler) with one node that KWOK plays: Pods are scheduled onto it and go Running and Ready, with no containers behind them.',
+    );
     const starting = narrator.progress();
     const up: string[] = [];
     starting.update('starting the Git server, 3 control planes and the hub');
@@ -80,14 +88,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       clusters: DEMO_CLUSTERS,
       dir,
       binaries,
+      kwok,
       httpPort: options.httpPort,
       grpcPort: options.grpcPort,
       onStarted,
     });
     starting.done(`started in ${formatDuration(starting.elapsedMs)}`);
     const repository = await fleet.git.createRepository('fleet', SAMPLE_FILES);
-    narrator.say(`Git        ${repository.url}  (apps/hello: a Namespace, a ConfigMap and a Service)`);
-    for (const [name, plane] of Object.entries(fleet.planes)) narrator.say(`Kubernetes ${name.padEnd(8)} ${plane.server}  (${plane.version})`);
+    narrator.say(`Git        ${repository.url}  (apps/hello: a Namespace, a ConfigMap, a Deployment and a Service)`);
+    for (const [name, plane] of Object.entries(fleet.planes)) narrator.say(`Kubernetes ${name.padEnd(10)} ${plane.server}  (${plane.version})`);
     narrator.say(`Hub        REST ${fleet.hub.httpUrl}   gRPC ${fleet.hub.grpcAddress}  (plaintext, on loopback only)`);
     narrator.say(`Admin token ${fleet.adminToken}  (made for this demo; every REST call and the status stream send it)`);
     await narrator.pause();
@@ -121,16 +130,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const firstRevision = await showFirstSync(session, repository.url, repository.commit);
     void firstRevision;
     stopIfAborted(options.signal);
-    const goodRevision = await showCommitRollout(session);
+    const features = { drift: await api.supports('/api/v1/drift'), rollouts: await api.supports('/api/v1/rollouts') };
+    const goodRevision = await showCommitRollout(session, features.rollouts);
     stopIfAborted(options.signal);
 
-    const features = { drift: await api.supports('/api/v1/drift'), rollouts: await api.supports('/api/v1/rollouts') };
     await showDrift(session, features.drift);
     stopIfAborted(options.signal);
     await showBadCommit(session, goodRevision, features.rollouts);
 
     const durationMs = Date.now() - startedAt;
-    options.stdout.write(`\n${options.style.bold(options.style.green('Done'))} in ${formatDuration(durationMs)}: first sync, a commit rolled out, ${features.drift ? 'drift corrected, ' : ''}a bad commit ${features.rollouts ? 'halted and rolled back' : 'refused and reverted'}.\n`);
+    options.stdout.write(`\n${options.style.bold(options.style.green('Done'))} in ${formatDuration(durationMs)}: first sync, a release rolled out${features.rollouts ? ' in waves' : ''}, ${features.drift ? 'drift corrected, ' : ''}a broken release ${features.rollouts ? 'halted and rolled back' : 'caught and reverted'}.\n`);
     if (options.keep) {
       printExplore(options, fleet, session);
       await new Promise<void>((resolve) => (options.signal?.aborted ? resolve() : options.signal?.addEventListener('abort', () => resolve(), { once: true })));
@@ -157,25 +166,31 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 }
 
-/** Step 1: finds the Kubernetes binaries in the cache, or builds them (minutes, once) showing progress. */
-async function prepareKubernetes(narrator: DemoNarrator, cacheDir: string | undefined): Promise<KubernetesBinaries> {
-  await narrator.step('Kubernetes binaries', 'etcd and kube-apiserver, built from their Go modules once and cached in ~/.cache/flotilla. The first run builds them: a few minutes.');
+/** Step 1: finds the Kubernetes binaries and KWOK in the cache, or builds them (minutes, once, side by side) showing progress. */
+async function prepareKubernetes(narrator: DemoNarrator, k8sCacheDir: string | undefined, kwokCacheDir: string | undefined): Promise<{ binaries: KubernetesBinaries; kwok: KwokBinary }> {
+  await narrator.step(
+    'Kubernetes binaries',
+    'Built from their Go modules once and cached in ~/.cache/flotilla: etcd and kube-apiserver (the API of each cluster), kube-controller-manager and kube-scheduler (they turn a Deployment into Pods and place them on nodes), kubectl, and KWOK (it plays the kubelet of simulated nodes, so Pods go Running and Ready without containers). The first run builds them, Kubernetes and KWOK side by side: a few minutes.',
+  );
   const progress = narrator.progress();
   let isBuilding = false;
+  const latest: Record<'kubernetes' | 'kwok', string> = { kubernetes: 'looking in the cache', kwok: 'looking in the cache' };
+  const onProgress = (part: 'kubernetes' | 'kwok') => (chunk: string) => {
+    isBuilding = true;
+    const line = chunk.trim().split('\n').pop()?.trim();
+    if (line) latest[part] = line;
+    progress.update(`building: Kubernetes: ${latest.kubernetes} | KWOK: ${latest.kwok}`);
+  };
   progress.update('looking in the cache');
   try {
-    const binaries = await ensureKubernetesBinaries({
-      cacheDir,
-      onProgress: (chunk) => {
-        isBuilding = true;
-        const line = chunk.trim().split('\n').pop()?.trim();
-        if (line) progress.update(`building: ${line}`);
-      },
-    });
-    progress.done(isBuilding ? `built Kubernetes ${binaries.version} in ${formatDuration(progress.elapsedMs)}` : `Kubernetes ${binaries.version}, found in the cache`);
-    return binaries;
+    const [binaries, kwok] = await Promise.all([
+      ensureKubernetesBinaries({ cacheDir: k8sCacheDir, onProgress: onProgress('kubernetes') }),
+      ensureKwok({ cacheDir: kwokCacheDir, onProgress: onProgress('kwok') }),
+    ]);
+    progress.done(isBuilding ? `built Kubernetes ${binaries.version} and KWOK in ${formatDuration(progress.elapsedMs)}` : `Kubernetes ${binaries.version} and KWOK, found in the cache`);
+    return { binaries, kwok };
   } catch (error) {
-    progress.fail('could not build the Kubernetes binaries');
+    progress.fail('could not build the Kubernetes binaries or KWOK');
     const message = error instanceof Error ? error.message : String(error);
     const tail = (error as { data?: { logTail?: string } }).data?.logTail;
     throw new CliError('FAILED', `${message}${tail ? `\n${tail}` : ''}\n(the demo needs Go 1.26 and the Go module proxy to build them; see the README)`);

@@ -1,9 +1,14 @@
 // The demo's Git repository: one app, "hello", that every cluster runs with its own name and environment filled in.
-// The demo's control planes run no controllers or nodes, so the app is configuration only (a Namespace, a ConfigMap
-// and a ClusterIP Service): objects whose health needs no controller.
+// The demo's clusters run workloads (controllers, a scheduler and a KWOK node each), so the app is a small web
+// Deployment whose Pods really go Running and Ready, with its Service and the ConfigMap of its greeting.
+
+import type { Edit } from './demo-session.js';
 
 /** Path of the app inside the repository. */
 export const APP_PATH = 'apps/hello';
+
+/** The image the app runs first; the commits below move it on. */
+export const FIRST_IMAGE = 'registry.example/hello-web:1.0';
 
 /** The first commit. */
 export const SAMPLE_FILES: Record<string, string> = {
@@ -23,6 +28,30 @@ data:
   message: "hello from \${cluster.name}"
   environment: "\${cluster.labels.env}"
 `,
+  'apps/hello/deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: hello
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: hello
+  template:
+    metadata:
+      labels:
+        app: hello
+    spec:
+      containers:
+        - name: web
+          image: ${FIRST_IMAGE}
+          ports:
+            - containerPort: 8080
+          envFrom:
+            - configMapRef:
+                name: greeting
+`,
   'apps/hello/service.yaml': `apiVersion: v1
 kind: Service
 metadata:
@@ -38,18 +67,17 @@ spec:
 `,
 };
 
-/** The second commit: a new greeting. */
-export const GREETING_CHANGE = {
-  path: 'apps/hello/configmap.yaml',
-  from: 'message: "hello from',
-  to: 'message: "bonjour from',
-  commitMessage: 'Greet in French',
+/** The second commit: a new release of the web image and a new greeting. */
+export const RELEASE_CHANGE: Edit = {
+  commitMessage: 'Release hello-web 1.1, greeting in French',
+  changes: [
+    { path: 'apps/hello/deployment.yaml', from: 'hello-web:1.0', to: 'hello-web:1.1' },
+    { path: 'apps/hello/configmap.yaml', from: 'message: "hello from', to: 'message: "bonjour from' },
+  ],
 };
 
-/** The bad commit: a port out of range, which the API server refuses at dry-run. */
-export const BAD_PORT_CHANGE = {
-  path: 'apps/hello/service.yaml',
-  from: 'port: 80\n',
-  to: 'port: 99999\n',
-  commitMessage: 'Move the web port (typo: 99999)',
+/** The bad commit: a release whose image crashes at start (KWOK crash-loops the Pods of any image tagged `:broken`). */
+export const BROKEN_RELEASE_CHANGE: Edit = {
+  commitMessage: 'Release hello-web 1.2 (this build crashes at start)',
+  changes: [{ path: 'apps/hello/deployment.yaml', from: 'hello-web:1.1', to: 'hello-web:broken' }],
 };

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type Agent, parseAgentConfig, startAgent } from '@flotilla/agent';
 import { type Hub, parseHubConfig, startHub } from '@flotilla/hub';
-import { type ControlPlane, type GitServer, type KubernetesBinaries, startControlPlanes, startGitServer } from '@flotilla/testenv';
+import { type ControlPlane, type GitServer, type KubernetesBinaries, type KwokBinary, startControlPlanes, startGitServer } from '@flotilla/testenv';
 import { type Logger, pino } from 'pino';
 import { HubClient } from '@flotilla/cli';
 
@@ -19,6 +19,8 @@ export interface LocalFleetOptions {
   /** Working directory: hub data, agent caches, logs. */
   dir: string;
   binaries: KubernetesBinaries;
+  /** KWOK, for the one simulated node of each cluster: the clusters run workloads (controllers, scheduler, node). */
+  kwok: KwokBinary;
   /** Preferred hub ports; a port in use falls back to a free one. Default 8080 and 9090. */
   httpPort?: number;
   grpcPort?: number;
@@ -46,7 +48,7 @@ export interface LocalFleet {
   stop(): Promise<void>;
 }
 
-/** Starts the Git server, one control plane per cluster, and the hub (on SQLite in `dir`), all at once. */
+/** Starts the Git server, one control plane per cluster (running workloads on a simulated node), and the hub (on SQLite in `dir`), all at once. */
 export async function startLocalFleet(options: LocalFleetOptions): Promise<LocalFleet> {
   const logDir = join(options.dir, 'logs');
   const logLevel = options.logLevel ?? 'info';
@@ -68,7 +70,7 @@ export async function startLocalFleet(options: LocalFleetOptions): Promise<Local
         options.onStarted?.('git');
         return server;
       }),
-      startControlPlanes(options.clusters.length, { binaries: options.binaries, name: 'demo' }).then((planes) => {
+      startControlPlanes(options.clusters.length, { binaries: options.binaries, kwok: options.kwok, workloads: { nodes: 1 }, name: 'demo' }).then((planes) => {
         started.push(() => Promise.all(planes.map((plane) => plane.stop())));
         options.onStarted?.('control planes');
         return planes;

@@ -1,9 +1,11 @@
+import type { WorkloadComponent } from './workload-components.js';
+
 /** Why a Kubernetes test control plane could not be built, started or reached. */
 export type ControlPlaneErrorCode = 'BUILD_FAILED' | 'EXITED_EARLY' | 'NOT_READY';
 
 /** What the caller needs to diagnose a failure: which component, its log file and the end of that log. */
 export interface ControlPlaneErrorData {
-  component: 'build.sh' | 'helm/build.sh' | 'etcd' | 'kube-apiserver';
+  component: 'build.sh' | 'helm/build.sh' | 'kwok/build.sh' | 'etcd' | 'kube-apiserver' | WorkloadComponent;
   logPath?: string;
   logTail?: string;
 }

@@ -7,20 +7,25 @@ import { registerExitCleanup } from './exit-cleanup.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
 import { ensureKubernetesBinaries, type KubernetesBinaries } from './kubernetes-binaries.js';
 import { startEtcd, type EtcdServer } from './start-etcd.js';
+import { ensureKwok, type KwokBinary } from './kwok-binary.js';
 import { startKubeApiserver, type KubeApiserver } from './start-kube-apiserver.js';
 import type { SupervisedProcess } from './supervised-process.js';
+import { startWorkloadComponents, type WorkloadComponent, type WorkloadOptions } from './workload-components.js';
 
 /** Which token a client uses: `admin` is in system:masters, `user` is subject to RBAC with no grants. */
 export type ControlPlaneIdentity = 'admin' | 'user';
 
 /** One process of a control plane, for diagnostics and for tests that check what is left running. */
 export interface ControlPlaneProcess {
-  component: 'etcd' | 'kube-apiserver';
+  component: 'etcd' | 'kube-apiserver' | WorkloadComponent;
   pid: number;
   logPath: string;
 }
 
-/** A running etcd + kube-apiserver pair: a real, empty Kubernetes API with no controllers and no nodes. */
+/**
+ * A running etcd + kube-apiserver pair: a real, empty Kubernetes API with no controllers and no nodes; with `workloads`,
+ * also kube-controller-manager, kube-scheduler and KWOK's simulated Nodes, so Deployments, Jobs and Pods really run.
+ */
 export interface ControlPlane {
   readonly name: string;
   /** https://127.0.0.1:<port> */
@@ -38,6 +43,8 @@ export interface ControlPlane {
   /** The plane's temp dir: data, certificates, kubeconfigs and one log file per process. */
   readonly dir: string;
   readonly processes: readonly ControlPlaneProcess[];
+  /** Whether controllers, a scheduler and simulated Nodes run (the `workloads` option). */
+  readonly runsWorkloads: boolean;
   /** A client configuration for the admin (default) or the non-admin user, as @flotilla/kube's KubeClient takes it. */
   kubeConfig(identity?: ControlPlaneIdentity): ControlPlaneKubeconfig;
   /** SIGTERM (then SIGKILL after the grace period) to every process, then removes `dir`. Idempotent. */
@@ -71,6 +78,17 @@ export interface ControlPlaneOptions {
   stopGraceMs?: number;
   /** A PEM CA bundle: kube-apiserver also accepts client certificates it signed (user = CN, groups = O). Default none. */
   clientCaFile?: string;
+  /**
+   * Also run kube-controller-manager, kube-scheduler and KWOK (simulated Nodes), so workloads really run: Deployments
+   * get ReplicaSets and Pods that go Running and Ready, Jobs complete, garbage collection and namespace deletion finish,
+   * service-account tokens are issued. A Pod whose image tag is `:broken` crash-loops (BROKEN_IMAGE_TAG). About
+   * 150 MiB and a few seconds more per plane; default false.
+   */
+  workloads?: boolean | WorkloadOptions;
+  /** KWOK to run when `workloads` is set; default: ensureKwok({ cacheDir: kwokCacheDir }). */
+  kwok?: KwokBinary;
+  /** Cache root for kwok/build.sh when `kwok` is not given. */
+  kwokCacheDir?: string;
 }
 
 /** Starts one control plane with its own etcd. */
@@ -79,18 +97,20 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const name = options.name ?? 'flotilla';
   const timeoutMs = options.readyTimeoutMs ?? 90_000;
   const graceMs = options.stopGraceMs ?? 5_000;
+  const workloads = options.workloads === true ? {} : options.workloads || undefined;
+  const kwok = workloads ? (options.kwok ?? (await ensureKwok({ cacheDir: options.kwokCacheDir }))) : undefined;
 
   const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), `flotilla-${name}-`));
   // Registered before any process, so on exit it runs after their kills (cleanups run last-first).
   const unregisterDir = registerExitCleanup(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
-  const started: SupervisedProcess[] = [];
+  const started: Array<{ component: ControlPlaneProcess['component']; process: SupervisedProcess }> = [];
   const stopProcesses = async (): Promise<void> => {
-    // kube-apiserver first: with etcd gone first it would spend its grace period retrying.
-    for (const child of [...started].reverse()) await child.stop(graceMs);
+    // The API's clients first, then kube-apiserver: with etcd gone first it would spend its grace period retrying.
+    for (const { process } of [...started].reverse()) await process.stop(graceMs);
   };
   try {
     const etcd: EtcdServer = await startEtcd({ etcdPath: binaries.etcd, dir: join(dir, 'etcd'), timeoutMs, removeWhenOrphaned: dir });
-    started.push(etcd.process);
+    started.push({ component: 'etcd', process: etcd.process });
     const credentials = await writeControlPlaneCredentials(dir);
     const apiserver: KubeApiserver = await startKubeApiserver({
       apiserverPath: binaries.kubeApiserver,
@@ -98,10 +118,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       etcdUrl: etcd.url,
       credentials,
       clientCaFile: options.clientCaFile,
+      // Without a controller manager nothing would make the ServiceAccounts this admission plugin demands.
+      serviceAccountAdmission: workloads !== undefined,
       timeoutMs,
       removeWhenOrphaned: dir,
     });
-    started.push(apiserver.process);
+    started.push({ component: 'kube-apiserver', process: apiserver.process });
 
     const caData = Buffer.from(apiserver.caPem).toString('base64');
     const kubeconfigPath = join(dir, 'kubeconfig');
@@ -109,6 +131,21 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const cluster = { clusterName: name, server: apiserver.server, caData };
     await writeKubeconfigFile(kubeconfigPath, { ...cluster, userName: 'admin', token: credentials.adminToken });
     await writeKubeconfigFile(userKubeconfigPath, { ...cluster, userName: credentials.userName, token: credentials.userToken });
+    if (workloads && kwok) {
+      const components = await startWorkloadComponents({
+        binaries,
+        kwok,
+        dir: join(dir, 'workloads'),
+        api: { server: apiserver.server, caPem: apiserver.caPem, token: credentials.adminToken },
+        kubeconfigPath,
+        caCertPath: apiserver.caCertPath,
+        serviceAccountPrivateKeyPath: credentials.serviceAccountPrivateKeyPath,
+        nodes: workloads.nodes ?? 2,
+        timeoutMs,
+        removeWhenOrphaned: dir,
+      });
+      started.push(...components);
+    }
 
     let stopping: Promise<void> | undefined;
     return {
@@ -123,10 +160,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       userKubeconfigPath,
       version: binaries.version,
       dir,
-      processes: [
-        { component: 'etcd', pid: etcd.process.pid, logPath: etcd.process.logPath },
-        { component: 'kube-apiserver', pid: apiserver.process.pid, logPath: apiserver.process.logPath },
-      ],
+      processes: started.map(({ component, process }) => ({ component, pid: process.pid, logPath: process.logPath })),
+      runsWorkloads: workloads !== undefined,
       kubeConfig: (identity = 'admin') =>
         createKubeConfig({
           ...cluster,
@@ -159,9 +194,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
 export async function startControlPlanes(count: number, options: ControlPlaneOptions = {}): Promise<ControlPlane[]> {
   // Build (or find) the binaries once, before the planes race for them.
   const binaries = options.binaries ?? (await ensureKubernetesBinaries({ cacheDir: options.k8sCacheDir }));
+  const kwok = options.workloads ? (options.kwok ?? (await ensureKwok({ cacheDir: options.kwokCacheDir }))) : undefined;
   const name = options.name ?? 'flotilla';
   const results = await Promise.allSettled(
-    Array.from({ length: count }, (_, i) => startControlPlane({ ...options, binaries, name: `${name}-${i + 1}` })),
+    Array.from({ length: count }, (_, i) => startControlPlane({ ...options, binaries, kwok, name: `${name}-${i + 1}` })),
   );
   const planes = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = results.find((result) => result.status === 'rejected');

@@ -23,6 +23,9 @@ export { ControlPlaneError, type ControlPlaneErrorCode, type ControlPlaneErrorDa
 export { ensureKubernetesBinaries, type EnsureKubernetesBinariesOptions, type KubernetesBinaries } from './kubernetes-binaries.js';
 export { metricValue, parseMetricsText, scrapeMetrics, type MetricSample } from './scrape-metrics.js';
 export { ensureHelm, type EnsureHelmOptions, type HelmBinary } from './helm-binary.js';
+export { ensureKwok, KWOK_STAGES_PATH, type EnsureKwokOptions, type KwokBinary } from './kwok-binary.js';
+export { BROKEN_IMAGE_TAG, brokenImage } from './broken-image.js';
+export type { WorkloadComponent, WorkloadOptions } from './workload-components.js';
 export { createTestCertificates, type CertificateFiles, type TestCertificates, type TestCertificatesOptions } from './test-certificates.js';
 export { findFreePorts } from './free-ports.js';
 export { SeededRandom } from './seeded-random.js';

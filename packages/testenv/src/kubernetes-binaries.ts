@@ -8,6 +8,8 @@ export interface KubernetesBinaries {
   dir: string;
   etcd: string;
   kubeApiserver: string;
+  kubeControllerManager: string;
+  kubeScheduler: string;
   kubectl: string;
   version: string;
 }
@@ -28,12 +30,14 @@ const kubernetesBuild = new BuildRunner<KubernetesBinaries>({
     dir,
     etcd: join(dir, 'etcd'),
     kubeApiserver: join(dir, 'kube-apiserver'),
+    kubeControllerManager: join(dir, 'kube-controller-manager'),
+    kubeScheduler: join(dir, 'kube-scheduler'),
     kubectl: join(dir, 'kubectl'),
     version: await readVersion(dir),
   }),
 });
 
-/** Builds (once per cache key) or finds etcd, kube-apiserver and kubectl; cached for the life of the process. */
+/** Builds (once per cache key) or finds etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kubectl; cached for the life of the process. */
 export function ensureKubernetesBinaries(options: EnsureKubernetesBinariesOptions = {}): Promise<KubernetesBinaries> {
   return kubernetesBuild.ensure(options);
 }

@@ -22,6 +22,8 @@ export interface StartKubeApiserverOptions {
   credentials: ControlPlaneCredentials;
   /** A CA bundle whose client certificates are accepted too; default none (bearer tokens only). */
   clientCaFile?: string;
+  /** Run the ServiceAccount admission plugin (mounts tokens into Pods); only where a controller manager makes the accounts. */
+  serviceAccountAdmission?: boolean;
   timeoutMs: number;
   /** Deleted by the watchdog if this Node process dies without stopping the server (the plane's temp dir). */
   removeWhenOrphaned?: string;
@@ -50,8 +52,8 @@ export async function startKubeApiserver(options: StartKubeApiserverOptions): Pr
       `--service-account-key-file=${credentials.serviceAccountPublicKeyPath}`,
       `--service-account-signing-key-file=${credentials.serviceAccountPrivateKeyPath}`,
       '--service-cluster-ip-range=10.0.0.0/24',
-      // No controller-manager runs, so nothing would create the service-account tokens this plugin demands.
-      '--disable-admission-plugins=ServiceAccount',
+      // Without a controller manager, nothing would create the ServiceAccounts this plugin demands of every Pod.
+      ...(options.serviceAccountAdmission ? [] : ['--disable-admission-plugins=ServiceAccount']),
       '--allow-privileged=true',
       // A single apiserver with no real Service network: do not maintain the `kubernetes` endpoints.
       '--endpoint-reconciler-type=none',

@@ -17,17 +17,22 @@ export function configMap(ns: string, name: string, data: Record<string, string>
 }
 
 /** A one-replica Deployment whose selector matches its template (unless `templateLabel` says otherwise). */
-export function deployment(ns: string, name: string, options: { templateLabel?: string; replicas?: number } = {}): KubeObject {
+export function deployment(
+  ns: string,
+  name: string,
+  options: { templateLabel?: string; replicas?: number; image?: string; progressDeadlineSeconds?: number } = {},
+): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace: ns },
     spec: {
       replicas: options.replicas ?? 1,
+      ...(options.progressDeadlineSeconds === undefined ? {} : { progressDeadlineSeconds: options.progressDeadlineSeconds }),
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: options.templateLabel ?? name } },
-        spec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] },
+        spec: { containers: [{ name: 'app', image: options.image ?? 'registry.example/app:1' }] },
       },
     },
   };

@@ -24,15 +24,26 @@ describe('flotilla demo', () => {
 
     for (let step = 1; step <= 7; step++) expect(text).toContain(`[${step}/7]`);
     expect(text).toMatch(/✓ hello runs main@[0-9a-f]{7} on all 3 clusters/);
-    expect(text).toMatch(/prod {5}ConfigMap hello\/greeting {2}message: "hello from prod"/);
-    expect(text).toMatch(/✓ every cluster runs main@[0-9a-f]{7} \(configured 1 each\)/);
-    expect(text).toMatch(/prod {5}ConfigMap hello\/greeting {2}message: "bonjour from prod"/);
-    expect(text).toMatch(/✓ the agent on prod reported the drift/);
-    expect(text).toContain('corrected: prod serves "bonjour from prod" again');
-    expect(text).toMatch(/DRY_RUN_FAILED Service\/hello\/web dry-run failed: .*99999/);
-    expect(text).toContain('Service hello/web still listens on the good port: dev 80, staging 80, prod 80');
+    expect(text).toMatch(/us-prod {4}ConfigMap hello\/greeting {2}message: "hello from us-prod"/);
+    // The web Deployment's Pods really went Ready on each cluster's simulated node.
+    for (const cluster of ['eu-dev    ', 'eu-staging', 'us-prod   ']) {
+      expect(text).toContain(`${cluster} Deployment hello/web  registry.example/hello-web:1.0  ready 2/2, updated 2/2`);
+      expect(text).toContain(`${cluster} Deployment hello/web  registry.example/hello-web:1.1  ready 2/2, updated 2/2`);
+    }
+    expect(text).toMatch(/✓ every cluster runs main@[0-9a-f]{7} \(configured 2 each\)/);
+    // The release went out in waves: the dev canary, then staging, then prod.
+    const waves = [/wave 0 \(canary\) {2}eu-dev {5}succeeded/, /wave 1 {11}eu-staging succeeded/, /wave 2 {11}us-prod {4}succeeded/].map((wave) => text.search(wave));
+    expect(waves.every((at) => at > 0)).toBe(true);
+    expect([...waves].sort((a, b) => a - b)).toEqual(waves);
+    expect(text).toMatch(/us-prod {4}ConfigMap hello\/greeting {2}message: "bonjour from us-prod"/);
+    expect(text).toMatch(/✓ the agent on us-prod reported the drift/);
+    expect(text).toContain('corrected: us-prod serves "bonjour from us-prod" again');
+    // The broken release: the canary's new Pod crash-loops beside the old ones, health times out, the rollout halts.
+    expect(text).toMatch(/HEALTH_TIMEOUT Deployment\/hello\/web/);
     expect(text).toMatch(/✓ the rollout of main@[0-9a-f]{7} stopped: Halted/);
+    expect(text).toContain('eu-dev     Deployment hello/web  registry.example/hello-web:broken  ready 2/2, updated 1/2');
     expect(text).toMatch(/✓ rolled back: every cluster runs main@[0-9a-f]{7} again/);
+    expect(text.slice(text.lastIndexOf('rolled back: every cluster'))).toContain('eu-dev     Deployment hello/web  registry.example/hello-web:1.1  ready 2/2, updated 2/2');
     expect(text).toMatch(/Done in \d/);
 
     // The explore hints are right: the hub answers the CLI there, and both programs serve their metrics.
@@ -45,7 +56,7 @@ describe('flotilla demo', () => {
     expect(await runCli(['status', 'hello'], { env, stdout: status.stream, stderr: status.stream })).toBe(0);
     expect(status.text.match(/Synced\s+Healthy\s+yes/g)).toHaveLength(3);
     const history = capture();
-    await runCli(['--hub', hubUrl, '--token', token, 'apps', 'history', 'hello', '--cluster', 'prod'], { env: {}, stdout: history.stream, stderr: history.stream });
+    await runCli(['--hub', hubUrl, '--token', token, 'apps', 'history', 'hello', '--cluster', 'eu-dev'], { env: {}, stdout: history.stream, stderr: history.stream });
     const drift = capture();
     // The hand edit was corrected, so GET /api/v1/drift (drift that is still there) has nothing left.
     expect(await runCli(['drift', 'hello'], { env, stdout: drift.stream, stderr: drift.stream })).toBe(0);
@@ -56,21 +67,22 @@ describe('flotilla demo', () => {
     await expect.poll(() => watched.text, { timeout: 10_000 }).toContain('watching for changes');
     watching.abort();
     expect(await watch).toBe(0);
-    expect(history.text).toMatch(/prod\s+main@[0-9a-f]{7}\s+3\s+failed\s+no changes\s+Service\/hello\/web dry-run failed/);
+    expect(history.text).toMatch(/eu-dev\s+main@[0-9a-f]{7}\s+3\s+degraded\s+configured 1\s+.*Deployment\/hello\/web/);
 
     const hub = await scrapeMetrics(`${hubUrl}/metrics`);
     expect(metricValue(hub, 'flotilla_clusters')).toBe(3);
     expect(metricValue(hub, 'flotilla_agents_connected')).toBe(3);
     expect(metricValue(hub, 'flotilla_assignments', { phase: 'Synced' })).toBe(3);
     expect(metricValue(hub, 'flotilla_open_streams', { service: 'agent' })).toBe(3);
-    expect(metricValue(hub, 'flotilla_reconciles_total', { phase: 'Failed', health: 'Unknown' })).toBe(3);
-    expect(metricValue(hub, 'flotilla_objects_applied_total', { action: 'created' })).toBe(9);
+    // Only the canary ever got the broken release, and found it unhealthy.
+    expect(metricValue(hub, 'flotilla_reconciles_total', { phase: 'Synced', health: 'Degraded' })).toBe(1);
+    expect(metricValue(hub, 'flotilla_objects_applied_total', { action: 'created' })).toBe(12);
     expect(metricValue(hub, 'flotilla_reconcile_duration_seconds_count', { phase: 'Synced' })).toBeGreaterThanOrEqual(9);
-    const prodMetricsUrl = /prod (http:\/\/\S+\/metrics)/.exec(text)?.[1] as string;
-    const agent = await scrapeMetrics(prodMetricsUrl);
+    const devMetricsUrl = /eu-dev (http:\/\/\S+\/metrics)/.exec(text)?.[1] as string;
+    const agent = await scrapeMetrics(devMetricsUrl);
     expect(metricValue(agent, 'flotilla_agent_hub_connected')).toBe(1);
     expect(metricValue(agent, 'flotilla_agent_apps')).toBe(1);
-    expect(metricValue(agent, 'flotilla_agent_reconciles_total', { app: 'hello', phase: 'Failed' })).toBe(1);
+    expect(metricValue(agent, 'flotilla_agent_reconciles_total', { app: 'hello', phase: 'Synced', health: 'Degraded' })).toBe(1);
     expect(metricValue(agent, 'flotilla_agent_objects_applied_total', { app: 'hello', action: 'configured' })).toBeGreaterThanOrEqual(1);
 
     controller.abort();

@@ -19,10 +19,11 @@ export interface Edit {
   changes: ReadonlyArray<{ path: string; from: string; to: string }>;
 }
 
-/** A Deployment as the demo shows it: image and ready replicas. */
+/** A Deployment as the demo shows it: image, ready replicas and replicas on that image (updated). */
 export interface LiveDeployment {
   image: string;
   ready: number;
+  updated: number;
   replicas: number;
 }
 
@@ -183,11 +184,17 @@ export class DemoSession {
     return this.readLive(cluster, '/api/v1/namespaces/hello/configmaps/greeting', (o) => (o.data as Record<string, string> | undefined)?.message);
   }
 
-  /** Deployment hello/web on a cluster: its image and how many of its replicas are ready, as its controller reports. */
+  /** Deployment hello/web on a cluster: its image, its ready and updated replicas, as its controller reports them. */
   liveDeployment(cluster: string): Promise<LiveDeployment | undefined> {
     return this.readLive(cluster, '/apis/apps/v1/namespaces/hello/deployments/web', (o) => {
-      const deployment = o as { spec: { replicas?: number; template: { spec: { containers: Array<{ image: string }> } } }; status?: { readyReplicas?: number } };
-      return { image: deployment.spec.template.spec.containers[0]?.image ?? '?', ready: deployment.status?.readyReplicas ?? 0, replicas: deployment.spec.replicas ?? 1 };
+      type Deployment = { spec: { replicas?: number; template: { spec: { containers: Array<{ image: string }> } } }; status?: { readyReplicas?: number; updatedReplicas?: number } };
+      const deployment = o as Deployment;
+      return {
+        image: deployment.spec.template.spec.containers[0]?.image ?? '?',
+        ready: deployment.status?.readyReplicas ?? 0,
+        updated: deployment.status?.updatedReplicas ?? 0,
+        replicas: deployment.spec.replicas ?? 1,
+      };
     });
   }
 
@@ -196,7 +203,8 @@ export class DemoSession {
     this.narrator.say(heading);
     for (const cluster of this.clusters) {
       const live = await this.liveDeployment(cluster);
-      this.narrator.say(`  ${cluster.padEnd(10)} Deployment hello/web  ${live ? `${live.image}  ${live.ready}/${live.replicas} ready` : '(missing)'}`);
+      const text = live ? `${live.image}  ready ${live.ready}/${live.replicas}, updated ${live.updated}/${live.replicas}` : '(missing)';
+      this.narrator.say(`  ${cluster.padEnd(10)} Deployment hello/web  ${text}`);
     }
     await this.narrator.pause();
   }

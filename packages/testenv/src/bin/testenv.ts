@@ -7,13 +7,14 @@ import { createPostgresDatabase, DEFAULT_POSTGRES_URL, type PostgresDatabase } f
 // `pnpm testenv`: starts real Kubernetes control planes, a Git server and a PostgreSQL database for manual use,
 // prints how to reach each, and stops them all on Ctrl-C. The only place in this package that reads env.
 
-const USAGE = `Usage: pnpm testenv [--clusters N] [--git] [--postgres]
+const USAGE = `Usage: pnpm testenv [--clusters N] [--workloads] [--git] [--postgres]
 
   --clusters N   Kubernetes control planes (etcd + kube-apiserver) to start; default 1, 0 for none
+  --workloads    the planes run workloads: kube-controller-manager, kube-scheduler and two KWOK-simulated Nodes
   --git          start a Git smart-HTTP server with a sample repository "fleet"
   --postgres     create a fresh PostgreSQL database (dropped on exit)
 
-Environment: FLOTILLA_K8S_CACHE (where the Kubernetes binaries are built),
+Environment: FLOTILLA_K8S_CACHE and FLOTILLA_KWOK_CACHE (where the Kubernetes binaries and KWOK are built),
 FLOTILLA_TEST_POSTGRES_URL (server to create the database on; default ${DEFAULT_POSTGRES_URL}).`;
 
 /** A sample GitOps layout: one application with a namespace and a config map. */
@@ -26,6 +27,7 @@ const SAMPLE_FILES: Record<string, string> = {
 
 interface Flags {
   clusters: number;
+  workloads: boolean;
   git: boolean;
   postgres: boolean;
 }
@@ -38,6 +40,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
     args: argv,
     options: {
       clusters: { type: 'string', default: '1' },
+      workloads: { type: 'boolean', default: false },
       git: { type: 'boolean', default: false },
       postgres: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -48,15 +51,16 @@ function parseFlags(argv: string[]): Flags | 'help' {
   if (values.help) return 'help';
   const clusters = Number(values.clusters);
   if (!Number.isInteger(clusters) || clusters < 0) throw new Error(`--clusters must be a whole number ≥ 0, got ${JSON.stringify(values.clusters)}`);
-  return { clusters, git: values.git, postgres: values.postgres };
+  return { clusters, workloads: values.workloads, git: values.git, postgres: values.postgres };
 }
 
-async function startControlPlaneSection(count: number, k8sCacheDir: string | undefined, stops: Stop[]): Promise<string[]> {
-  const binaries = await ensureKubernetesBinaries({ cacheDir: k8sCacheDir });
-  const planes: ControlPlane[] = await startControlPlanes(count, { binaries });
+async function startControlPlaneSection(count: number, workloads: boolean, stops: Stop[]): Promise<string[]> {
+  const binaries = await ensureKubernetesBinaries({ cacheDir: process.env.FLOTILLA_K8S_CACHE });
+  const kwokCacheDir = process.env.FLOTILLA_KWOK_CACHE;
+  const planes: ControlPlane[] = await startControlPlanes(count, { binaries, workloads, kwokCacheDir });
   stops.push(() => Promise.all(planes.map((plane) => plane.stop())));
   return planes.flatMap((plane) => [
-    `Kubernetes ${plane.name} (${plane.version}) at ${plane.server}`,
+    `Kubernetes ${plane.name} (${plane.version}) at ${plane.server}${plane.runsWorkloads ? ', running workloads (controllers, scheduler, KWOK nodes)' : ''}`,
     `  ${binaries.kubectl} --kubeconfig ${plane.kubeconfigPath} get ns`,
     `  as a user without RBAC grants: --kubeconfig ${plane.userKubeconfigPath}`,
   ]);
@@ -109,7 +113,7 @@ async function main(): Promise<void> {
   // Git and PostgreSQL take a second; the control planes (and maybe a Go build) take much longer, so start all at
   // once. allSettled, not all: after one failure the others must finish starting before they can be stopped.
   const starting = Promise.allSettled([
-    flags.clusters > 0 ? startControlPlaneSection(flags.clusters, process.env.FLOTILLA_K8S_CACHE, stops) : [],
+    flags.clusters > 0 ? startControlPlaneSection(flags.clusters, flags.workloads, stops) : [],
     flags.git ? startGitSection(stops) : [],
     flags.postgres ? startPostgresSection(process.env.FLOTILLA_TEST_POSTGRES_URL ?? DEFAULT_POSTGRES_URL, stops) : [],
   ]);

@@ -1,3 +1,4 @@
+import type { RolloutView } from '@flotilla/api';
 import { formatChanges, formatStatusTable, shortRevision } from '@flotilla/cli';
 import { DEMO_APP, DEMO_SOURCE, type DemoSession, isSyncedAt } from './demo-session.js';
 import { APP_PATH, RELEASE_CHANGE } from './sample-repository.js';
@@ -55,7 +56,12 @@ export async function showCommitRollout(session: DemoSession, hasRollouts: boole
   const changes = session.view.rows({ app: DEMO_APP })[0]?.changes;
   narrator.ok(`every cluster runs ${shortRevision(revision)} (${formatChanges(changes)} each)`);
   if (hasRollouts) {
-    const rollout = (await session.listRollouts()).find((r) => r.revision === revision);
+    // The last wave is Ready but still proving itself for the policy's minimum healthy time: wait for the end.
+    let rollout: RolloutView | undefined;
+    await session.waitUntil(`the rollout of ${shortRevision(revision)} to finish`, async () => {
+      rollout = (await session.listRollouts()).find((r) => r.revision === revision);
+      return rollout?.finishedAt != null;
+    });
     const detail = rollout ? await api.getRollout(rollout.id) : undefined;
     narrator.command(`flotilla rollouts get ${rollout?.id ?? '?'}`);
     for (const wave of detail?.waves ?? []) {

@@ -28,7 +28,7 @@ export interface FleetOptions {
   mutualTls?: boolean;
   /**
    * The clusters run workloads: controllers, a scheduler and KWOK's simulated Nodes (testenv's `workloads`), so
-   * Deployments really roll out and their health is real. Costs about 150 MiB and a few seconds per plane; default false.
+   * Deployments really roll out and their health is real. Costs about 240 MiB and 2-4 s per plane; default false.
    */
   workloads?: boolean;
 }

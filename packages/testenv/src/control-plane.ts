@@ -82,7 +82,7 @@ export interface ControlPlaneOptions {
    * Also run kube-controller-manager, kube-scheduler and KWOK (simulated Nodes), so workloads really run: Deployments
    * get ReplicaSets and Pods that go Running and Ready, Jobs complete, garbage collection and namespace deletion finish,
    * service-account tokens are issued. A Pod whose image tag is `:broken` crash-loops (BROKEN_IMAGE_TAG). About
-   * 150 MiB and a few seconds more per plane; default false.
+   * 240 MiB and 2-4 s more per plane; default false.
    */
   workloads?: boolean | WorkloadOptions;
   /** KWOK to run when `workloads` is set; default: ensureKwok({ cacheDir: kwokCacheDir }). */

@@ -133,4 +133,19 @@ describe('a control plane that runs workloads', () => {
     expect((await kubeApiRequest(api, 'DELETE', `/api/v1/namespaces/${ns}`)).status).toBe(200);
     await expect.poll(async () => (await kubeApiRequest(api, 'GET', `/api/v1/namespaces/${ns}`)).status, { timeout: 60_000 }).toBe(404);
   });
+
+  it('stop() ends all five processes', async () => {
+    const pids = plane.processes.map((p) => p.pid);
+    await plane.stop();
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { type Artifact, type ArtifactSource, encodeArtifact, type KubeObject } from '@flotilla/core';
+import { type Artifact, type ArtifactObject, encodeArtifact, type KubeObject } from '@flotilla/core';
 import { AgentServiceService, type ArtifactChunk, type FetchArtifactRequest } from '@flotilla/proto';
 
 /**
@@ -52,8 +52,9 @@ export async function startArtifactServer(options: { credential: string; chunkBy
 }
 
 /** An artifact of these objects, each from `file` (its index + 1 as the line), with its canonical bytes and digest. */
-export function artifactOf(objects: ReadonlyArray<KubeObject | { object: KubeObject; source: ArtifactSource }>, file = 'web/manifests.yaml') {
-  const artifact: Artifact = { objects: objects.map((o, index) => ('source' in o ? o : { object: o, source: { file, line: index + 1 } })) };
+export function artifactOf(objects: ReadonlyArray<KubeObject | ArtifactObject>, file = 'web/manifests.yaml') {
+  const isPlaced = (o: KubeObject | ArtifactObject): o is ArtifactObject => 'source' in o && 'object' in o;
+  const artifact: Artifact = { objects: objects.map((o, index) => (isPlaced(o) ? o : { object: o, source: { file, line: index + 1 } })) };
   const { bytes, digest } = encodeArtifact(artifact);
   return { artifact, bytes, digest, ref: { digest, size: bytes.length } };
 }

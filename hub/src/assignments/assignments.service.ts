@@ -103,6 +103,11 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     return this.assignments.findOneBy({ appName: app, clusterName: cluster });
   }
 
+  /** Whether an assignment of a cluster (current, or a removal not acked yet) names an artifact. */
+  namesArtifact(cluster: string, digest: string): Promise<boolean> {
+    return this.assignments.existsBy({ clusterName: cluster, artifactDigest: digest });
+  }
+
   /** Records the generation an agent reconciled; refuses generations the hub never issued. */
   async recordAck(app: string, cluster: string, generation: number): Promise<'recorded' | 'stale' | 'unknown'> {
     const assignment = await this.find(app, cluster);

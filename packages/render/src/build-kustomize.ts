@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BuiltApp } from './built-app.js';
@@ -6,7 +7,7 @@ import { findKustomizationFile } from './detect-renderer.js';
 import { readBuiltObjects } from './read-built-objects.js';
 import { manifestsFailed, renderFailed } from './render-failed.js';
 import { type RenderToolsOptions } from './render-tools.js';
-import { repositoryPath, type AppDir } from './resolve-app-dir.js';
+import { isInside, repositoryPath, type AppDir } from './resolve-app-dir.js';
 import { runTool } from './run-tool.js';
 
 const MESSAGE_KEPT = 2_000;
@@ -19,10 +20,19 @@ export function trimToolMessage(stderr: string, root: string): string {
   return message === '' ? 'kustomize failed without a message' : message;
 }
 
-/** The last repository file a kustomize message names ('overlays/prod/patch.yaml'), if any. */
-function fileNamedIn(message: string): string | undefined {
-  const files = [...message.matchAll(/'([^'\s/][^'\s]*\.(?:ya?ml|json|env|properties|txt))'/g)].map((match) => match[1]);
-  return files.at(-1);
+/**
+ * The repository file a kustomize message is about: the last file it names that exists, read as a repository path
+ * or as a path relative to the App's directory (kustomize writes patch paths as the kustomization wrote them).
+ */
+async function fileNamedIn(message: string, app: AppDir): Promise<string | undefined> {
+  const named = [...message.matchAll(/['"`]([^'"`\s]+\.(?:ya?ml|json|env|properties|txt))['"`]/g)].map((match) => match[1] ?? '');
+  for (const name of named.reverse()) {
+    if (name.startsWith('/')) continue;
+    for (const candidate of [join(app.root, name), join(app.dir, name)]) {
+      if (isInside(app.root, candidate) && (await access(candidate).then(() => true, () => false))) return repositoryPath(app.root, candidate);
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -63,7 +73,7 @@ export async function buildKustomize(app: AppDir, allowRemoteBases: boolean, too
   }
   if (run.exitCode !== 0) {
     const message = trimToolMessage(run.stderr, app.root);
-    throw fail(message, fileNamedIn(message) ?? file);
+    throw fail(message, (await fileNamedIn(message, app)) ?? file);
   }
   const read = readBuiltObjects(run.stdout, { file, hasLines: false });
   if (read.errors.length > 0) throw manifestsFailed('kustomize', app.appPath, read.errors);

@@ -1,5 +1,7 @@
+import { parse } from 'yaml';
 import {
   formatObjectRef,
+  isPlainObject,
   isSubstitutionDisabled,
   parseManifestFile,
   RENDER_DEFAULTS,
@@ -50,9 +52,15 @@ export function readBuiltObjects(text: string, origin: TextOrigin): { objects: B
 
 /** The object's id as written in a template's text, for messages about tool output ("ConfigMap/monitoring/x"). */
 export function describeTemplate(object: { kind: 'template'; text: string }): string {
-  const kind = /^kind:\s*(\S+)\s*$/m.exec(object.text)?.[1];
-  const name = /^ {2}name:\s*(\S+)\s*$/m.exec(object.text)?.[1];
-  const namespace = /^ {2}namespace:\s*(\S+)\s*$/m.exec(object.text)?.[1];
-  if (kind === undefined || name === undefined) return 'an object';
-  return formatObjectRef({ kind, namespace: namespace ?? '', name });
+  try {
+    const value: unknown = parse(object.text, { logLevel: 'silent' });
+    const metadata = isPlainObject(value) ? value['metadata'] : undefined;
+    if (isPlainObject(value) && typeof value['kind'] === 'string' && isPlainObject(metadata) && typeof metadata['name'] === 'string') {
+      const namespace = typeof metadata['namespace'] === 'string' ? metadata['namespace'] : '';
+      return formatObjectRef({ kind: value['kind'], namespace, name: metadata['name'] });
+    }
+  } catch {
+    // not readable before substitution: no id to give
+  }
+  return 'an object';
 }

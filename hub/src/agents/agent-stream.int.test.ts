@@ -24,7 +24,7 @@ describe('agent stream', () => {
 
   beforeAll(async () => {
     git = await startGitServer();
-    commit = (await git.createRepository('fleet', { 'web/configmap.yaml': 'kind: ConfigMap\n' })).commit;
+    commit = (await git.createRepository('fleet', { 'web/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' })).commit;
     hub = await startTestHub('sqlite', { FLOTILLA_HEARTBEAT_TIMEOUT_MS: '1500', FLOTILLA_HEARTBEAT_INTERVAL_MS: '500' });
     for (const [name, env] of [['eu-1', 'prod'], ['us-1', 'prod'], ['dev-1', 'dev']] as const) {
       const joinToken = (await hub.api().post('/api/v1/clusters').send({ name, labels: { env, region: name.slice(0, 2) } }).expect(201)).body.joinToken;
@@ -112,7 +112,7 @@ describe('agent stream', () => {
   it('pushes a new generation when the source moves', async () => {
     const agent = agents[0] as TestAgent;
     const checkout = await git.checkout('fleet');
-    await checkout.write('web/deployment.yaml', 'kind: Deployment\n');
+    await checkout.write('web/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n');
     const next = await checkout.commit('add deployment');
     await checkout.push();
     await hub.api().post('/api/v1/sources/fleet/refresh').expect(200);

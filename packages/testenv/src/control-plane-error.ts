@@ -3,7 +3,7 @@ export type ControlPlaneErrorCode = 'BUILD_FAILED' | 'EXITED_EARLY' | 'NOT_READY
 
 /** What the caller needs to diagnose a failure: which component, its log file and the end of that log. */
 export interface ControlPlaneErrorData {
-  component: 'build.sh' | 'helm/build.sh' | 'etcd' | 'kube-apiserver';
+  component: 'build.sh' | 'helm/build.sh' | 'kustomize/build.sh' | 'etcd' | 'kube-apiserver';
   logPath?: string;
   logTail?: string;
 }

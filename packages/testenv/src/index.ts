@@ -23,6 +23,7 @@ export { ControlPlaneError, type ControlPlaneErrorCode, type ControlPlaneErrorDa
 export { ensureKubernetesBinaries, type EnsureKubernetesBinariesOptions, type KubernetesBinaries } from './kubernetes-binaries.js';
 export { metricValue, parseMetricsText, scrapeMetrics, type MetricSample } from './scrape-metrics.js';
 export { ensureHelm, type EnsureHelmOptions, type HelmBinary } from './helm-binary.js';
+export { ensureKustomize, type EnsureKustomizeOptions, type KustomizeBinary } from './kustomize-binary.js';
 export { createTestCertificates, type CertificateFiles, type TestCertificates, type TestCertificatesOptions } from './test-certificates.js';
 export { findFreePorts } from './free-ports.js';
 export { SeededRandom } from './seeded-random.js';

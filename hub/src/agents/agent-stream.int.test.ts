@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { type HubMessage, Health, Phase } from '@flotilla/proto';
 import { type GitServer, startGitServer } from '@flotilla/testenv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestHub, type TestHub } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
 
@@ -35,6 +35,8 @@ describe('agent stream', () => {
       .post('/api/v1/apps')
       .send({ name: 'web', source: 'fleet', path: 'web', targets: { selector: { matchLabels: { env: 'prod' } } }, variables: { replicas: '3' }, namespace: 'web' })
       .expect(201);
+    // Assignments exist once the hub has fetched and rendered the commit.
+    await vi.waitFor(async () => expect((await hub.api().get('/api/v1/apps/web/status')).body.clusters).toBe(2), { timeout: 15_000, interval: 100 });
   });
   afterAll(async () => {
     for (const agent of agents) await agent.close().catch(() => undefined);

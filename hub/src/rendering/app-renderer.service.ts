@@ -5,7 +5,7 @@ import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
-import { type BuiltApp, buildApp, findRenderTools, type RenderToolsOptions, substituteArtifact } from './interim-render.js';
+import { type BuiltApp, buildApp, findRenderTools, type RenderToolsOptions, substituteArtifact } from '@flotilla/render';
 import { type RenderFailure, toRenderFailure } from './render-failure.js';
 import { type CheckoutRequest, SourceCheckouts } from './source-checkouts.js';
 

@@ -20,8 +20,13 @@ const configMap = (name: string, data: Record<string, string>): string =>
 /** A repository as a team would lay it out: one directory per app, variables in one, a Secret and a big one. */
 const FILES = {
   'apps/a/config.yaml': configMap('a', { cluster: '${cluster.name}', env: '${cluster.labels.env}', version: '1' }),
-  'apps/b/config.yaml': configMap('b', { dashboard: '{"expr": "sum(rate(x[5m])) by (job)"}' }),
+  'apps/b/config.yaml': configMap('b', { dashboard: '{"expr": "sum(rate(x[5m])) by (${1})", "datasource": "${datasource}"}' }),
   'apps/b/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: b\nstringData:\n  password: hunter2\ndata:\n  token: aHVudGVyMg==\n',
+  'apps/k/base/kustomization.yaml': 'resources:\n  - deployment.yaml\nconfigMapGenerator:\n  - name: settings\n    literals:\n      - greeting=hello\n',
+  'apps/k/base/deployment.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels: { app: web }\n  template:\n    metadata:\n      labels: { app: web }\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          env:\n            - name: CLUSTER\n              value: ${cluster.name}\n',
+  'apps/k/overlays/prod/kustomization.yaml': 'resources:\n  - ../../base\nnamePrefix: prod-\npatches:\n  - target: { kind: Deployment, name: web }\n    patch: |\n      - op: replace\n        path: /spec/replicas\n        value: 3\n',
+  'apps/remote/kustomization.yaml': 'resources:\n  - https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.0.0\n',
   'apps/big/one.yaml': configMap('one', { blob: 'x'.repeat(700 * 1024) }),
   'apps/big/two.yaml': configMap('two', { blob: 'y'.repeat(700 * 1024) }),
 };
@@ -68,7 +73,7 @@ describe.each(TEST_DATABASES)('rendering on the hub on %s', (database) => {
     );
   const latestAssignment = (cluster: ClusterName, app: string): NonNullable<HubMessage['assignment']> | undefined =>
     agents[cluster].received.filter((m) => m.assignment?.app === app).at(-1)?.assignment ?? undefined;
-  const renders = async (): Promise<number> => metricValue(await scrapeMetrics(`${hub.httpUrl}/metrics`), 'flotilla_hub_renders_total', { renderer: 'plain', result: 'ok' }) ?? 0;
+  const renders = async (renderer = 'plain'): Promise<number> => metricValue(await scrapeMetrics(`${hub.httpUrl}/metrics`), 'flotilla_hub_renders_total', { renderer, result: 'ok' }) ?? 0;
   const rolloutCount = async (app: string): Promise<number> => (await hub.api().get('/api/v1/rollouts').query({ app, limit: 100 }).expect(200)).body.items.length;
   const push = async (changes: Record<string, string | null>): Promise<string> => {
     const checkout = await git.checkout('fleet');
@@ -94,7 +99,7 @@ describe.each(TEST_DATABASES)('rendering on the hub on %s', (database) => {
   beforeAll(async () => {
     git = await startGitServer({ auth: { username: 'flotilla', password: GIT_PASSWORD } });
     firstCommit = (await git.createRepository('fleet', FILES)).commit;
-    hub = await startTestHub(database);
+    hub = await startTestHub(database, { FLOTILLA_KUSTOMIZE_PATH: process.env.FLOTILLA_KUSTOMIZE as string });
     await hub.api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet'), credentials: { username: 'flotilla', password: GIT_PASSWORD }, pollIntervalSeconds: 3600 }).expect(201);
     for (const [name, env] of Object.entries(CLUSTERS) as Array<[ClusterName, string]>) {
       const joinToken = (await hub.api().post('/api/v1/clusters').send({ name, labels: { env } }).expect(201)).body.joinToken;
@@ -105,7 +110,8 @@ describe.each(TEST_DATABASES)('rendering on the hub on %s', (database) => {
     await hub.api().post('/api/v1/apps').send({ name: 'a', source: 'fleet', path: 'apps/a', targets: { selector: { matchLabels: { env: 'prod' } } } }).expect(201);
     await hub.api().post('/api/v1/apps').send({ name: 'b', source: 'fleet', path: 'apps/b', targets: { selector: {} } }).expect(201);
     await hub.api().post('/api/v1/apps').send({ name: 'big', source: 'fleet', path: 'apps/big', targets: { clusters: ['dev-1'] } }).expect(201);
-    for (const app of ['a', 'b', 'big']) await settled(app);
+    await hub.api().post('/api/v1/apps').send({ name: 'k', source: 'fleet', path: 'apps/k/overlays/prod', targets: { clusters: ['eu-1'] } }).expect(201);
+    for (const app of ['a', 'b', 'big', 'k']) await settled(app);
   });
   afterAll(async () => {
     for (const stop of stops) stop();
@@ -117,6 +123,7 @@ describe.each(TEST_DATABASES)('rendering on the hub on %s', (database) => {
   it('fetches the commit once and builds each app path once, whatever the number of clusters; equal artifacts are one', async () => {
     expect(hub.app.get(SourceCheckouts, { strict: false }).fetches).toBe(1);
     expect(await renders()).toBe(3);
+    expect(await renders('kustomize')).toBe(1);
     const bDigests = new Set((['eu-1', 'us-1', 'dev-1'] as const).map((cluster) => latestAssignment(cluster, 'b')?.artifact?.digest));
     expect(bDigests.size).toBe(1);
     // Cluster variables differ, and so do the artifacts.
@@ -163,6 +170,28 @@ describe.each(TEST_DATABASES)('rendering on the hub on %s', (database) => {
     expect(JSON.stringify(res.body)).not.toContain('hunter2');
     const a = await hub.api().get('/api/v1/apps/a/manifests').query({ cluster: 'eu-1' }).expect(200);
     expect(a.body.objects[0].object.data).toEqual({ cluster: 'eu-1', env: 'prod', version: '1' });
+    // Only the App's and the cluster's variables are substituted; other ${…} stay as written.
+    expect(res.body.objects.find((o: { object: { kind: string } }) => o.object.kind === 'ConfigMap').object.data.dashboard).toBe('{"expr": "sum(rate(x[5m])) by (${1})", "datasource": "${datasource}"}');
+  });
+
+  it('builds a Kustomize overlay with the real kustomize, then substitutes the cluster variables', async () => {
+    const k = await hub.api().get('/api/v1/apps/k/manifests').query({ cluster: 'eu-1' }).expect(200);
+    const byKind = Object.fromEntries(k.body.objects.map((o: { object: { kind: string } }) => [o.object.kind, o.object]));
+    expect(byKind.Deployment.metadata.name).toBe('prod-web');
+    expect(byKind.Deployment.spec.replicas).toBe(3);
+    expect(byKind.Deployment.spec.template.spec.containers[0].env).toEqual([{ name: 'CLUSTER', value: 'eu-1' }]);
+    expect(byKind.ConfigMap.metadata.name).toMatch(/^prod-settings-[a-z0-9]{10}$/);
+  });
+
+  it('refuses a remote Kustomize base unless the App allows it: RenderFailed, nothing assigned', async () => {
+    await hub.api().post('/api/v1/apps').send({ name: 'remote', source: 'fleet', path: 'apps/remote', targets: { clusters: ['eu-1'] } }).expect(201);
+    await vi.waitFor(async () => expect((await hub.api().get('/api/v1/apps/remote').expect(200)).body.renderStatus?.state).toBe('RenderFailed'), { timeout: 10_000, interval: 100 });
+    const { renderStatus, render } = (await hub.api().get('/api/v1/apps/remote').expect(200)).body;
+    expect(render).toEqual({ allowRemoteBases: false });
+    expect(renderStatus).toMatchObject({ renderer: 'kustomize', clusters: ['eu-1'] });
+    expect(renderStatus.message).toMatch(/remote/i);
+    expect(await generations('remote')).toEqual({});
+    await hub.api().delete('/api/v1/apps/remote').expect(204);
     await hub.api().get('/api/v1/apps/a/manifests').query({ cluster: 'dev-1' }).expect(404);
     await hub.api().get('/api/v1/apps/a/manifests').expect(400);
   });

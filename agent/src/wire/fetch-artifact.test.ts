@@ -28,7 +28,7 @@ describe('fetching an artifact from the hub (AgentService.FetchArtifact on a rea
     const bytes = await connection.fetchArtifact(large.ref);
     expect(bytes.length).toBe(large.bytes.length);
     expect(artifactDigest(bytes)).toBe(large.digest);
-  });
+  }, 60_000);
 
   it('refuses bytes that do not hash to the digest they were fetched by', async () => {
     const real = artifactOf([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { v: '1' } }]);

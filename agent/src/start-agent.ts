@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { RepositoryCache } from '@flotilla/git';
 import { InventoryStore, KubeClient, loadDefaultKubeconfig, ResourceManager, type Kubeconfig } from '@flotilla/kube';
 import { pino, type Logger } from 'pino';
+import type { ArtifactRef } from './assignment/agent-assignment.js';
 import type { ReconcileReport } from './assignment/reconcile-report.js';
 import type { AgentConfig } from './config/agent-config.js';
 import { DriftMonitor } from './drift/drift-monitor.js';
@@ -15,6 +14,7 @@ import { Reconciler } from './reconciler/reconciler.js';
 import { AutoRollback } from './rollback/auto-rollback.js';
 import { RollbackStore } from './rollback/rollback-store.js';
 import { routeHubMessage } from './route-hub-message.js';
+import { ArtifactStore } from './state/artifact-store.js';
 import { AssignmentStore } from './state/assignment-store.js';
 import { AGENT_VERSION } from './version.js';
 import { HubConnection } from './wire/hub-connection.js';
@@ -57,8 +57,9 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
   const client = new KubeClient({ kubeConfig });
   const manager = new ResourceManager({ client, concurrency: config.applyConcurrency });
   const inventories = new InventoryStore({ client, namespace: config.stateNamespace });
-  const repositories = new RepositoryCache({ dir: join(resolve(config.dataDir), 'git') });
   const store = new AssignmentStore(client, config.stateNamespace);
+  const rollbacks = new RollbackStore(client, config.stateNamespace);
+  const artifacts = { store: new ArtifactStore(client, config.stateNamespace), fetch: (ref: ArtifactRef, signal: AbortSignal) => connection.fetchArtifact(ref, signal) };
   const identity = new AgentIdentity({
     store: new CredentialStore(client, config.stateNamespace),
     configuredToken,
@@ -102,13 +103,13 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
     report: (report) => connection.send({ kind: 'drift', report }),
   });
   const reconciler: Reconciler = new Reconciler({
-    context: { manager, inventories, repositories, logger, drift },
+    context: { manager, inventories, artifacts, logger, drift },
     store,
     logger,
     concurrency: config.concurrency,
     resyncIntervalMs: config.resyncIntervalMs,
     ...(overrides.retryDelayMs !== undefined ? { retryDelayMs: overrides.retryDelayMs } : {}),
-    autoRollback: new AutoRollback({ store: new RollbackStore(client, config.stateNamespace), logger }),
+    autoRollback: new AutoRollback({ store: rollbacks, logger }),
     sink: metrics.instrument({
       report: (report) => {
         lastReports.set(report.app, report);
@@ -120,6 +121,9 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
   // Bound before any work starts, so a port in use stops the agent at once.
   const metricsServer = config.metricsPort === 0 ? undefined : await startMetricsServer({ registry: metrics.registry, host: config.metricsHost, port: config.metricsPort });
   await ensureNamespace(client, config.stateNamespace);
+  // Agents before artifacts kept Git credentials in their state: gone before anything else reads it.
+  const removed = [...(await store.removeGitEra()), ...(await rollbacks.removeGitEra())];
+  if (removed.length > 0) logger.info({ secrets: removed.map((r) => r.secret), withCredentials: removed.filter((r) => r.hadCredentials).length }, 'deleted state stored by a Git-fetching agent');
   await reconciler.start();
 
   // Stored assignments are enforced from here on; the stream follows once there is a credential (joining may wait for the hub).

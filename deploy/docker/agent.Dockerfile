@@ -1,6 +1,7 @@
 # The agent image. Build from the repository root:
 #   docker build -f deploy/docker/agent.Dockerfile -t flotilla/agent:0.1.0 .
-# Node 20, non-root; it needs the Git cache directory and the in-cluster service account, nothing else.
+# Node 20, non-root; no Git client and no renderer (the hub renders): it needs the in-cluster service account, nothing
+# else (its state and the artifacts it enforces live in its cluster).
 
 FROM node:20-bookworm-slim AS build
 RUN npm install -g pnpm@10.34.8
@@ -11,11 +12,9 @@ RUN pnpm install --frozen-lockfile && pnpm build
 RUN pnpm --filter @flotilla/agent deploy --prod --legacy /out
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production \
-    FLOTILLA_DATA_DIR=/var/lib/flotilla
+ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /out /app
-RUN mkdir -p /var/lib/flotilla && chown 10001:10001 /var/lib/flotilla
 USER 10001:10001
 # /metrics and /healthz.
 EXPOSE 9100

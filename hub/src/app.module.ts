@@ -9,6 +9,7 @@ import { AssignmentsModule } from './assignments/assignments.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { SourcesModule } from './sources/sources.module.js';
+import { RenderingModule } from './rendering/rendering.module.js';
 import { RolloutsModule } from './rollouts/rollouts.module.js';
 import { StatusModule } from './status/status.module.js';
 import { ClustersModule } from './clusters/clusters.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         ClustersModule,
         SourcesModule,
         AppsModule,
+        RenderingModule,
         AssignmentsModule,
         RolloutsModule,
         StatusModule,

@@ -46,7 +46,7 @@ describe('REST API under generated garbage (fuzz)', () => {
 
   beforeAll(async () => {
     git = await startGitServer();
-    await git.createRepository('fleet', { 'web/a.yaml': 'kind: ConfigMap\n' });
+    await git.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
     hub = await startTestHub('sqlite', { FLOTILLA_MAX_BODY_BYTES: '65536', FLOTILLA_POLL_TICK_MS: '60000' });
     await hub.api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet'), pollIntervalSeconds: 86_400, webhookSecret: 'fuzz-webhook-secret' }).expect(201);
     for (const [name, env] of [['eu-1', 'prod'], ['us-1', 'dev']]) await hub.api().post('/api/v1/clusters').send({ name, labels: { env } }).expect(201);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { encodeArtifact, isBuiltinNamespaced, renderManifests } from '@flotilla/core';
 import { ensureKubernetesBinaries, startControlPlane } from '@flotilla/testenv';
 import type { BenchReport } from './bench-report.js';
 import { imageNodeFlags } from './image-node-flags.js';
@@ -17,6 +18,17 @@ function writeFiles(dir: string, files: Record<string, string>): void {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
   }
+}
+
+/** The artifact the hub would render from these files, written to `file`: what the agent fetches. */
+function writeArtifact(file: string, files: Record<string, string>): { file: string; digest: string; size: number } {
+  const { objects } = renderManifests(
+    Object.entries(files).map(([path, content]) => ({ path, content })),
+    { appPath: '', defaultNamespace: '', isNamespaced: isBuiltinNamespaced },
+  );
+  const { bytes, digest } = encodeArtifact({ objects: objects.map((o) => ({ object: o.object, source: { file: o.file, line: o.line } })) });
+  writeFileSync(file, bytes);
+  return { file, digest, size: bytes.length };
 }
 
 async function kubectlApply(kubectl: string, kubeconfig: string, dir: string, ...flags: string[]): Promise<number> {
@@ -68,9 +80,9 @@ export async function applyBench(full: boolean): Promise<BenchReport> {
         kubeconfig: plane.kubeconfigPath,
         concurrency: 16,
         steps: [
-          { name: 'first', files: flotillaFiles },
-          { name: 'noop', files: flotillaFiles },
-          { name: 'change', files: changed(flotillaFiles) },
+          { name: 'first', artifact: writeArtifact(join(work, 'first.artifact'), flotillaFiles) },
+          { name: 'noop', artifact: writeArtifact(join(work, 'first.artifact'), flotillaFiles) },
+          { name: 'change', artifact: writeArtifact(join(work, 'change.artifact'), changed(flotillaFiles)) },
         ],
       }),
     );

@@ -1,5 +1,11 @@
 import type { DriftIgnoreRule } from '@flotilla/core';
 
+/** A content-addressed artifact: `sha256:<64 hex>` of its canonical bytes, and their length. */
+export interface ArtifactRef {
+  digest: string;
+  size: number;
+}
+
 /** How drift is treated: detect and report, detect and correct, or neither. */
 export type DriftMode = 'report' | 'correct' | 'off';
 
@@ -7,11 +13,16 @@ export type DriftMode = 'report' | 'correct' | 'off';
 export interface AgentAssignment {
   app: string;
   generation: number;
-  source: { url: string; ref: string; commit: string; credentials?: { username: string; password: string } };
+  /** Where the revision came from, for reports only: the agent never fetches it (and holds no Git credential). */
+  source: { url: string; ref: string; commit: string };
   /** `ref@sha1:<hex>`. */
   revision: string;
+  /** The App's directory in the repository, for reports only. */
   path: string;
+  /** Already substituted by the hub into the artifact; kept for reports. */
   variables: Record<string, string>;
+  /** The rendered objects to apply, fetched from the hub by digest; absent only from a hub that does not render. */
+  artifact?: ArtifactRef;
   defaultNamespace: string;
   policy: {
     prune: boolean;

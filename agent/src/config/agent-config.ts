@@ -13,7 +13,7 @@ export const agentConfigSchema = z
     cluster: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be the cluster name registered with the hub').describe('this cluster’s name in the hub'),
     kubeconfig: z.string().min(1).optional().describe('kubeconfig file; default $KUBECONFIG, then the in-cluster service account, then ~/.kube/config'),
     stateNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default('flotilla-system').describe('namespace of the agent’s state'),
-    dataDir: z.string().min(1).default('./data/agent').describe('directory of the Git cache'),
+    dataDir: z.string().min(1).default('./data/agent').describe('unused (deprecated): the agent keeps no Git cache any more; still accepted so existing deployments start'),
     concurrency: z.coerce.number().int().min(1).max(64).default(4).describe('apps reconciled at once'),
     applyConcurrency: z.coerce.number().int().min(1).max(256).default(16).describe('API requests in flight within one apply stage'),
     resyncIntervalMs: ms(1000, 86_400_000, 300_000).describe('every app is reconciled again this often'),

@@ -1,49 +1,48 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { RepositoryCache } from '@flotilla/git';
 import { InventoryStore, KubeClient, ResourceManager } from '@flotilla/kube';
-import { type ControlPlane, type GitServer, startControlPlane, startGitServer } from '@flotilla/testenv';
+import { type ControlPlane, startControlPlane } from '@flotilla/testenv';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentAssignment } from '../assignment/agent-assignment.js';
 import type { ReconcileReport } from '../assignment/reconcile-report.js';
 import { AutoRollback, isRevisionFailure, type ReconcileFunction } from '../rollback/auto-rollback.js';
 import { RollbackStore } from '../rollback/rollback-store.js';
+import { ArtifactStore } from '../state/artifact-store.js';
+import { type ArtifactServer, artifactOf, startArtifactServer } from '../testing/artifact-server.js';
+import { HubConnection } from '../wire/hub-connection.js';
 import { reconcileApp, type ReconcileContext } from './reconcile-app.js';
 
-const configMap = (version: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  version: "${version}"\n`;
+const configMap = (version: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { version } });
 /** A Deployment nothing ever makes available (no controller manager runs): its health never arrives. */
-const stuckDeployment = [
-  'apiVersion: apps/v1',
-  'kind: Deployment',
-  'metadata:',
-  '  name: api',
-  'spec:',
-  '  selector: { matchLabels: { app: api } }',
-  '  template:',
-  '    metadata: { labels: { app: api } }',
-  '    spec: { containers: [{ name: api, image: registry.example/api:2 }] }',
-  '',
-].join('\n');
+const stuckDeployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'api' },
+  spec: {
+    selector: { matchLabels: { app: 'api' } },
+    template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'registry.example/api:2' }] } },
+  },
+};
+/** Revision 1 (healthy) and revision 2 (version 2, with a deployment that never becomes available), as the hub renders them. */
+const good = artifactOf([configMap('1')], 'web/cm.yaml');
+const bad = artifactOf([{ object: configMap('2'), source: { file: 'web/cm.yaml', line: 1 } }, { object: stuckDeployment, source: { file: 'web/deployment.yaml', line: 1 } }]);
 
 describe('automatic rollback on the agent', () => {
   let plane: ControlPlane;
-  let git: GitServer;
+  let server: ArtifactServer;
+  let connection: HubConnection;
   let client: KubeClient;
   let context: ReconcileContext;
   let store: RollbackStore;
-  let good: string;
-  let bad: string;
   const reports: ReconcileReport[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'flotilla-rollback-'));
   const logger = pino({ level: 'silent' });
+  const commits = new Map([[good.digest, '1'.repeat(40)], [bad.digest, '2'.repeat(40)]]);
 
-  const assignment = (generation: number, commit: string, autoRollback = true): AgentAssignment => ({
+  const assignment = (generation: number, revision: typeof good, autoRollback = true): AgentAssignment => ({
     app: 'web',
     generation,
-    source: { url: git.repoUrl('fleet'), ref: 'main', commit },
-    revision: `main@sha1:${commit}`,
+    source: { url: 'https://git.example/fleet.git', ref: 'main', commit: commits.get(revision.digest) ?? '' },
+    revision: `main@sha1:${commits.get(revision.digest) ?? ''}`,
+    artifact: revision.ref,
     path: 'web',
     variables: {},
     defaultNamespace: 'default',
@@ -59,28 +58,25 @@ describe('automatic rollback on the agent', () => {
   const run = (rollback: AutoRollback, target: AgentAssignment) => rollback.reconcile(reconcile, target, new AbortController().signal);
 
   beforeAll(async () => {
-    [plane, git] = await Promise.all([startControlPlane(), startGitServer()]);
-    good = (await git.createRepository('fleet', { 'web/cm.yaml': configMap('1') })).commit;
-    const checkout = await git.checkout('fleet');
-    await checkout.write('web/cm.yaml', configMap('2'));
-    await checkout.write('web/deployment.yaml', stuckDeployment);
-    bad = await checkout.commit('version 2, with a deployment that never becomes available');
-    await checkout.push();
+    [plane, server] = await Promise.all([startControlPlane(), startArtifactServer({ credential: 'flc_agent' })]);
+    server.serve(good.digest, good.bytes);
+    server.serve(bad.digest, bad.bytes);
+    connection = new HubConnection({ address: server.address, credential: 'flc_agent', logger, handlers: { hello: () => ({ cluster: 'c', agentVersion: 't', kubernetesVersion: '', assignments: [], capabilities: [] }), onMessage: () => undefined } });
     client = new KubeClient({ kubeConfig: plane.kubeConfig('admin') });
     await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flotilla-system' } } });
     store = new RollbackStore(client, 'flotilla-system');
     context = {
       manager: new ResourceManager({ client }),
       inventories: new InventoryStore({ client }),
-      repositories: new RepositoryCache({ dir }),
+      artifacts: { store: new ArtifactStore(client, 'flotilla-system'), fetch: (ref, signal) => connection.fetchArtifact(ref, signal) },
       logger,
       report: (report) => reports.push(report),
     };
   });
   afterAll(async () => {
     client?.close();
-    await Promise.all([plane?.stop(), git?.stop()]);
-    rmSync(dir, { recursive: true, force: true });
+    await connection?.stop();
+    await Promise.all([plane?.stop(), server?.stop()]);
   });
 
   it('returns the cluster to the last healthy revision when the health of a new one times out, and says so', async () => {
@@ -93,19 +89,21 @@ describe('automatic rollback on the agent', () => {
       phase: 'RolledBack',
       health: 'Healthy',
       generation: 2,
-      revision: `main@sha1:${good}`,
-      rollback: { failedRevision: `main@sha1:${bad}`, restoredRevision: `main@sha1:${good}`, reason: { code: 'HEALTH_TIMEOUT' } },
+      revision: `main@sha1:${'1'.repeat(40)}`,
+      rollback: { failedRevision: `main@sha1:${'2'.repeat(40)}`, restoredRevision: `main@sha1:${'1'.repeat(40)}`, reason: { code: 'HEALTH_TIMEOUT', file: 'web/deployment.yaml', line: 1 } },
     });
     expect(report.changes.find((c) => c.ref.kind === 'Deployment')).toMatchObject({ action: 'pruned' });
     expect(await live()).toEqual({ version: '1', deployment: false });
     expect(reports.map((r) => `${r.phase}/${r.health}`)).toEqual(['Synced/Progressing', 'Synced/Degraded', 'RolledBack/Progressing', 'RolledBack/Healthy']);
+    // The last healthy artifact is what a rollback returns to: it must stay stored while generation 2 is held.
+    expect(await rollback.retainedArtifacts(['web'])).toEqual([good.digest]);
   });
 
   it('does not apply the failed generation again, even after a restart, until a newer one arrives', async () => {
     reports.length = 0;
     const restarted = new AutoRollback({ store: new RollbackStore(client, 'flotilla-system'), logger });
     const report = await run(restarted, assignment(2, bad));
-    expect(report).toMatchObject({ phase: 'RolledBack', revision: `main@sha1:${good}`, changes: [expect.objectContaining({ action: 'unchanged' })] });
+    expect(report).toMatchObject({ phase: 'RolledBack', revision: `main@sha1:${'1'.repeat(40)}`, changes: [expect.objectContaining({ action: 'unchanged' })] });
     expect(reports.every((r) => r.phase === 'RolledBack')).toBe(true);
     expect(await live()).toEqual({ version: '1', deployment: false });
 
@@ -116,13 +114,14 @@ describe('automatic rollback on the agent', () => {
   it('leaves a failed revision in place when the policy does not allow rollback', async () => {
     const rollback = new AutoRollback({ store, logger });
     const report = await run(rollback, assignment(4, bad, false));
-    expect(report).toMatchObject({ phase: 'Synced', health: 'Degraded', revision: `main@sha1:${bad}` });
+    expect(report).toMatchObject({ phase: 'Synced', health: 'Degraded', revision: `main@sha1:${'2'.repeat(40)}` });
     expect(report.rollback).toBeUndefined();
     expect(await live()).toEqual({ version: '2', deployment: true });
   });
 
   it('does not roll back for failures that say nothing about the revision', () => {
-    expect(isRevisionFailure({ phase: 'Failed', health: 'Unknown', errors: [{ code: 'GIT_UNREACHABLE', message: 'connection refused' }] })).toBe(false);
+    expect(isRevisionFailure({ phase: 'Failed', health: 'Unknown', errors: [{ code: 'ARTIFACT_UNAVAILABLE', message: 'connection refused' }] })).toBe(false);
+    expect(isRevisionFailure({ phase: 'Failed', health: 'Unknown', errors: [{ code: 'INVALID_ARTIFACT', message: 'its bytes hash to …' }] })).toBe(false);
     expect(isRevisionFailure({ phase: 'Failed', health: 'Unknown', errors: [{ code: 'UNAVAILABLE', message: 'API server unreachable' }] })).toBe(false);
     expect(isRevisionFailure({ phase: 'Failed', health: 'Unknown', errors: [{ code: 'DRY_RUN_FAILED', message: 'Deployment/default/api dry-run failed' }] })).toBe(true);
     expect(isRevisionFailure({ phase: 'Synced', health: 'Progressing', errors: [] })).toBe(false);

@@ -1,79 +1,132 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { RepositoryCache } from '@flotilla/git';
 import { InventoryStore, KubeClient, ResourceManager } from '@flotilla/kube';
-import { type ControlPlane, type GitServer, startControlPlane, startGitServer } from '@flotilla/testenv';
+import { type ControlPlane, startControlPlane } from '@flotilla/testenv';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentAssignment } from '../assignment/agent-assignment.js';
-import { reconcileApp, type ReconcileContext } from './reconcile-app.js';
+import type { AgentAssignment, ArtifactRef } from '../assignment/agent-assignment.js';
 import type { ReconcileReport } from '../assignment/reconcile-report.js';
+import { ArtifactStore } from '../state/artifact-store.js';
+import { type ArtifactServer, artifactOf, startArtifactServer } from '../testing/artifact-server.js';
+import { HubConnection } from '../wire/hub-connection.js';
+import { reconcileApp, type ReconcileContext } from './reconcile-app.js';
 
-describe('reconcileApp reports fetch failures as such and applies nothing', () => {
+const crd = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'widgets.example.com' },
+  spec: {
+    group: 'example.com',
+    names: { kind: 'Widget', plural: 'widgets', singular: 'widget' },
+    scope: 'Namespaced',
+    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+  },
+};
+
+describe('reconcileApp applies the artifact its assignment names', () => {
   let plane: ControlPlane;
-  let git: GitServer;
+  let server: ArtifactServer;
+  let connection: HubConnection;
   let client: KubeClient;
   let context: ReconcileContext;
-  let commit: string;
+  let store: ArtifactStore;
   const reports: ReconcileReport[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'flotilla-reconcile-'));
 
-  const assignment = (source: Partial<AgentAssignment['source']>): AgentAssignment => ({
-    app: 'web',
+  const assignment = (app: string, artifact: ArtifactRef | undefined): AgentAssignment => ({
+    app,
     generation: 1,
-    source: { url: git.repoUrl('fleet'), ref: 'main', commit, credentials: { username: 'agent', password: 'secret-password' }, ...source },
-    revision: `main@sha1:${source.commit ?? commit}`,
-    path: 'web',
+    source: { url: 'https://git.example/fleet.git', ref: 'main', commit: 'a'.repeat(40) },
+    revision: `main@sha1:${'a'.repeat(40)}`,
+    path: app,
     variables: {},
-    defaultNamespace: 'default',
+    defaultNamespace: 'apps',
     policy: { prune: true, driftMode: 'report', healthTimeoutMs: 5_000, autoRollback: false, driftCheckIntervalMs: 0 },
     pinned: false,
+    ...(artifact ? { artifact } : {}),
   });
+  const run = (target: AgentAssignment) => reconcileApp(context, target, new AbortController().signal);
+  const exists = (path: string) => client.request({ method: 'GET', path }).then(() => true, () => false);
 
   beforeAll(async () => {
-    [plane, git] = await Promise.all([startControlPlane(), startGitServer({ auth: { username: 'agent', password: 'secret-password' } })]);
-    commit = (await git.createRepository('fleet', { 'web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n' })).commit;
+    [plane, server] = await Promise.all([startControlPlane(), startArtifactServer({ credential: 'flc_agent' })]);
+    connection = new HubConnection({ address: server.address, credential: 'flc_agent', logger: pino({ level: 'silent' }), handlers: { hello: () => ({ cluster: 'c', agentVersion: 't', kubernetesVersion: '', assignments: [], capabilities: [] }), onMessage: () => undefined } });
     client = new KubeClient({ kubeConfig: plane.kubeConfig('admin') });
+    await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flotilla-system' } } });
+    store = new ArtifactStore(client, 'flotilla-system');
     context = {
       manager: new ResourceManager({ client }),
       inventories: new InventoryStore({ client }),
-      repositories: new RepositoryCache({ dir }),
+      artifacts: { store, fetch: (ref, signal) => connection.fetchArtifact(ref, signal) },
       logger: pino({ level: 'silent' }),
       report: (report) => reports.push(report),
     };
   });
   afterAll(async () => {
     client?.close();
-    await Promise.all([plane?.stop(), git?.stop()]);
-    rmSync(dir, { recursive: true, force: true });
+    await connection?.stop();
+    await Promise.all([plane?.stop(), server?.stop()]);
   });
 
-  const run = async (source: Partial<AgentAssignment['source']>) => {
-    const report = await reconcileApp(context, assignment(source), new AbortController().signal);
-    expect(report.phase).toBe('Failed');
-    expect(await context.inventories.load('web')).toBeUndefined();
-    await expect(client.request({ method: 'GET', path: '/api/v1/namespaces/default/configmaps/settings' })).rejects.toThrow();
-    return report.errors[0];
-  };
-
-  it('says the Git server is unreachable', async () => {
-    expect(await run({ url: 'http://127.0.0.1:1/fleet.git' })).toMatchObject({ code: 'GIT_UNREACHABLE' });
-  });
-
-  it('says the credentials were refused, without repeating them', async () => {
-    const error = await run({ credentials: { username: 'agent', password: 'wrong-password' } });
-    expect(error).toMatchObject({ code: 'GIT_UNAUTHORIZED' });
-    expect(JSON.stringify(reports)).not.toContain('wrong-password');
-  });
-
-  it('says the commit does not exist', async () => {
-    expect(await run({ commit: 'f'.repeat(40) })).toMatchObject({ code: 'GIT_COMMIT_NOT_FOUND' });
-  });
-
-  it('applies the commit once the source is right, and reports the change set', async () => {
-    const report = await reconcileApp(context, assignment({}), new AbortController().signal);
-    expect(report).toMatchObject({ phase: 'Synced', health: 'Healthy', summary: { created: 1 } });
+  it('fetches it once, keeps it, and applies it with namespaces settled by the cluster', async () => {
+    const web = artifactOf([
+      { object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps', namespace: 'wrongly-set' } }, source: { file: 'web/namespace.yaml', line: 1 } },
+      { object: crd, source: { file: 'web/crd.yaml', line: 1 } },
+      { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } }, source: { file: 'web/cm.yaml', line: 1 } },
+      { object: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 3 } }, source: { file: 'web/widget.yaml', line: 4 } },
+    ]);
+    server.serve(web.digest, web.bytes);
+    const calls = server.calls;
+    const report = await run(assignment('web', web.ref));
+    expect(report).toMatchObject({ phase: 'Synced', health: 'Healthy', summary: { created: 4 } });
     expect(reports.at(-2)).toMatchObject({ phase: 'Synced', health: 'Progressing' });
+    expect(report.inventory.map((r) => `${r.kind}/${r.namespace}/${r.name}`).sort()).toEqual(['ConfigMap/apps/settings', 'CustomResourceDefinition//widgets.example.com', 'Namespace//apps', 'Widget/apps/w']);
+    expect(await exists('/apis/example.com/v1/namespaces/apps/widgets/w')).toBe(true);
+    expect(await store.load(web.ref)).toBeDefined();
+
+    // The next reconcile (a resync, a restart) reads the kept copy: the hub is not asked again.
+    expect(await run(assignment('web', web.ref))).toMatchObject({ phase: 'Synced', summary: { unchanged: 4 } });
+    expect(server.calls).toBe(calls + 1);
+  });
+
+  it('refuses an artifact whose bytes do not match its digest: nothing applied, nothing kept', async () => {
+    const claimed = artifactOf([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'claimed' } }]);
+    const served = artifactOf([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'tampered' } }]);
+    server.serve(claimed.digest, served.bytes);
+    const report = await run(assignment('tampered', { digest: claimed.digest, size: served.bytes.length }));
+    expect(report).toMatchObject({ phase: 'Failed', errors: [{ code: 'INVALID_ARTIFACT', message: expect.stringContaining(`its bytes hash to ${served.digest}`) }] });
+    expect(await exists('/api/v1/namespaces/apps/configmaps/tampered')).toBe(false);
+    expect(await context.inventories.load('tampered')).toBeUndefined();
+    expect(await store.digests()).not.toContain(claimed.digest);
+  });
+
+  it('names the object and the file and line it came from when the dry-run refuses it, and applies nothing', async () => {
+    const bad = artifactOf([
+      { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fine' }, data: { a: '1' } }, source: { file: 'api/fine.yaml', line: 1 } },
+      { object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { ports: [{ port: 700000 }] } }, source: { file: 'api/service.yaml', line: 12 } },
+    ]);
+    server.serve(bad.digest, bad.bytes);
+    const report = await run(assignment('api', bad.ref));
+    expect(report.phase).toBe('Failed');
+    expect(report.errors[0]).toMatchObject({ code: 'DRY_RUN_FAILED', message: expect.stringContaining('Service/apps/api'), file: 'api/service.yaml', line: 12 });
+    expect(await exists('/api/v1/namespaces/apps/configmaps/fine')).toBe(false);
+  });
+
+  it('refuses two objects that become one once namespaces are settled, naming both files', async () => {
+    const twice = artifactOf([
+      { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'twice' } }, source: { file: 'dup/a.yaml', line: 1 } },
+      { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'twice', namespace: 'apps' } }, source: { file: 'dup/b.yaml', line: 3 } },
+    ]);
+    server.serve(twice.digest, twice.bytes);
+    const report = await run(assignment('dup', twice.ref));
+    expect(report).toMatchObject({ phase: 'Failed', errors: [{ code: 'DUPLICATE_OBJECT', file: 'dup/b.yaml', line: 3, message: 'ConfigMap/apps/twice is declared twice: in dup/a.yaml:1 and dup/b.yaml:3' }] });
+  });
+
+  it('says so when the assignment names no artifact (a hub that does not render) or the hub is away', async () => {
+    expect((await run(assignment('old-hub', undefined))).errors[0]).toMatchObject({ code: 'ARTIFACT_MISSING', message: expect.stringContaining('fetches no Git') });
+    const unknown = artifactOf([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'never-served' } }]);
+    expect((await run(assignment('unknown', unknown.ref))).errors[0]).toMatchObject({ code: 'ARTIFACT_NOT_FOUND' });
+    const away = new HubConnection({ address: '127.0.0.1:1', credential: 'flc_agent', logger: context.logger, handlers: { hello: () => ({ cluster: 'c', agentVersion: 't', kubernetesVersion: '', assignments: [], capabilities: [] }), onMessage: () => undefined } });
+    const report = await reconcileApp({ ...context, artifacts: { store, fetch: (ref, signal) => away.fetchArtifact(ref, signal) } }, assignment('away', unknown.ref), new AbortController().signal);
+    await away.stop();
+    expect(report).toMatchObject({ phase: 'Failed', errors: [{ code: 'ARTIFACT_UNAVAILABLE' }] });
+    expect(await exists('/api/v1/namespaces/apps/configmaps/never-served')).toBe(false);
   });
 });

@@ -3,26 +3,29 @@ import {
   createInventory,
   diffInventory,
   formatChangeSet,
+  formatObjectRef,
   isBuiltinNamespaced,
   type ObjectRef,
-  renderManifests,
   summarizeChangeSet,
+  type ArtifactSource,
   type ChangeSetEntry,
   type KubeObject,
 } from '@flotilla/core';
-import type { RepositoryCache } from '@flotilla/git';
 import type { InventoryStore, ResourceManager } from '@flotilla/kube';
 import type { Logger } from 'pino';
 import type { AgentAssignment } from '../assignment/agent-assignment.js';
 import type { ReconcileReport, ReportError, ReportHealth } from '../assignment/reconcile-report.js';
 import type { DriftTracker } from '../drift/drift-tracker.js';
 import { describeFailure } from './describe-failure.js';
+import { type ArtifactSources, loadArtifact } from './load-artifact.js';
+import { placeObjects } from './place-objects.js';
 
 /** What a reconcile needs from the outside. */
 export interface ReconcileContext {
   manager: ResourceManager;
   inventories: InventoryStore;
-  repositories: RepositoryCache;
+  /** Where the assignments' artifacts come from (the cluster's copies, then the hub). */
+  artifacts: ArtifactSources;
   logger: Logger;
   /** Receives the report after apply (health still Progressing) and again once health is known. */
   report(report: ReconcileReport): void;
@@ -34,8 +37,9 @@ export interface ReconcileContext {
 const HEALTHY_REVISION = 'healthyRevision';
 
 /**
- * One reconcile of one App: fetch the commit, render, dry-run and apply everything (all or nothing), record the
- * inventory, prune what left it, wait for health. Every outcome, failure included, ends in a report.
+ * One reconcile of one App: load its artifact (kept in the cluster, else fetched from the hub), settle namespaces,
+ * dry-run and apply everything (all or nothing), record the inventory, prune what left it, wait for health. Every
+ * outcome, failure included, ends in a report; errors about an object name the file and line it came from.
  */
 export async function reconcileApp(context: ReconcileContext, assignment: AgentAssignment, signal: AbortSignal): Promise<ReconcileReport> {
   const startedAt = new Date();
@@ -53,17 +57,16 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   let changes: ChangeSetEntry[] = [];
   let inventory: ObjectRef[];
   let desired: KubeObject[];
+  // Where each object came from, by `Kind/namespace/name`, for the errors that name an object.
+  const sources = new Map<string, ArtifactSource>();
   try {
-    const { url, commit, ref, credentials } = assignment.source;
-    await context.repositories.fetchCommit({ url, commit, ref, credentials });
-    const files = await context.repositories.readTree({ url, commit, path: assignment.path });
+    const artifact = await loadArtifact(context.artifacts, assignment, signal, log);
     await context.manager.discovery.refreshIfOlderThan(60_000);
-    const { objects } = renderManifests(files, {
-      appPath: assignment.path,
-      variables: assignment.variables,
+    const objects = placeObjects(artifact, {
       defaultNamespace: assignment.defaultNamespace,
       isNamespaced: (r) => context.manager.discovery.find(r)?.namespaced ?? isBuiltinNamespaced(r),
     });
+    for (const o of objects) sources.set(formatObjectRef(o.ref), o.source);
     desired = objects.map((o) => o.object);
     // A generation applied before (restart, resync) is not applied again: what changed since is drift, for its policy.
     const isApplied = context.drift?.isApplied(assignment, previous) ?? false;
@@ -73,7 +76,7 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
     inventory = [...createInventory(objects.map((o) => o.ref))];
   } catch (error) {
     context.drift?.release(assignment.app);
-    const errors = describeFailure(error);
+    const errors = describeFailure(error, (id) => sources.get(id));
     log.warn({ code: errors[0]?.code, err: errors[0]?.message }, 'reconcile failed; nothing applied');
     const report = finish({ phase: 'Failed', health: 'Unknown', changes, errors, inventory: [...(previous?.inventory ?? [])] });
     context.report(report);
@@ -95,7 +98,7 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
 
   const failures: ReportError[] = changes
     .filter((c) => c.action === 'failed')
-    .map((c) => ({ code: c.error?.code ?? 'APPLY_FAILED', message: c.error?.message ?? 'failed', object: c.ref }));
+    .map((c) => ({ code: c.error?.code ?? 'APPLY_FAILED', message: c.error?.message ?? 'failed', object: c.ref, ...sources.get(formatObjectRef(c.ref)) }));
   const phase = failures.length > 0 ? 'Failed' : 'Synced';
   log.info({ changes: formatChangeSet(changes) }, 'applied');
   context.report(finish({ phase, health: 'Progressing', changes, errors: failures, inventory }));
@@ -104,7 +107,7 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   const status: ReportHealth = health.timedOut ? 'Degraded' : health.health.status;
   const healthErrors: ReportError[] = health.objects
     .filter((o) => o.status === 'Degraded' || (health.timedOut && o.status === 'Progressing'))
-    .map((o) => ({ code: health.timedOut ? 'HEALTH_TIMEOUT' : 'DEGRADED', message: o.message, object: o.ref }));
+    .map((o) => ({ code: health.timedOut ? 'HEALTH_TIMEOUT' : 'DEGRADED', message: o.message, object: o.ref, ...sources.get(formatObjectRef(o.ref)) }));
   if (status === 'Healthy' && phase === 'Synced') {
     await context.inventories.save(assignment.app, {
       inventory,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AgentAssignment, HeldState } from '../assignment/agent-assignment.js';
 import type { ReconcileReport } from '../assignment/reconcile-report.js';
 import type { AutoRollback, ReconcileFunction } from '../rollback/auto-rollback.js';
+import type { ArtifactStore } from '../state/artifact-store.js';
 import type { AssignmentStore } from '../state/assignment-store.js';
 import { reconcileApp, type ReconcileContext, removeApp } from './reconcile-app.js';
 
@@ -21,7 +22,7 @@ export interface ReconcilerOptions {
   concurrency?: number;
   /** Every App is reconciled again this often, hub or no hub; default 5 minutes. */
   resyncIntervalMs?: number;
-  /** First retry delay after a failure that may pass (unreachable Git or API server); doubles up to the resync interval. */
+  /** First retry delay after a failure that may pass (hub or API server out of reach); doubles up to the resync interval. */
   retryDelayMs?: number;
   /** Returns a cluster to its last healthy revision when a revision fails and the App's policy allows it. */
   autoRollback?: AutoRollback;
@@ -29,8 +30,8 @@ export interface ReconcilerOptions {
 
 type Work = { kind: 'reconcile' } | { kind: 'remove'; generation: number; prune: boolean };
 
-/** Codes of failures worth retrying soon: the manifests are not wrong, something was out of reach. */
-const TRANSIENT = /^(GIT_UNREACHABLE|GIT_TIMEOUT|GIT_FETCH_FAILED|UNAVAILABLE|RESOURCE_EXHAUSTED|INTERNAL)$/;
+/** Codes of failures worth retrying soon: the manifests are not wrong, something was out of reach (or came damaged). */
+const TRANSIENT = /^(ARTIFACT_UNAVAILABLE|ARTIFACT_NOT_FOUND|INVALID_ARTIFACT|UNAVAILABLE|RESOURCE_EXHAUSTED|INTERNAL)$/;
 
 /**
  * Level-triggered per-App work queue: it holds the latest assignment of each App (persisted in the cluster, so it
@@ -45,6 +46,8 @@ export class Reconciler {
   private readonly running = new Map<string, AbortController>();
   private readonly retries = new Map<string, { attempts: number; timer: NodeJS.Timeout }>();
   private resyncTimer: NodeJS.Timeout | undefined;
+  private collecting: Promise<void> | undefined;
+  private collectAgain = false;
   private stopped = false;
   private idleWaiters: Array<() => void> = [];
   private readonly concurrency: number;
@@ -76,6 +79,7 @@ export class Reconciler {
     for (const retry of this.retries.values()) clearTimeout(retry.timer);
     for (const controller of this.running.values()) controller.abort();
     await this.idle();
+    await this.collecting;
   }
 
   /** What the agent holds, for the hub. */
@@ -92,7 +96,9 @@ export class Reconciler {
   async assign(assignment: AgentAssignment): Promise<void> {
     const current = this.held.get(assignment.app);
     if (current && assignment.generation < current.generation) return;
-    if (current && assignment.generation === current.generation) {
+    // The same generation with an artifact, where the held one has none (a hub upgraded to render), replaces it.
+    const isNowRendered = current !== undefined && assignment.artifact !== undefined && current.artifact === undefined;
+    if (current && assignment.generation === current.generation && !isNowRendered) {
       const applied = this.applied.get(assignment.app);
       if (applied && applied.generation >= assignment.generation && !this.pending.has(assignment.app) && !this.running.has(assignment.app)) {
         this.options.sink.ack(assignment.app, assignment.generation);
@@ -153,6 +159,7 @@ export class Reconciler {
       this.running.set(app, controller);
       void this.run(app, work, controller.signal).finally(() => {
         this.running.delete(app);
+        this.collectArtifacts();
         this.pump();
         if (this.pending.size === 0 && this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
       });
@@ -192,6 +199,40 @@ export class Reconciler {
       logger.error({ ...fields, err: (error as Error).message }, work.kind === 'remove' ? 'removing app failed; will retry' : 'reconcile failed; will retry');
       this.retryLater(app, work);
     }
+  }
+
+  /**
+   * Deletes the stored artifacts no held assignment names and no rollback needs (the last healthy one of each App).
+   * Runs after each piece of work, one collection at a time; a failure is logged and the next run tries again.
+   */
+  private collectArtifacts(): void {
+    const { store } = this.options.context.artifacts;
+    if (this.stopped) return;
+    if (this.collecting) {
+      this.collectAgain = true;
+      return;
+    }
+    this.collecting = this.collectOnce(store)
+      .catch((error: Error) => this.options.logger.warn({ err: error.message }, 'collecting stored artifacts failed; will try again'))
+      .finally(() => {
+        this.collecting = undefined;
+        if (this.collectAgain) {
+          this.collectAgain = false;
+          this.collectArtifacts();
+        }
+      });
+  }
+
+  private async collectOnce(store: ArtifactStore): Promise<void> {
+    const stored = await store.digests();
+    if (stored.length === 0) return;
+    // Computed after listing: an artifact stored since is not listed, so it cannot be taken for unused.
+    const keep = new Set<string>();
+    for (const held of this.held.values()) if (held.artifact) keep.add(held.artifact.digest);
+    for (const digest of (await this.options.autoRollback?.retainedArtifacts([...this.held.keys()])) ?? []) keep.add(digest);
+    if (stored.every((digest) => keep.has(digest))) return;
+    const removed = await store.retainOnly(keep);
+    if (removed.length > 0) this.options.logger.info({ removed }, 'stored artifacts no longer enforced deleted');
   }
 
   private retryLater(app: string, work: Work = { kind: 'reconcile' }): void {

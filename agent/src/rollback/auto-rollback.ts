@@ -4,7 +4,7 @@ import type { ReconcileReport, ReportError } from '../assignment/reconcile-repor
 import type { RollbackState, RollbackStore, RolledBack } from './rollback-store.js';
 
 /** Failures that say nothing about the revision (the agent retries them): no reason to roll back. */
-const NOT_THE_REVISION = /^(GIT_.*|UNAVAILABLE|RESOURCE_EXHAUSTED|INTERNAL)$/;
+const NOT_THE_REVISION = /^(ARTIFACT_.*|INVALID_ARTIFACT|UNAVAILABLE|RESOURCE_EXHAUSTED|INTERNAL)$/;
 
 /** Whether a report says the revision itself failed here: an apply error, or Degraded (a health timeout included). */
 export function isRevisionFailure(report: Pick<ReconcileReport, 'phase' | 'health' | 'errors'>): boolean {
@@ -15,7 +15,7 @@ export function isRevisionFailure(report: Pick<ReconcileReport, 'phase' | 'healt
 
 /** Whether two assignments would apply the same objects (so returning from one to the other would change nothing). */
 function isSameContent(a: AgentAssignment, b: AgentAssignment): boolean {
-  const content = (x: AgentAssignment) => JSON.stringify([x.source.url, x.source.commit, x.path, x.defaultNamespace, Object.entries(x.variables).sort()]);
+  const content = (x: AgentAssignment) => JSON.stringify([x.artifact?.digest ?? '', x.defaultNamespace]);
   return content(a) === content(b);
 }
 
@@ -32,7 +32,7 @@ export interface AutoRollbackOptions {
 }
 
 /**
- * Reconciles with automatic rollback: remembers the last assignment that became healthy, and when a newer one fails
+ * Reconciles with automatic rollback: remembers the last assignment that became healthy (its artifact stays stored), and when a newer one fails
  * here (apply error, Degraded, health timeout) and its policy allows, applies the remembered one instead and reports
  * the App RolledBack, hub or no hub. The failed generation is not applied again, even after a restart, until a newer
  * generation arrives; until then every reconcile enforces the restored revision.
@@ -65,6 +65,16 @@ export class AutoRollback {
       'revision failed; rolling back to the last healthy revision',
     );
     return this.restore(reconcile, assignment, healthy, rolledBack, signal);
+  }
+
+  /** The artifacts a rollback of these Apps would return to (the last healthy one of each), which must stay stored. */
+  async retainedArtifacts(apps: readonly string[]): Promise<string[]> {
+    const digests: string[] = [];
+    for (const app of apps) {
+      const digest = (await this.stateOf(app)).healthy?.artifact?.digest;
+      if (digest) digests.push(digest);
+    }
+    return digests;
   }
 
   /** Forgets an App that was removed from this cluster. */

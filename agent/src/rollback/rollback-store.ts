@@ -13,15 +13,18 @@ export interface RolledBack {
 
 /** What the agent keeps, per App, to roll back without the hub. */
 export interface RollbackState {
-  /** The last assignment that became healthy here (with its source, so its commit can be fetched again). */
+  /** The last assignment that became healthy here (its artifact stays stored in the cluster, to return to it). */
   healthy?: AgentAssignment;
   /** Set while the held generation is one the agent rolled back from. */
   rolledBack?: RolledBack;
 }
 
+/** Label on every rollback Secret (written by agents since artifacts; older ones are found by name). */
+export const ROLLBACK_LABEL = 'flotilla.dev/rollback';
+
 /**
  * Keeps each App's RollbackState in the cluster, beside its assignment, so a restarted agent still knows what to
- * return to and what not to apply again. A Secret per App (`flotilla-rollback-<app>`): assignments carry credentials.
+ * return to and what not to apply again. A Secret per App (`flotilla-rollback-<app>`), as the assignments are.
  */
 export class RollbackStore {
   constructor(
@@ -56,7 +59,7 @@ export class RollbackStore {
     const secret = {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'flotilla' }, annotations: { 'flotilla.dev/app': app } },
+      metadata: { name, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'flotilla', [ROLLBACK_LABEL]: 'true' }, annotations: { 'flotilla.dev/app': app } },
       type: 'Opaque',
       data: { state: Buffer.from(JSON.stringify(state)).toString('base64') },
     };
@@ -65,6 +68,34 @@ export class RollbackStore {
     } catch (error) {
       throw mapApiError(error, { object: this.idOf(name), verb: 'apply' });
     }
+  }
+
+  /**
+   * Deletes the rollback states written by agents that fetched Git: their healthy assignment names no artifact (so
+   * it cannot be returned to) and may hold the Source's credentials. Returns the Secrets deleted.
+   */
+  async removeGitEra(): Promise<Array<{ secret: string; hadCredentials: boolean }>> {
+    let list: { items?: Array<{ metadata: { name: string }; data?: Record<string, string> }> };
+    try {
+      list = await this.client.request({ method: 'GET', path: `/api/v1/namespaces/${this.namespace}/secrets`, query: { labelSelector: 'app.kubernetes.io/managed-by=flotilla' } });
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw mapApiError(error, { object: `Secret/${this.namespace}`, verb: 'list' });
+    }
+    const removed: Array<{ secret: string; hadCredentials: boolean }> = [];
+    for (const secret of list.items ?? []) {
+      if (!secret.metadata.name.startsWith('flotilla-rollback-')) continue;
+      let healthy: { artifact?: unknown; source?: { credentials?: unknown } } | undefined;
+      try {
+        healthy = (JSON.parse(Buffer.from(secret.data?.state ?? '', 'base64').toString('utf8')) as { healthy?: typeof healthy }).healthy;
+      } catch {
+        continue;
+      }
+      if (!healthy || (healthy.artifact !== undefined && healthy.source?.credentials === undefined)) continue;
+      await this.remove(secret.metadata.name.slice('flotilla-rollback-'.length));
+      removed.push({ secret: this.idOf(secret.metadata.name), hadCredentials: healthy.source?.credentials !== undefined });
+    }
+    return removed;
   }
 
   /** Forgets the App's state; a missing one is fine. */

@@ -15,7 +15,9 @@ interface Secret {
 
 /**
  * Keeps the agent's last assignment of each App in the cluster, so that an agent restarted while its hub is away
- * still knows what to enforce. A Secret per App (`flotilla-assignment-<app>`), since assignments carry Git credentials.
+ * still knows what to enforce (with its artifact, kept by ArtifactStore). A Secret per App
+ * (`flotilla-assignment-<app>`): assignments hold no credential any more, but agents before artifacts stored Git
+ * credentials there, and removeGitEra() deletes those.
  */
 export class AssignmentStore {
   constructor(
@@ -26,17 +28,42 @@ export class AssignmentStore {
 
   /** Every stored assignment, by App name. */
   async list(): Promise<AgentAssignment[]> {
+    return (await this.listSecrets()).map((secret) => this.read(secret)).sort((a, b) => (a.app < b.app ? -1 : a.app > b.app ? 1 : 0));
+  }
+
+  private async listSecrets(): Promise<Secret[]> {
     try {
       const list = await this.client.request<{ items?: Secret[] }>({
         method: 'GET',
         path: `/api/v1/namespaces/${this.namespace}/secrets`,
         query: { labelSelector: `${ASSIGNMENT_LABEL}=true` },
       });
-      return (list.items ?? []).map((secret) => this.read(secret)).sort((a, b) => (a.app < b.app ? -1 : a.app > b.app ? 1 : 0));
+      return list.items ?? [];
     } catch (error) {
       if (isNotFound(error)) return [];
       throw mapApiError(error, { object: `Secret/${this.namespace}`, verb: 'list' });
     }
+  }
+
+  /**
+   * Deletes the assignments stored by agents that fetched Git (they name no artifact, and may hold the Source's
+   * credentials): this agent cannot enforce them, and once they are gone the hub, seeing them missing from the
+   * hello, sends their artifacts. Returns the Secrets deleted and whether each held credentials.
+   */
+  async removeGitEra(): Promise<Array<{ secret: string; hadCredentials: boolean }>> {
+    const removed: Array<{ secret: string; hadCredentials: boolean }> = [];
+    for (const secret of await this.listSecrets()) {
+      let stored: Partial<AgentAssignment> & { source?: { credentials?: unknown } };
+      try {
+        stored = this.read(secret);
+      } catch {
+        continue;
+      }
+      if (stored.artifact !== undefined && stored.source?.credentials === undefined) continue;
+      await this.remove(stored.app ?? secret.metadata.name.replace(/^flotilla-assignment-/, ''));
+      removed.push({ secret: `Secret/${this.namespace}/${secret.metadata.name}`, hadCredentials: stored.source?.credentials !== undefined });
+    }
+    return removed;
   }
 
   /** Writes an App's assignment (server-side apply); the state namespace must exist. */

@@ -20,7 +20,7 @@ const DRIFT_MODES: Record<string, AgentAssignment['policy']['driftMode']> = {
 
 /** The domain form of an Assignment message. */
 export function fromAssignmentMessage(message: Assignment): AgentAssignment {
-  const credentials = message.source?.credentials;
+  // source.credentials is never read: a rendering hub sends none, and the agent fetches no Git.
   return {
     app: message.app,
     generation: Number(message.generation),
@@ -28,7 +28,6 @@ export function fromAssignmentMessage(message: Assignment): AgentAssignment {
       url: message.source?.url ?? '',
       ref: message.source?.ref ?? '',
       commit: message.source?.commit ?? '',
-      ...(credentials && (credentials.username || credentials.password) ? { credentials: { username: credentials.username, password: credentials.password } } : {}),
     },
     revision: message.revision,
     path: message.path,
@@ -50,6 +49,7 @@ export function fromAssignmentMessage(message: Assignment): AgentAssignment {
       maxCorrections: message.policy?.maxCorrections ?? 0,
     },
     pinned: message.pinned,
+    ...(message.artifact?.digest ? { artifact: { digest: message.artifact.digest, size: Number(message.artifact.size) } } : {}),
   };
 }
 

@@ -1,8 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { type AgentMessage, AgentServiceClient, DEFAULT_MAX_MESSAGE_BYTES, type HubMessage, toTimestamp } from '@flotilla/proto';
 import type { Logger } from 'pino';
+import type { ArtifactRef } from '../assignment/agent-assignment.js';
+import { ArtifactError } from '../assignment/artifact-error.js';
 import type { AgentHello, InboundMessage, OutboundMessage } from '../assignment/hub-messages.js';
 import { Backoff } from './backoff.js';
+import { fetchArtifact } from './fetch-artifact.js';
 import { fromHubMessage, logFieldsOf, toAgentMessage, toHelloMessage } from './hub-message-mapping.js';
 import { Outbox } from './outbox.js';
 
@@ -100,6 +103,17 @@ export class HubConnection {
     const wire = toAgentMessage(message);
     if (this.ready && this.call) this.call.write(wire);
     else this.outbox.push(wire);
+  }
+
+  /**
+   * Downloads an artifact on this connection's channel with its credential (see fetchArtifact); works whether or not
+   * the stream is up, and fails with ARTIFACT_UNAVAILABLE while the agent has no credential yet.
+   */
+  fetchArtifact(artifact: ArtifactRef, signal?: AbortSignal): Promise<Buffer> {
+    if (this.credential === undefined) {
+      return Promise.reject(new ArtifactError('ARTIFACT_UNAVAILABLE', `fetching artifact ${artifact.digest}: the agent has no credential for the hub yet`, artifact.digest));
+    }
+    return fetchArtifact({ client: this.client, credential: this.credential, artifact, ...(signal ? { signal } : {}) });
   }
 
   /** Closes the stream for good. */

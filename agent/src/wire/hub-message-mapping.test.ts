@@ -18,6 +18,16 @@ describe('the mapping of the stream messages', () => {
     expect(assign?.kind === 'assign' && [assign.assignment.app, assign.assignment.generation, assign.assignment.defaultNamespace]).toEqual(['web', 3, 'default']);
   });
 
+  it('takes the artifact an assignment names, and never the Git credentials an older hub sends', () => {
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    const source = { url: 'https://git.example/fleet.git', ref: 'main', commit: 'c'.repeat(40), credentials: { username: 'deploy', password: 'git-password' } };
+    const assign = fromHubMessage({ assignment: { app: 'web', generation: 3, source, revision: 'main@sha1:cc', path: 'web', variables: {}, defaultNamespace: 'apps', pinned: false, artifact: { digest, size: 1234 } } });
+    expect(assign?.kind === 'assign' && assign.assignment).toMatchObject({ artifact: { digest, size: 1234 }, source: { url: source.url, ref: 'main', commit: source.commit }, defaultNamespace: 'apps' });
+    expect(JSON.stringify(assign)).not.toContain('git-password');
+    const unrendered = fromHubMessage({ assignment: { app: 'web', generation: 3, revision: 'main@sha1:cc', path: 'web', variables: {}, defaultNamespace: '', pinned: false } });
+    expect(unrendered?.kind === 'assign' && 'artifact' in unrendered.assignment).toBe(false);
+  });
+
   it('ignores a message that carries nothing the agent knows', () => {
     expect(fromHubMessage({})).toBeUndefined();
   });

@@ -1,6 +1,5 @@
 import type { Assignment } from '../assignments/assignment.entity.js';
 import type { AgentDriftReport } from '../drift/drift-report.js';
-import type { StoredGitCredentials } from '../sources/source.entity.js';
 import type { AgentReport } from '../status/agent-report.js';
 
 // The messages of an agent stream as the hub's domain sees them: the gRPC edge (grpc/agent-wire-mapping.ts) maps
@@ -30,8 +29,8 @@ export interface AgentCommand {
 export type HubMessage =
   | { kind: 'hello'; cluster: string; hubVersion: string; heartbeatIntervalMs: number; heartbeatTimeoutMs: number; serverTime: Date }
   | { kind: 'heartbeat-ack'; sequence: number; receivedAt: Date }
-  /** An active assignment; the source's credentials (opened) go only to this cluster's agent. */
-  | { kind: 'assignment'; assignment: Assignment; credentials: StoredGitCredentials | null }
+  /** An active assignment: the artifact to apply (Git credentials never leave the hub). */
+  | { kind: 'assignment'; assignment: Assignment }
   | { kind: 'unassignment'; assignment: Assignment }
   | { kind: 'assignments-complete'; apps: string[] }
   | { kind: 'credential-rotation'; credential: string; previousExpiresAt: Date }

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { type HubMessage, Health, Phase } from '@flotilla/proto';
 import { type GitServer, startGitServer } from '@flotilla/testenv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestHub, type TestHub } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
 
@@ -24,7 +24,7 @@ describe('agent stream', () => {
 
   beforeAll(async () => {
     git = await startGitServer();
-    commit = (await git.createRepository('fleet', { 'web/configmap.yaml': 'kind: ConfigMap\n' })).commit;
+    commit = (await git.createRepository('fleet', { 'web/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' })).commit;
     hub = await startTestHub('sqlite', { FLOTILLA_HEARTBEAT_TIMEOUT_MS: '1500', FLOTILLA_HEARTBEAT_INTERVAL_MS: '500' });
     for (const [name, env] of [['eu-1', 'prod'], ['us-1', 'prod'], ['dev-1', 'dev']] as const) {
       const joinToken = (await hub.api().post('/api/v1/clusters').send({ name, labels: { env, region: name.slice(0, 2) } }).expect(201)).body.joinToken;
@@ -35,6 +35,8 @@ describe('agent stream', () => {
       .post('/api/v1/apps')
       .send({ name: 'web', source: 'fleet', path: 'web', targets: { selector: { matchLabels: { env: 'prod' } } }, variables: { replicas: '3' }, namespace: 'web' })
       .expect(201);
+    // Assignments exist once the hub has fetched and rendered the commit.
+    await vi.waitFor(async () => expect((await hub.api().get('/api/v1/apps/web/status')).body.clusters).toBe(2), { timeout: 15_000, interval: 100 });
   });
   afterAll(async () => {
     for (const agent of agents) await agent.close().catch(() => undefined);
@@ -112,7 +114,7 @@ describe('agent stream', () => {
   it('pushes a new generation when the source moves', async () => {
     const agent = agents[0] as TestAgent;
     const checkout = await git.checkout('fleet');
-    await checkout.write('web/deployment.yaml', 'kind: Deployment\n');
+    await checkout.write('web/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n');
     const next = await checkout.commit('add deployment');
     await checkout.push();
     await hub.api().post('/api/v1/sources/fleet/refresh').expect(200);

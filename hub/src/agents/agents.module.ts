@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ArtifactsModule } from '../artifacts/artifacts.module.js';
 import { AssignmentsModule } from '../assignments/assignments.module.js';
 import { ClustersModule } from '../clusters/clusters.module.js';
 import { DriftModule } from '../drift/drift.module.js';
@@ -11,14 +12,15 @@ import { AgentCredentialSweeper } from './agent-credential-sweeper.js';
 import { AgentMessageRouter } from './agent-message-router.js';
 import { AgentPresence } from './agent-presence.js';
 import { AgentSessionRegistry } from './agent-session-registry.js';
+import { ArtifactDownloads } from './artifact-downloads.js';
 import { AssignmentPusher } from './assignment-pusher.js';
 import { ClusterCredentialsController } from './cluster-credentials.controller.js';
 
 /** Agent streams as the hub's domain sees them (the gRPC AgentService itself is served at the gRPC edge). */
 @Module({
-  imports: [ClustersModule, AssignmentsModule, SourcesModule, StatusModule, IdentityModule, DriftModule],
+  imports: [ClustersModule, AssignmentsModule, SourcesModule, StatusModule, IdentityModule, DriftModule, ArtifactsModule],
   controllers: [ClusterCredentialsController],
-  providers: [AgentSessionRegistry, AgentConnections, AgentMessageRouter, AssignmentPusher, AgentPresence, AgentCredentialSweeper, AgentCommands],
-  exports: [AgentConnections, AgentSessionRegistry, AgentCommands],
+  providers: [AgentSessionRegistry, AgentConnections, AgentMessageRouter, AssignmentPusher, AgentPresence, AgentCredentialSweeper, AgentCommands, ArtifactDownloads],
+  exports: [AgentConnections, AgentSessionRegistry, AgentCommands, ArtifactDownloads],
 })
 export class AgentsModule {}

@@ -1,8 +1,9 @@
-import type { AppView } from '@flotilla/api';
+import type { AppRenderStatusView, AppView } from '@flotilla/api';
+import type { AppRenderState } from '../rendering/render-status.js';
 import type { App } from './app.entity.js';
 
-/** Maps a stored app to its REST view. */
-export function toAppView(app: App): AppView {
+/** Maps a stored app (and how its latest revision rendered) to its REST view. */
+export function toAppView(app: App, render: AppRenderState | null): AppView {
   return {
     name: app.name,
     source: app.sourceName,
@@ -12,7 +13,20 @@ export function toAppView(app: App): AppView {
     namespace: app.defaultNamespace,
     policy: app.policy,
     policyOverrides: app.policyOverrides ?? {},
+    render: { allowRemoteBases: app.render?.allowRemoteBases ?? false },
+    renderStatus: render ? toRenderStatusView(render) : null,
     createdAt: app.createdAt.toISOString(),
     updatedAt: app.updatedAt.toISOString(),
+  };
+}
+
+/** An app's render state as the REST API shows it. */
+export function toRenderStatusView(render: AppRenderState): AppRenderStatusView {
+  return {
+    state: render.state,
+    revision: render.revision,
+    ...(render.failure ? { renderer: render.failure.renderer, message: render.failure.message, ...(render.failure.file ? { file: render.failure.file } : {}) } : {}),
+    clusters: render.clusters,
+    updatedAt: render.updatedAt.toISOString(),
   };
 }

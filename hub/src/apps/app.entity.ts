@@ -3,6 +3,12 @@ import { jsonColumn, timestampColumn } from '../database/columns.js';
 import type { AppPolicy, PolicyOverride } from './app-policy.js';
 import type { LabelSelector } from '@flotilla/core';
 
+/** Render options of an App. */
+export interface AppRenderOptions {
+  /** Lets a Kustomize path use remote bases (fetched by kustomize itself, from outside the Source). */
+  allowRemoteBases: boolean;
+}
+
 /** A path inside a Source, the clusters it targets, its variables and policies. */
 @Entity({ name: 'apps' })
 export class App {
@@ -38,6 +44,10 @@ export class App {
   /** Per-cluster changes of the policy, by cluster name. */
   @Column(jsonColumn())
   policyOverrides!: Record<string, PolicyOverride>;
+
+  /** How the App's path is rendered; null takes the defaults (remote Kustomize bases refused). */
+  @Column(jsonColumn({ nullable: true }))
+  render!: AppRenderOptions | null;
 
   @Column(timestampColumn())
   createdAt!: Date;

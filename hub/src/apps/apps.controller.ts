@@ -15,35 +15,40 @@ import { ZodPipe } from '../common/zod-body.pipe.js';
 import { ApiOperationOf } from '../openapi/api-operation-of.js';
 import { toAppView } from './app-view.js';
 import { AppsService } from './apps.service.js';
+import { RenderStatus } from '../rendering/render-status.js';
 
 /** /api/v1/apps: what to deploy, from which source, to which clusters, and how. */
 @Controller('api/v1/apps')
 export class AppsController {
-  constructor(private readonly apps: AppsService) {}
+  constructor(
+    private readonly apps: AppsService,
+    private readonly renders: RenderStatus,
+  ) {}
 
   @Post()
   @ApiOperationOf(OPERATIONS.createApp)
   async create(@Body(new ZodPipe(createAppSchema)) body: CreateAppBody, @Actor() actor: string): Promise<AppView> {
-    return toAppView(await this.apps.create(body, actor));
+    const app = await this.apps.create(body, actor);
+    return toAppView(app, this.renders.of(app.name));
   }
 
   @Get()
   @ApiOperationOf(OPERATIONS.listApps)
   async list(@Query(new ZodPipe(appListQuerySchema, 'query')) query: AppListQuery): Promise<AppPage> {
     const page = await this.apps.list(query);
-    return { ...page, items: page.items.map(toAppView) };
+    return { ...page, items: page.items.map((app) => toAppView(app, this.renders.of(app.name))) };
   }
 
   @Get(':name')
   @ApiOperationOf(OPERATIONS.getApp)
   async get(@Param('name') name: string): Promise<AppView> {
-    return toAppView(await this.apps.get(name));
+    return toAppView(await this.apps.get(name), this.renders.of(name));
   }
 
   @Patch(':name')
   @ApiOperationOf(OPERATIONS.updateApp)
   async update(@Param('name') name: string, @Body(new ZodPipe(updateAppSchema)) body: UpdateAppBody, @Actor() actor: string): Promise<AppView> {
-    return toAppView(await this.apps.update(name, body, actor));
+    return toAppView(await this.apps.update(name, body, actor), this.renders.of(name));
   }
 
   @Delete(':name')

@@ -8,7 +8,7 @@ describe.each(TEST_DATABASES)('apps REST API on %s', (database) => {
 
   beforeAll(async () => {
     git = await startGitServer();
-    await git.createRepository('fleet', { 'web/a.yaml': 'kind: ConfigMap\n' });
+    await git.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
     hub = await startTestHub(database);
     await hub.api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet') }).expect(201);
     for (const [name, env] of [['eu-1', 'prod'], ['us-1', 'prod'], ['dev-1', 'dev']]) {

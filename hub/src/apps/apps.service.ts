@@ -43,6 +43,7 @@ export class AppsService implements OnModuleInit {
       defaultNamespace: body.namespace,
       policy: mergePolicy(DEFAULT_APP_POLICY, body.policy),
       policyOverrides: body.policyOverrides,
+      render: { allowRemoteBases: body.render.allowRemoteBases ?? false },
       createdAt: now,
       updatedAt: now,
     });
@@ -88,6 +89,7 @@ export class AppsService implements OnModuleInit {
     if (body.namespace !== undefined) app.defaultNamespace = body.namespace;
     if (body.policy !== undefined) app.policy = mergePolicy(app.policy, body.policy);
     if (body.policyOverrides !== undefined) app.policyOverrides = body.policyOverrides;
+    if (body.render !== undefined) app.render = { allowRemoteBases: body.render.allowRemoteBases ?? false };
     app.updatedAt = new Date();
     await this.apps.save(app);
     await this.audit.record({ actor, action: 'app.update', target: `app/${name}`, result: 'success', details: { changed: Object.keys(body) } });

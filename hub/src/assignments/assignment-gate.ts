@@ -22,6 +22,11 @@ export interface GateInput {
    * what they have. Absent, the whole app is planned.
    */
   scope?: readonly string[];
+  /**
+   * Targets that join no rollout to the source's commit: it leaves their artifact as it is, or it failed to render
+   * for them (a revision that does not render reaches no cluster).
+   */
+  stay?: ReadonlySet<string>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { counterColumn, jsonColumn, timestampColumn } from '../database/columns.js';
+import { counterColumn, jsonColumn, sizeColumn, timestampColumn } from '../database/columns.js';
 import type { AppPolicy } from '../apps/app-policy.js';
 
 /** What one cluster must run for one App. Level-triggered: the whole desired state, with a generation. */
@@ -53,6 +53,14 @@ export class Assignment {
   /** Pinned at this commit by a rollback or pin; new branch commits do not move it. */
   @Column({ type: 'boolean', default: false })
   pinned!: boolean;
+
+  /** The rendered objects to apply, `sha256:<hex>` (see the artifacts module); null in rows written before rendering. */
+  @Column({ type: 'varchar', length: 71, nullable: true })
+  artifactDigest!: string | null;
+
+  /** Length of the artifact's canonical bytes. */
+  @Column(sizeColumn({ nullable: true }))
+  artifactSize!: number | null;
 
   @Column(timestampColumn())
   updatedAt!: Date;

@@ -63,7 +63,7 @@ describe.each(TEST_DATABASES)('assignments of changed clusters on %s', (database
 
   beforeAll(async () => {
     git = await startGitServer();
-    commit = (await git.createRepository('fleet', { 'web/a.yaml': 'kind: ConfigMap\n' })).commit;
+    commit = (await git.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' })).commit;
     hub = await startTestHub(database);
     await hub.api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet'), pollIntervalSeconds: 3600 }).expect(201);
     for (const [name, env] of [['prod-1', 'prod'], ['prod-2', 'prod'], ['prod-3', 'prod'], ['dev-1', 'dev']] as const) {

@@ -2,7 +2,9 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { InjectRepository } from '@nestjs/typeorm';
 import { merge, type Subscription } from 'rxjs';
 import { In, Repository } from 'typeorm';
+import { formatRevision } from '@flotilla/core';
 import { type AppEvent, AppEvents } from '../apps/app-events.js';
+import type { App } from '../apps/app.entity.js';
 import { AppsService } from '../apps/apps.service.js';
 import { type ClusterEvent, ClusterEvents } from '../clusters/cluster-events.js';
 import type { Cluster } from '../clusters/cluster.entity.js';
@@ -10,10 +12,14 @@ import { ClustersService } from '../clusters/clusters.service.js';
 import { UPSERT_CHUNK_ROWS, upsertRows } from '../database/upsert-rows.js';
 import { type SourceEvent, SourceEvents } from '../sources/source-events.js';
 import { SourcesService } from '../sources/sources.service.js';
+import type { Source, StoredGitCredentials } from '../sources/source.entity.js';
+import { AppRenderer, type RenderOutcome } from '../rendering/app-renderer.service.js';
+import type { RenderFailure } from '../rendering/render-failure.js';
+import { RenderStatus } from '../rendering/render-status.js';
 import type { AssignmentGate } from './assignment-gate.js';
 import { AssignmentEvents } from './assignment-events.js';
 import { Assignment } from './assignment.entity.js';
-import { desiredAssignment, isSameAssignment, isTarget } from './desired-assignment.js';
+import { clusterVariables, desiredAssignment, desiredCommit, isSameAssignment, isTarget } from './desired-assignment.js';
 
 /** Past this many changed clusters, recomputing the apps whole costs less than recomputing them for each cluster. */
 const MAX_SCOPED_CLUSTERS = 500;
@@ -44,6 +50,8 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     private readonly appEvents: AppEvents,
     private readonly clusterEvents: ClusterEvents,
     private readonly sourceEvents: SourceEvents,
+    private readonly renderer: AppRenderer,
+    private readonly renderStatus: RenderStatus,
   ) {}
 
   /** The gate the rollouts registered, if any. */
@@ -93,6 +101,11 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
   /** One assignment, or null. */
   find(app: string, cluster: string): Promise<Assignment | null> {
     return this.assignments.findOneBy({ appName: app, clusterName: cluster });
+  }
+
+  /** Whether an assignment of a cluster (current, or a removal not acked yet) names an artifact. */
+  namesArtifact(cluster: string, digest: string): Promise<boolean> {
+    return this.assignments.existsBy({ clusterName: cluster, artifactDigest: digest });
   }
 
   /** Records the generation an agent reconciled; refuses generations the hub never issued. */
@@ -197,25 +210,50 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
    */
   private async recompute(appName: string, clusters: Cluster[], scope?: string[]): Promise<void> {
     const app = await this.apps.find(appName);
+    if (!app) this.renderStatus.forget(appName);
     const source = app ? await this.sources.find(app.sourceName) : null;
     const stored = scope ? await this.assignments.findBy({ appName, clusterName: In(scope) }) : await this.forApp(appName);
     const existing = new Map(stored.map((a) => [a.clusterName, a]));
     const clustersByName = new Map(clusters.map((c) => [c.name, c]));
     const now = new Date();
     const changed: Assignment[] = [];
+    const rebased: Array<{ cluster: string; commit: string }> = [];
 
     // Until the source resolves there is no commit to assign: targets wait, nothing is sent.
     if (app && source?.commit) {
       const resolved = { ...source, commit: source.commit };
       const targets = clusters.filter((cluster) => isTarget(app, cluster));
-      // The rollouts decide which commit each target runs now; a target they hold back keeps what it has.
-      const allowed = await this.gate?.plan({ app, source: resolved, targets, existing, ...(scope ? { scope } : {}) });
+      const render = this.renderFor(app, resolved);
+      // The branch's commit is rendered first: clusters it leaves unchanged, and clusters it failed to render for,
+      // join no rollout to it (and so get no new generation).
+      const head = await render(resolved.commit, targets);
+      const stay = new Set<string>();
       for (const cluster of targets) {
-        const current = existing.get(cluster.name) ?? null;
+        const outcome = head.get(cluster.name);
+        const current = existing.get(cluster.name);
+        if (!outcome || 'failure' in outcome || (current?.active && current.artifactDigest === outcome.artifact.digest)) stay.add(cluster.name);
+      }
+      this.recordRender(app.name, resolved, head, scope !== undefined);
+      // The rollouts decide which commit each target runs now; a target they hold back keeps what it has.
+      const allowed = await this.gate?.plan({ app, source: resolved, targets, existing, stay, ...(scope ? { scope } : {}) });
+      const revisions = new Map<string, { commit: string; pinned: boolean }>();
+      for (const cluster of targets) {
         const revision = allowed?.get(cluster.name);
-        if (revision === null) continue;
-        const desired = desiredAssignment(app, resolved, cluster, current, revision);
-        if (current && isSameAssignment(current, desired)) continue;
+        if (revision !== null) revisions.set(cluster.name, desiredCommit(resolved, existing.get(cluster.name) ?? null, revision));
+      }
+      const outcomes = await this.renderByCommit(render, head, resolved.commit, targets, revisions);
+      for (const cluster of targets) {
+        const revision = revisions.get(cluster.name);
+        const outcome = outcomes.get(cluster.name);
+        // Not allowed the app yet, or its revision did not render: it keeps what it has.
+        if (!revision || !outcome || 'failure' in outcome) continue;
+        const current = existing.get(cluster.name) ?? null;
+        const desired = desiredAssignment(app, resolved, cluster, revision, outcome.artifact);
+        if (current && isSameAssignment(current, desired)) {
+          // Same artifact from another commit: the cluster has nothing to do; the row names the commit it stands for.
+          if (current.commit !== desired.commit) rebased.push({ cluster: cluster.name, commit: desired.commit });
+          continue;
+        }
         const assignment = this.assignments.create({
           appName,
           clusterName: cluster.name,
@@ -240,6 +278,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
         changed.push(this.assignments.merge(this.assignments.create(), current, { active: false, generation: current.generation + 1, updatedAt: now }));
       }
     }
+    for (const { cluster, commit } of rebased) await this.assignments.update({ appName, clusterName: cluster }, { commit });
     // Each chunk goes to the agents as soon as it is stored (never before): the first agents need not wait for the last.
     for (let i = 0; i < changed.length; i += UPSERT_CHUNK_ROWS) {
       const chunk = changed.slice(i, i + UPSERT_CHUNK_ROWS);
@@ -247,5 +286,50 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
       for (const assignment of chunk) this.events.publish({ kind: 'assignment', assignment });
     }
   }
-}
+  /** Renders an app at a commit for some clusters (the Source's credentials stay on the hub). */
+  private renderFor(app: App, source: Source & { commit: string }): (commit: string, clusters: readonly Cluster[]) => Promise<RenderOutcome> {
+    let credentials: Promise<StoredGitCredentials | null> | undefined;
+    return async (commit, clusters) => {
+      credentials ??= this.sources.openCredentials(source.name);
+      return this.renderer.render(
+        { app: app.name, path: app.path, allowRemoteBases: app.render?.allowRemoteBases ?? false, source: { url: source.url, ref: source.ref, commit, credentials: await credentials } },
+        clusters.map((cluster) => ({ cluster: cluster.name, variables: clusterVariables(app, cluster) })),
+      );
+    };
+  }
 
+  /** Each target's outcome at the commit it is to run: the branch's (rendered already) or another (a rollout, a pin). */
+  private async renderByCommit(
+    render: (commit: string, clusters: readonly Cluster[]) => Promise<RenderOutcome>,
+    head: RenderOutcome,
+    headCommit: string,
+    targets: readonly Cluster[],
+    revisions: ReadonlyMap<string, { commit: string }>,
+  ): Promise<RenderOutcome> {
+    const outcomes: RenderOutcome = new Map();
+    const byCommit = new Map<string, Cluster[]>();
+    for (const cluster of targets) {
+      const commit = revisions.get(cluster.name)?.commit;
+      if (commit === undefined) continue;
+      if (commit === headCommit) {
+        const outcome = head.get(cluster.name);
+        if (outcome) outcomes.set(cluster.name, outcome);
+      } else byCommit.set(commit, [...(byCommit.get(commit) ?? []), cluster]);
+    }
+    for (const [commit, clusters] of byCommit) for (const [cluster, outcome] of await render(commit, clusters)) outcomes.set(cluster, outcome);
+    return outcomes;
+  }
+
+  /** Records how the branch's commit rendered for the app (a scoped pass adds failures, never clears them). */
+  private recordRender(app: string, source: Source & { commit: string }, head: RenderOutcome, partial: boolean): void {
+    const revision = formatRevision({ ref: source.ref, commit: source.commit });
+    const failed = [...head].filter((entry): entry is [string, { failure: RenderFailure }] => 'failure' in entry[1]);
+    const first = failed[0];
+    if (first) {
+      this.renderStatus.set(app, { state: 'RenderFailed', revision, failure: first[1].failure, clusters: failed.map(([cluster]) => cluster), updatedAt: new Date() });
+      this.logger.warn({ msg: 'an app revision failed to render; its clusters keep what they have', app, revision, clusters: failed.length, ...first[1].failure });
+    } else if (!partial || this.renderStatus.of(app)?.revision !== revision) {
+      this.renderStatus.set(app, { state: 'Rendered', revision, clusters: [], updatedAt: new Date() });
+    }
+  }
+}

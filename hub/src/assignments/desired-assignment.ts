@@ -18,6 +18,15 @@ export interface DesiredAssignment {
   defaultNamespace: string;
   policy: AppPolicy;
   pinned: boolean;
+  /** The rendered objects for this cluster at `commit`. */
+  artifactDigest: string;
+  artifactSize: number;
+}
+
+/** A rendered artifact as an assignment names it. */
+export interface AssignedArtifact {
+  digest: string;
+  size: number;
 }
 
 /** Whether an app targets a cluster: named explicitly, or matched by its selector. */
@@ -36,40 +45,50 @@ export function clusterVariables(app: App, cluster: Cluster): Record<string, str
 }
 
 /**
- * What a cluster must run for an app now: the commit the rollouts allow it (`allowed`), or else the source's, except
- * that a pinned assignment keeps its commit whatever the branch does.
+ * The commit a cluster must run for an app now: the one the rollouts allow it (`allowed`), or else the source's,
+ * except that a pinned assignment keeps its commit whatever the branch does.
  */
+export function desiredCommit(source: Source & { commit: string }, current: Assignment | null, allowed?: AllowedRevision): { commit: string; pinned: boolean } {
+  const pinned = allowed ? allowed.pinned : current?.active === true && current.pinned && current.commit !== null;
+  return { commit: allowed ? allowed.commit : pinned ? (current?.commit as string) : source.commit, pinned };
+}
+
+/** What a cluster must run for an app now: the commit (see desiredCommit) and the artifact rendered from it. */
 export function desiredAssignment(
   app: App,
   source: Source & { commit: string },
   cluster: Cluster,
-  current: Assignment | null,
-  allowed?: AllowedRevision,
+  revision: { commit: string; pinned: boolean },
+  artifact: AssignedArtifact,
 ): DesiredAssignment {
-  const pinned = allowed ? allowed.pinned : current?.active === true && current.pinned && current.commit !== null;
   // The rollout strategy is the hub's business; agents get the rest of the policy.
   const { rollout: _strategy, ...policy } = policyForCluster(app, cluster.name);
   return {
     sourceName: source.name,
     sourceUrl: source.url,
     ref: source.ref,
-    commit: allowed ? allowed.commit : pinned ? (current?.commit as string) : source.commit,
+    commit: revision.commit,
     path: app.path,
     variables: clusterVariables(app, cluster),
     defaultNamespace: app.defaultNamespace,
     policy,
-    pinned,
+    pinned: revision.pinned,
+    artifactDigest: artifact.digest,
+    artifactSize: artifact.size,
   };
 }
 
-/** Whether a stored assignment already holds the desired state. */
+/**
+ * Whether a stored assignment already holds the desired state. The commit is not compared: the artifact is what the
+ * cluster applies, and a commit that leaves it unchanged is no change.
+ */
 export function isSameAssignment(current: Assignment, desired: DesiredAssignment): boolean {
   return (
     current.active &&
+    current.artifactDigest === desired.artifactDigest &&
     current.sourceName === desired.sourceName &&
     current.sourceUrl === desired.sourceUrl &&
     current.ref === desired.ref &&
-    current.commit === desired.commit &&
     current.path === desired.path &&
     current.defaultNamespace === desired.defaultNamespace &&
     current.pinned === desired.pinned &&

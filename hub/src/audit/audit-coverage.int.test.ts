@@ -24,7 +24,7 @@ describe('the audit log', () => {
 
   beforeAll(async () => {
     git = await startGitServer();
-    await git.createRepository('fleet', { 'web/a.yaml': 'kind: ConfigMap\n' });
+    await git.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
     hub = await startTestHub('sqlite');
     viewer = (await hub.api().post('/api/v1/tokens').send({ name: 'viewer', role: 'viewer' }).expect(201)).body.token;
     operator = (await hub.api().post('/api/v1/tokens').send({ name: 'ops', role: 'operator' }).expect(201)).body.token;

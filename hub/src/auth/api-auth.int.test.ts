@@ -18,7 +18,7 @@ describe('REST authentication and roles', () => {
 
   beforeAll(async () => {
     git = await startGitServer();
-    await git.createRepository('fleet', { 'web/a.yaml': 'kind: ConfigMap\n' });
+    await git.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
     hub = await startTestHub('sqlite');
     await hub.api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet'), pollIntervalSeconds: 86_400 }).expect(201);
     await hub.api().post('/api/v1/clusters').send({ name: 'eu-1' }).expect(201);

@@ -22,6 +22,16 @@ export const hubConfigSchema = z
     heartbeatIntervalMs: z.coerce.number().int().min(100).max(300_000).default(10_000).describe('how often agents send heartbeats'),
     heartbeatTimeoutMs: z.coerce.number().int().min(300).max(900_000).default(30_000).describe('silence after which an agent counts as disconnected'),
     grpcMaxMessageBytes: z.coerce.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024).describe('largest gRPC message accepted or sent'),
+    kustomizePath: z.string().min(1).optional().describe('kustomize binary the hub renders Kustomize paths with; default: kustomize on PATH'),
+    renderConcurrency: z.coerce.number().int().min(1).max(64).default(4).describe('most renderer runs (kustomize builds) at once'),
+    renderTimeoutMs: z.coerce.number().int().min(1000).max(600_000).default(60_000).describe('a renderer run taking longer fails the render'),
+    renderMaxOutputBytes: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(1024 * 1024 * 1024)
+      .default(64 * 1024 * 1024)
+      .describe('a renderer run writing more fails the render'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
     ...securitySettings,
   })

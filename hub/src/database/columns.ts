@@ -27,3 +27,8 @@ const bigintNumber: ValueTransformer = {
 export function counterColumn(options: { default?: number } = {}): ColumnOptions {
   return { type: 'bigint', transformer: bigintNumber, default: options.default ?? 0 };
 }
+
+/** A 64-bit size in bytes read back as a number; nullable when asked. */
+export function sizeColumn(options: { nullable?: boolean } = {}): ColumnOptions {
+  return { type: 'bigint', transformer: bigintNumber, nullable: options.nullable ?? false };
+}

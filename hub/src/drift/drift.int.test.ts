@@ -35,7 +35,7 @@ describe.each(TEST_DATABASES)('drift on the hub (%s)', (database) => {
 
   beforeAll(async () => {
     git = await startGitServer();
-    await git.createRepository('fleet', { 'web/a.yaml': 'kind: ConfigMap\n' });
+    await git.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
     hub = await startTestHub(database);
     const tokens: Record<string, string> = {};
     for (const name of ['eu-1', 'us-1']) tokens[name] = (await api().post('/api/v1/clusters').send({ name, labels: { env: 'prod' } }).expect(201)).body.joinToken;

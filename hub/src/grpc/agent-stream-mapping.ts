@@ -42,7 +42,7 @@ export function toHubMessage(message: HubMessage): WireHubMessage {
     case 'heartbeat-ack':
       return { heartbeatAck: { sequence: message.sequence, receivedAt: toTimestamp(message.receivedAt) } };
     case 'assignment':
-      return toAssignmentMessage(message.assignment, message.credentials);
+      return toAssignmentMessage(message.assignment);
     case 'unassignment':
       return toUnassignmentMessage(message.assignment);
     case 'assignments-complete':

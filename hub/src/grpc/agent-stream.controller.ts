@@ -1,12 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
 import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
-import type { AgentMessage, HubMessage, JoinRequest, JoinResponse } from '@flotilla/proto';
-import { catchError, from, map, Observable, throwError } from 'rxjs';
+import type { AgentMessage, ArtifactChunk, FetchArtifactRequest, HubMessage, JoinRequest, JoinResponse } from '@flotilla/proto';
+import { catchError, from, map, mergeMap, Observable, throwError } from 'rxjs';
 import { AgentConnections } from '../agents/agent-connections.js';
+import { ArtifactDownloads } from '../agents/artifact-downloads.js';
 import { bearerToken } from '../auth/bearer-token.js';
 import { ClusterCredentials } from '../identity/cluster-credentials.service.js';
 import { fromAgentMessage, toHubMessage, toStreamGrpcError } from './agent-stream-mapping.js';
+import { toArtifactChunks } from './artifact-chunks.js';
 import { peerAddress, toGrpcError } from './to-grpc-error.js';
 
 /** gRPC flotilla.v1.AgentService: maps the wire to the agents domain and back, nothing more. */
@@ -15,6 +17,7 @@ export class AgentStreamController {
   constructor(
     private readonly connections: AgentConnections,
     private readonly credentials: ClusterCredentials,
+    private readonly downloads: ArtifactDownloads,
   ) {}
 
   @GrpcStreamMethod('AgentService', 'Connect')
@@ -36,5 +39,14 @@ export class AgentStreamController {
         throw toGrpcError(error);
       });
     return from(joined);
+  }
+
+  @GrpcMethod('AgentService', 'FetchArtifact')
+  fetchArtifact(request: FetchArtifactRequest, metadata: Metadata): Observable<ArtifactChunk> {
+    const token = bearerToken(metadata.get('authorization')[0]);
+    return from(this.downloads.open(token, request.digest ?? '')).pipe(
+      mergeMap(({ bytes }) => from(toArtifactChunks(bytes))),
+      catchError((error: unknown) => throwError(() => toGrpcError(error))),
+    );
   }
 }

@@ -9,7 +9,6 @@ import {
   type StatusReport,
 } from '@flotilla/proto';
 import type { Assignment } from '../assignments/assignment.entity.js';
-import type { StoredGitCredentials } from '../sources/source.entity.js';
 import type { AgentReport } from '../status/agent-report.js';
 import type { AppHealth, AppPhase } from '../status/status-types.js';
 
@@ -18,8 +17,11 @@ import type { AppHealth, AppPhase } from '../status/status-types.js';
 
 const DRIFT_MODES = { report: DriftMode.DRIFT_MODE_REPORT, correct: DriftMode.DRIFT_MODE_CORRECT, off: DriftMode.DRIFT_MODE_OFF } as const;
 
-/** The wire form of an active assignment; the source's credentials (opened) go only to this cluster's agent. */
-export function toAssignmentMessage(assignment: Assignment, credentials: StoredGitCredentials | null): HubMessage {
+/**
+ * The wire form of an active assignment: the artifact to fetch and apply. The source is there for reports only and
+ * carries no credentials: the hub renders, agents never fetch Git.
+ */
+export function toAssignmentMessage(assignment: Assignment): HubMessage {
   const commit = assignment.commit as string;
   const message: AssignmentMessage = {
     app: assignment.appName,
@@ -28,7 +30,7 @@ export function toAssignmentMessage(assignment: Assignment, credentials: StoredG
       url: assignment.sourceUrl,
       ref: assignment.ref,
       commit,
-      credentials: credentials ? { username: credentials.username, password: credentials.password } : undefined,
+      credentials: undefined,
     },
     revision: formatRevision({ ref: assignment.ref, commit }),
     path: assignment.path,
@@ -50,6 +52,7 @@ export function toAssignmentMessage(assignment: Assignment, credentials: StoredG
       maxCorrections: assignment.policy.drift.maxCorrections ?? 0,
     },
     pinned: assignment.pinned,
+    artifact: assignment.artifactDigest ? { digest: assignment.artifactDigest, size: assignment.artifactSize ?? 0 } : undefined,
   };
   return { assignment: message };
 }

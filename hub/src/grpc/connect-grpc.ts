@@ -13,7 +13,7 @@ import { serverCredentials } from './server-credentials.js';
 export async function connectGrpc(app: INestApplication, config: HubConfig): Promise<string> {
   const { credentials, security } = serverCredentials(config);
   if (security === 'plaintext') {
-    new Logger('grpc').warn('gRPC is plaintext: agent credentials and Git credentials travel in clear; set FLOTILLA_GRPC_TLS_CERT and FLOTILLA_GRPC_TLS_KEY');
+    new Logger('grpc').warn('gRPC is plaintext: agent credentials travel in clear; set FLOTILLA_GRPC_TLS_CERT and FLOTILLA_GRPC_TLS_KEY');
   }
   // Nest does not report the port it bound, so port 0 is resolved to a free port here.
   const port = config.grpcPort === 0 ? await findFreePort(config.grpcHost) : config.grpcPort;

@@ -25,7 +25,7 @@ describe('status stream', () => {
 
   beforeAll(async () => {
     git = await startGitServer();
-    commit = (await git.createRepository('fleet', { 'web/a.yaml': 'kind: ConfigMap\n' })).commit;
+    commit = (await git.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' })).commit;
     hub = await startTestHub('sqlite');
     for (const name of ['eu-1', 'us-1']) {
       const token = (await hub.api().post('/api/v1/clusters').send({ name, labels: { env: 'prod' } }).expect(201)).body.joinToken;

@@ -13,7 +13,7 @@ describe.each(TEST_DATABASES)('hub /metrics on %s', (database) => {
 
   beforeAll(async () => {
     git = await startGitServer();
-    commit = (await git.createRepository('fleet', { 'web/configmap.yaml': 'kind: ConfigMap\n' })).commit;
+    commit = (await git.createRepository('fleet', { 'web/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' })).commit;
     hub = await startTestHub(database);
     const tokens: Record<string, string> = {};
     for (const name of ['eu-1', 'us-1']) {

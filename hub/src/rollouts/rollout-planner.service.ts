@@ -76,7 +76,7 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     return this.locks.run(input.app.name, () => this.planLocked(input));
   }
 
-  private async planLocked({ app, source, targets, existing, scope }: GateInput): Promise<Map<string, AllowedRevision | null>> {
+  private async planLocked({ app, source, targets, existing, scope, stay }: GateInput): Promise<Map<string, AllowedRevision | null>> {
     const now = new Date();
     const [work, statuses] = await Promise.all([
       scope ? this.store.loadClusters(app.name, scope) : this.store.load(app.name),
@@ -91,9 +91,10 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     const targetNames = new Set(targets.map((cluster) => cluster.name));
     for (const cluster of [...work.current.keys()]) if (!targetNames.has(cluster)) work.release(cluster, now);
 
-    // Unpinned targets that nothing takes to the branch's commit yet join the rollout to it (new or running).
+    // Unpinned targets that nothing takes to the branch's commit yet join the rollout to it (new or running), unless
+    // that commit changes nothing for them or did not render for them.
     const joining = targets.filter((cluster) => {
-      if (work.pins.has(cluster.name)) return false;
+      if (work.pins.has(cluster.name) || stay?.has(cluster.name)) return false;
       const owner = work.ownerOf(cluster.name);
       return (owner ? owner.commit : activeCommit(cluster.name)) !== source.commit;
     });

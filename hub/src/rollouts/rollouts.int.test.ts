@@ -92,7 +92,7 @@ describe.each(TEST_DATABASES)('rollouts on %s', (database) => {
   };
   const push = async (version: string, { bad = false } = {}): Promise<string> => {
     const checkout = await git.checkout('fleet');
-    await checkout.write('web/cm.yaml', `kind: ConfigMap\nversion: "${version}"\n`);
+    await checkout.write('web/cm.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  version: "${version}"\n`);
     const commit = await checkout.commit(`version ${version}`);
     if (bad) BAD_COMMITS.add(commit);
     await checkout.push();
@@ -108,7 +108,7 @@ describe.each(TEST_DATABASES)('rollouts on %s', (database) => {
 
   beforeAll(async () => {
     git = await startGitServer();
-    commits.push((await git.createRepository('fleet', { 'web/cm.yaml': 'kind: ConfigMap\nversion: "1"\n' })).commit);
+    commits.push((await git.createRepository('fleet', { 'web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  version: "1"\n' })).commit);
     dataDir = mkdtempSync(join(tmpdir(), 'flotilla-rollouts-'));
     const postgres = database === 'postgres' ? await createPostgresDatabase() : undefined;
     dropDatabase = async () => postgres?.drop();

@@ -28,8 +28,8 @@ describe.each(TEST_DATABASES)('Git credentials and webhook secrets on %s', (data
 
   beforeAll(async () => {
     [privateGit, publicGit] = await Promise.all([startGitServer({ auth: { username: 'flotilla', password: GIT_PASSWORD } }), startGitServer()]);
-    await privateGit.createRepository('fleet', { 'web/a.yaml': 'kind: ConfigMap\n' });
-    await publicGit.createRepository('fleet', { 'web/a.yaml': 'kind: ConfigMap\n' });
+    await privateGit.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
+    await publicGit.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         logLines.push(chunk.toString('utf8'));
@@ -56,13 +56,18 @@ describe.each(TEST_DATABASES)('Git credentials and webhook secrets on %s', (data
     await publicGit?.stop();
   });
 
-  it('sends credentials only to agents of clusters assigned an app of that source', async () => {
+  // Changed with rendering on the hub (issue 15): agents used to get the credentials of their apps' sources to fetch
+  // Git themselves; now the hub fetches with them and agents get the artifact only.
+  it('sends no Git credentials to any agent: the hub renders the private source and assigns the artifact', async () => {
     const [assigned, other] = agents as [TestAgent, TestAgent];
     const { assignment } = await assigned.next((m) => m.assignment?.app === 'private-app');
-    expect(assignment?.source?.credentials).toEqual({ username: 'flotilla', password: GIT_PASSWORD });
+    expect(assignment?.source?.credentials ?? null).toBeNull();
+    expect(assignment?.artifact?.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     const { assignment: publicAssignment } = await other.next((m) => m.assignment?.app === 'public-app');
     expect(publicAssignment?.source?.credentials ?? null).toBeNull();
+    await assigned.next((m) => Boolean(m.assignmentsComplete));
     await other.next((m) => Boolean(m.assignmentsComplete));
+    expect(JSON.stringify(assigned.received)).not.toContain(GIT_PASSWORD);
     expect(JSON.stringify(other.received)).not.toContain(GIT_PASSWORD);
   });
 
@@ -115,7 +120,7 @@ describe('the secret key', () => {
 
   beforeAll(async () => {
     git = await startGitServer({ auth: { username: 'flotilla', password: GIT_PASSWORD } });
-    await git.createRepository('fleet', { 'web/a.yaml': 'kind: ConfigMap\n' });
+    await git.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
   });
   afterAll(async () => {
     await git?.stop();

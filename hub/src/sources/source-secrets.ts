@@ -7,7 +7,7 @@ import { SecretBox } from '../secrets/secret-box.js';
 
 /**
  * The secrets of Sources (Git credentials, webhook secret), sealed at rest. Values are opened only where they are
- * used: resolving a ref, checking a webhook signature, and the assignment sent to a cluster's agent.
+ * used: resolving a ref, fetching a commit to render, and checking a webhook signature. They never leave the hub.
  */
 @Injectable()
 export class SourceSecrets implements OnModuleInit {
@@ -39,7 +39,7 @@ export class SourceSecrets implements OnModuleInit {
     return credentials === null ? null : this.box.seal(JSON.stringify({ username: credentials.username, password: credentials.password }), credentialsContext(source));
   }
 
-  /** A source's Git credentials in clear, for a Git request or its agents. */
+  /** A source's Git credentials in clear, for the hub's Git requests. */
   openCredentials(source: Pick<Source, 'name' | 'credentials'>): StoredGitCredentials | null {
     if (source.credentials === null) return null;
     const { username, password } = JSON.parse(this.box.open(source.credentials, credentialsContext(source.name))) as StoredGitCredentials;

@@ -12,7 +12,7 @@ describe.each(TEST_DATABASES)('Git tracking on %s', (database) => {
 
   beforeAll(async () => {
     git = await startGitServer({ auth: { username: 'flotilla', password: 'git-password' } });
-    firstCommit = (await git.createRepository('fleet', { 'web/configmap.yaml': 'kind: ConfigMap\n' })).commit;
+    firstCommit = (await git.createRepository('fleet', { 'web/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' })).commit;
     hub = await startTestHub(database, { FLOTILLA_POLL_TICK_MS: '200' });
   });
   afterAll(async () => {
@@ -41,7 +41,7 @@ describe.each(TEST_DATABASES)('Git tracking on %s', (database) => {
 
   it('turns a push announced by a signed webhook into a revision in under 2 s', async () => {
     const checkout = await git.checkout('fleet');
-    await checkout.write('web/deployment.yaml', 'kind: Deployment\n');
+    await checkout.write('web/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n');
     const commit = await checkout.commit('add deployment');
     await checkout.push();
     const body = JSON.stringify({ ref: 'refs/heads/main', after: commit });
@@ -89,7 +89,7 @@ describe.each(TEST_DATABASES)('Git tracking on %s', (database) => {
   it('finds a push without a webhook within one poll interval', async () => {
     await hub.api().patch('/api/v1/sources/fleet').send({ pollIntervalSeconds: 5 }).expect(200);
     const checkout = await git.checkout('fleet');
-    await checkout.write('web/service.yaml', 'kind: Service\n');
+    await checkout.write('web/service.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n');
     const commit = await checkout.commit('add service');
     await checkout.push();
     await expect

@@ -121,7 +121,7 @@ export class SourcesService {
     return names.length === 0 ? Promise.resolve([]) : this.sources.findBy({ name: In([...names]) });
   }
 
-  /** The Git credentials of a source in clear (for its agents only); null for a public or unknown source. */
+  /** The Git credentials of a source in clear, for the hub's own fetches (they never go to agents); null for a public or unknown source. */
   async openCredentials(name: string): Promise<StoredGitCredentials | null> {
     const source = await this.find(name);
     return source ? this.secrets.openCredentials(source) : null;

@@ -22,7 +22,8 @@ describe('webhook replay protection and rate limit', () => {
   };
   const push = async (): Promise<string> => {
     const checkout = await git.checkout('fleet');
-    await checkout.write(`web/${randomUUID()}.yaml`, 'kind: ConfigMap\n');
+    const name = randomUUID();
+    await checkout.write(`web/${name}.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${name}\n`);
     const commit = await checkout.commit('change');
     await checkout.push();
     return commit;
@@ -30,7 +31,7 @@ describe('webhook replay protection and rate limit', () => {
 
   beforeAll(async () => {
     git = await startGitServer();
-    await git.createRepository('fleet', { 'web/a.yaml': 'kind: ConfigMap\n' });
+    await git.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
     hub = await startTestHub('sqlite', { FLOTILLA_WEBHOOK_RATE_LIMIT: '6', FLOTILLA_POLL_TICK_MS: '60000' });
     await hub.api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet'), webhookSecret: SECRET, pollIntervalSeconds: 86_400 }).expect(201);
   });

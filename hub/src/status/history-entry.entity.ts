@@ -30,6 +30,10 @@ export class HistoryEntry {
   @Column({ type: 'text', default: '' })
   message!: string;
 
+  /** The artifact the reported generation applied (so a rollback can name it); null when unknown. */
+  @Column({ type: 'varchar', length: 71, nullable: true })
+  artifactDigest!: string | null;
+
   @Column(timestampColumn())
   createdAt!: Date;
 }

@@ -97,6 +97,11 @@ export class StatusService implements OnApplicationBootstrap, OnModuleDestroy {
     return new Map(rows.map((row) => [row.phase, Number(row.count)]));
   }
 
+  /** Whether a cluster's history names an artifact (its agent may fetch it again, to roll back). */
+  historyNamesArtifact(cluster: string, digest: string): Promise<boolean> {
+    return this.history.existsBy({ clusterName: cluster, artifactDigest: digest });
+  }
+
   /** Latest status of every app on a cluster. */
   forCluster(cluster: string): Promise<ClusterAppStatus[]> {
     return this.statuses.find({ where: { clusterName: cluster }, order: { appName: 'ASC' } });
@@ -134,11 +139,14 @@ export class StatusService implements OnApplicationBootstrap, OnModuleDestroy {
     const message = report.rollback
       ? `rolled back from ${report.rollback.failedRevision}: ${report.rollback.reason}`
       : (report.errors[0]?.message ?? (previous?.revision === report.revision ? '' : `from ${previous?.revision || 'nothing'}`));
+    // The artifact that generation applied, so a rollback can name it and retention keeps it.
+    const assignment = await this.statuses.manager.findOneBy(Assignment, { appName: report.app, clusterName: cluster });
     await this.history.insert({
       appName: report.app,
       clusterName: cluster,
       revision: report.revision,
       generation: report.generation,
+      artifactDigest: assignment?.generation === report.generation ? assignment.artifactDigest : null,
       outcome,
       changes: report.changes,
       message,

@@ -39,6 +39,26 @@ export class TestAgent {
     });
   }
 
+  /** Downloads an artifact with AgentService.FetchArtifact as the cluster of `credential`: its chunks, in order. */
+  static fetchArtifact(address: string, credential: string, digest: string): Promise<Buffer[]> {
+    const client = new AgentServiceClient(address, grpc.credentials.createInsecure());
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${credential}`);
+    const chunks: Buffer[] = [];
+    return new Promise<Buffer[]>((resolve, reject) => {
+      const call = client.fetchArtifact({ digest }, metadata);
+      call.on('data', (chunk: { data: Buffer }) => chunks.push(chunk.data));
+      call.on('error', (error) => {
+        client.close();
+        reject(error);
+      });
+      call.on('end', () => {
+        client.close();
+        resolve(chunks);
+      });
+    });
+  }
+
   /** Connects and says hello as the given cluster. */
   static connect(address: string, credential: string, cluster: string, channelCredentials?: grpc.ChannelCredentials, options?: grpc.ClientOptions): TestAgent {
     const agent = new TestAgent(address, credential, channelCredentials, options);

@@ -59,6 +59,8 @@ describe('flotilla fleet verbs against a real hub', () => {
     expect(source.stdout).toMatch(/source fleet tracks .* main: main@sha1:[0-9a-f]{40}/);
     const app = await run(['apps', 'create', 'web', '--source', 'fleet', '--path', 'apps/web', '--selector', 'env in (prod,dev)', '--var', 'replicas=2', '--drift', 'correct']);
     expect(app.stdout).toContain('app web created for env In (prod,dev)');
+    // Its clusters are assigned once the hub has fetched and rendered the commit.
+    await expect.poll(async () => JSON.parse((await run(['status', 'web', '-o', 'json'])).stdout).items.length, { timeout: 15_000 }).toBe(2);
 
     const apps = await run(['apps']);
     expect(apps.stdout).toMatch(/web\s+fleet\s+apps\/web\s+env In \(prod,dev\)\s+0\/2\s+correct/);
@@ -68,6 +70,24 @@ describe('flotilla fleet verbs against a real hub', () => {
     const json = JSON.parse((await run(['status', '-o', 'json'])).stdout);
     expect(json.items).toHaveLength(2);
     expect(json.items[0]).toMatchObject({ app: 'web', inSync: false, applied: null });
+  });
+
+  it('shows the objects an app applies on a cluster, as the hub rendered them: table, JSON and YAML', async () => {
+    await expect.poll(async () => (await run(['apps', 'manifests', 'web', '--cluster', 'eu-1'])).status, { timeout: 15_000, interval: 200 }).toBe(0);
+    const table = await run(['apps', 'manifests', 'web', '--cluster', 'eu-1']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^KIND\s+NAMESPACE\s+NAME\s+FROM$/);
+    expect(table.stdout).toMatch(/ConfigMap\s+-\s+web\s+apps\/web\/configmap\.yaml:1\n1 objects, artifact sha256:[0-9a-f]{12} \(\d+ bytes\) of main@[0-9a-f]{7}/);
+    const json = JSON.parse((await run(['apps', 'manifests', 'web', '--cluster', 'eu-1', '-o', 'json'])).stdout);
+    expect(json).toMatchObject({
+      app: 'web',
+      cluster: 'eu-1',
+      artifact: { digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+      objects: [{ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web' } }, source: { file: 'apps/web/configmap.yaml', line: 1 } }],
+    });
+    expect(parse((await run(['apps', 'manifests', 'web', '--cluster', 'eu-1', '-o', 'yaml'])).stdout)).toEqual(json);
+    expect((await run(['apps', 'get', 'web'])).stdout).toMatch(/Render:\s+Rendered main@[0-9a-f]{7}/);
+    expect(await run(['apps', 'manifests', 'web'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--cluster NAME') });
+    expect(await run(['apps', 'manifests', 'web', '--cluster', 'nowhere'])).toMatchObject({ status: 5 });
   });
 
   it('follows the gRPC status stream live with status --watch', async () => {

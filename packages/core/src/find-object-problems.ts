@@ -55,7 +55,7 @@ function checkJson(value: unknown, path: PathSegment[], problems: ObjectProblem[
 /**
  * What makes a parsed document an invalid Kubernetes object: a non-mapping document, missing or malformed apiVersion,
  * kind or metadata.name, a namespace that is not a DNS label, non-string labels or annotations, non-JSON values.
- * Kustomization files are refused, since Flotilla applies plain manifests and would otherwise ignore their patches.
+ * Kustomization files are refused: among plain manifests they would be applied without their patches.
  */
 export function findObjectProblems(value: unknown): ObjectProblem[] {
   if (!isPlainObject(value)) {
@@ -67,7 +67,7 @@ export function findObjectProblems(value: unknown): ObjectProblem[] {
   else if (typeof apiVersion !== 'string' || !API_VERSION.test(apiVersion)) {
     problems.push({ path: ['apiVersion'], message: `apiVersion must be "version" or "group/version", got ${describe(apiVersion)}` });
   } else if (apiVersion.startsWith('kustomize.config.k8s.io/')) {
-    problems.push({ path: [], message: 'kustomization files are not supported: Flotilla applies plain manifests; render them first or remove the file' });
+    problems.push({ path: [], message: 'a kustomization file among plain manifests: point the App\'s path at its directory to build it with kustomize, or remove the file' });
   }
   if (kind === undefined) problems.push({ path: [], message: 'kind is missing' });
   else if (typeof kind !== 'string' || !KIND.test(kind)) {

@@ -1,4 +1,5 @@
-import { LineCounter, parseAllDocuments, type ScalarTag } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { YAML_PARSE_OPTIONS } from './yaml-parse-options.js';
 import { utf8ByteLength } from './compare-bytewise.js';
 import { findObjectProblems } from './find-object-problems.js';
 import { hasCycle } from './has-cycle.js';
@@ -7,7 +8,10 @@ import { isPlainObject, type KubeObject } from './kube-object.js';
 import { measureNesting } from './measure-nesting.js';
 import { type PathSegment } from './json-pointer.js';
 import { formatObjectRef, parseApiVersion, type ObjectRef } from './object-ref.js';
+import { isSubstitutionDisabled } from './is-substitution-disabled.js';
+import { splitYamlDocuments } from './split-yaml-documents.js';
 import { substituteVariables } from './substitute-variables.js';
+
 
 /** One manifest file as read from the revision: its path inside the repository and its text. */
 export interface ManifestFile {
@@ -44,16 +48,12 @@ export interface ParseManifestOptions {
   maxAliasCount: number;
   /** Deepest nesting accepted (measureNesting's bound); deeper texts would exhaust the parser's stack. */
   maxDepth: number;
+  /** Line of the real file that `content` starts at, when it is a part of one (a document); default 1. */
+  firstLine?: number;
+  /** Index of the first document of `content` in the real file; default 0. */
+  firstDocumentIndex?: number;
 }
 
-// YAML 1.2 reads 0644 as decimal; Kubernetes users (and yaml.v3, used by kustomize and Flux) mean octal, as in defaultMode.
-const legacyOctal: ScalarTag = {
-  identify: () => false,
-  default: true,
-  tag: 'tag:yaml.org,2002:int',
-  test: /^[-+]?0[0-7]+$/,
-  resolve: (text: string) => Number.parseInt(text, 8),
-};
 
 const isListKind = (value: Record<string, unknown>): boolean =>
   value['kind'] === 'List' ||
@@ -69,8 +69,9 @@ function writtenRef(item: unknown): ObjectRef | undefined {
 }
 
 /**
- * Reads one manifest file into objects: substitutes variables, parses every YAML document (JSON is YAML), expands
- * List kinds and validates each object. Returns every problem found instead of stopping at the first.
+ * Reads one manifest file into objects: substitutes the given variables in each YAML document's text (not in one
+ * annotated `flotilla.io/substitute: disabled`), parses every document (JSON is YAML), expands List kinds and validates
+ * each object. Returns every problem found instead of stopping at the first.
  */
 export function parseManifestFile(
   file: ManifestFile,
@@ -88,93 +89,96 @@ export function parseManifestFile(
     return { objects, errors };
   }
 
-  const substitution = substituteVariables(file.content, options.variables);
-  for (const problem of substitution.errors) fail(problem.code, problem.line, problem.message);
-  // An unresolved `${...}` left in the text can break the YAML around it; parse errors then would only be noise.
-  if (substitution.errors.length > 0) return { objects, errors };
-  const depth = measureNesting(substitution.text);
+  // Measured before parsing, since the parser recurses; variable values are not nested deeper than a line.
+  const depth = measureNesting(file.content);
   if (depth > options.maxDepth) {
     fail('MANIFEST_TOO_LARGE', 0, `file nests ${depth} levels deep, over the limit of ${options.maxDepth} (maxDepth); is this an attack on the parser?`);
     return { objects, errors };
   }
-  const lineCounter = new LineCounter();
-  const lineAt = (offset: number): number => {
-    const line = lineCounter.linePos(offset).line;
-    return substitution.sourceLines[line - 1] ?? line;
-  };
+  let documentIndex = options.firstDocumentIndex ?? 0;
+  for (const part of splitYamlDocuments(file.content)) {
+    const firstLine = (options.firstLine ?? 1) + part.line - 1;
+    const isDisabled = part.text.includes('${') && isSubstitutionDisabled(part.text, options.maxAliasCount);
+    const substitution = substituteVariables(part.text, isDisabled ? {} : options.variables);
+    if (isDisabled) substitution.errors = [];
+    for (const problem of substitution.errors) fail(problem.code, firstLine + problem.line - 1, problem.message);
+    // An unresolved `${cluster...}` left in the text can break the YAML around it; parse errors then would only be noise.
+    if (substitution.errors.length > 0) continue;
+    documentIndex = parseDocuments(substitution.text, (line) => firstLine + (substitution.sourceLines[line - 1] ?? line) - 1, documentIndex);
+  }
+  return { objects, errors };
 
-  const documents = parseAllDocuments(substitution.text, {
-    lineCounter,
-    prettyErrors: false,
-    merge: true,
-    customTags: (tags) => [legacyOctal, ...tags],
-    // Warnings (a collection used as a key) would go to the process's stderr; problems are reported as errors instead.
-    logLevel: 'error',
-  });
+  // Parses the documents of one substituted text; returns the index of the document after its last.
+  function parseDocuments(text: string, fileLine: (line: number) => number, firstIndex: number): number {
+    const lineCounter = new LineCounter();
+    const lineAt = (offset: number): number => fileLine(lineCounter.linePos(offset).line);
 
-  documents.forEach((document, documentIndex) => {
-    if (document.errors.length > 0) {
-      for (const error of document.errors) fail('INVALID_MANIFEST', lineAt(error.pos[0]), `invalid YAML: ${error.message}`);
-      return;
-    }
-    let value: unknown;
-    try {
-      value = document.toJS({ maxAliasCount: options.maxAliasCount });
-    } catch (error) {
-      const tooMany = error instanceof ReferenceError && /alias/i.test(error.message);
-      const start = lineAt(document.range[0]);
-      if (tooMany) {
-        fail('MANIFEST_TOO_LARGE', start, `YAML aliases expand beyond ${options.maxAliasCount} (maxAliasCount); is this an alias bomb?`);
-      } else {
-        fail('INVALID_MANIFEST', start, `invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      return;
-    }
-    if (value === null || value === undefined) return; // empty, comment-only or `---`-only document
-    if (hasCycle(value)) {
-      fail('INVALID_MANIFEST', lineAt(document.range[0]), 'a YAML alias refers to a node that contains it (a cycle), which no object can hold');
-      return;
-    }
+    const documents = parseAllDocuments(text, { lineCounter, ...YAML_PARSE_OPTIONS });
 
-    const lineOf = (path: PathSegment[]): number => {
-      for (let depth = path.length; depth >= 0; depth--) {
-        const node = document.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
-        if (node?.range) return lineAt(node.range[0]);
-      }
-      return lineAt(document.contents?.range?.[0] ?? document.range[0]);
-    };
-
-    const take = (item: unknown, path: PathSegment[], itemIndex: number | undefined): void => {
-      if (isPlainObject(item) && isListKind(item)) {
-        const items = item['items'];
-        if (!Array.isArray(items)) {
-          fail('INVALID_MANIFEST', lineOf(path), `${String(item['kind'])} has no items list`);
-          return;
-        }
-        items.forEach((child, i) => take(child, [...path, 'items', i], i));
+    documents.forEach((document, index) => {
+      const documentIndex = firstIndex + index;
+      if (document.errors.length > 0) {
+        for (const error of document.errors) fail('INVALID_MANIFEST', lineAt(error.pos[0]), `invalid YAML: ${error.message}`);
         return;
       }
-      const problems = findObjectProblems(item);
-      const ref = writtenRef(item);
-      const prefix = ref ? `${formatObjectRef(ref)}: ` : '';
-      for (const problem of problems) fail('INVALID_MANIFEST', lineOf([...path, ...problem.path]), prefix + problem.message, ref);
-      if (problems.length > 0) return;
-      // A copy: nodes shared through YAML aliases must not share the changes made to one object (namespace defaulting).
-      const object = copyJson(item) as KubeObject;
-      if (object.metadata.namespace === '' || object.metadata.namespace === null) delete object.metadata.namespace;
-      objects.push({
-        object,
-        file: file.path,
-        line: lineOf(path),
-        documentIndex,
-        ...(itemIndex === undefined ? {} : { itemIndex }),
-      });
-    };
-    take(value, [], undefined);
-  });
-  return { objects, errors };
-}
+      let value: unknown;
+      try {
+        value = document.toJS({ maxAliasCount: options.maxAliasCount });
+      } catch (error) {
+        const tooMany = error instanceof ReferenceError && /alias/i.test(error.message);
+        const start = lineAt(document.range[0]);
+        if (tooMany) {
+          fail('MANIFEST_TOO_LARGE', start, `YAML aliases expand beyond ${options.maxAliasCount} (maxAliasCount); is this an alias bomb?`);
+        } else {
+          fail('INVALID_MANIFEST', start, `invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        return;
+      }
+      if (value === null || value === undefined) return; // empty, comment-only or `---`-only document
+      if (hasCycle(value)) {
+        fail('INVALID_MANIFEST', lineAt(document.range[0]), 'a YAML alias refers to a node that contains it (a cycle), which no object can hold');
+        return;
+      }
 
+      const lineOf = (path: PathSegment[]): number => {
+        for (let depth = path.length; depth >= 0; depth--) {
+          const node = document.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+          if (node?.range) return lineAt(node.range[0]);
+        }
+        return lineAt(document.contents?.range?.[0] ?? document.range[0]);
+      };
+
+      const take = (item: unknown, path: PathSegment[], itemIndex: number | undefined): void => {
+        if (isPlainObject(item) && isListKind(item)) {
+          const items = item['items'];
+          if (!Array.isArray(items)) {
+            fail('INVALID_MANIFEST', lineOf(path), `${String(item['kind'])} has no items list`);
+            return;
+          }
+          items.forEach((child, i) => take(child, [...path, 'items', i], i));
+          return;
+        }
+        const problems = findObjectProblems(item);
+        const ref = writtenRef(item);
+        const prefix = ref ? `${formatObjectRef(ref)}: ` : '';
+        for (const problem of problems) fail('INVALID_MANIFEST', lineOf([...path, ...problem.path]), prefix + problem.message, ref);
+        if (problems.length > 0) return;
+        // A copy: nodes shared through YAML aliases must not share the changes made to one object (namespace defaulting).
+        const object = copyJson(item) as KubeObject;
+        if (object.metadata.namespace === '' || object.metadata.namespace === null) delete object.metadata.namespace;
+        objects.push({
+          object,
+          file: file.path,
+          line: lineOf(path),
+          documentIndex,
+          ...(itemIndex === undefined ? {} : { itemIndex }),
+        });
+      };
+      take(value, [], undefined);
+    });
+    return firstIndex + documents.length;
+  }
+}
 
 /** A deep copy of a JSON value (findObjectProblems has checked it is one), sharing nothing with the original. */
 function copyJson(value: unknown): unknown {

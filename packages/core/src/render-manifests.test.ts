@@ -76,10 +76,31 @@ describe('rendering manifests', () => {
     expect(object?.object['data']).toEqual({ replicas: '3', image: 'app:v1.2' });
   });
 
-  it('names the file and line of an unknown variable', () => {
-    const errors = renderErrors([{ path: 'apps/web/cm.yaml', content: configMap('cfg', 'data:\n  image: app:${tag}\n') }]);
+  it('names the file and line of an undefined cluster variable', () => {
+    const errors = renderErrors([{ path: 'apps/web/cm.yaml', content: configMap('cfg', 'data:\n  image: app:${cluster.labels.tag}\n') }]);
     expect(errors).toEqual([
-      expect.objectContaining({ code: 'UNKNOWN_VARIABLE', file: 'apps/web/cm.yaml', line: 6, message: expect.stringContaining('"tag"') }),
+      expect.objectContaining({ code: 'UNKNOWN_VARIABLE', file: 'apps/web/cm.yaml', line: 6, message: expect.stringContaining('"cluster.labels.tag"') }),
+    ]);
+  });
+
+  it('leaves every ${...} that is not a variable of the App or the cluster as written', () => {
+    const content = configMap('dash', 'data:\n  panel.json: \'{"datasource": "${datasource}", "expr": "rate(x[${__rate_interval}])"}\'\n  run.sh: |\n    echo "${1:-none}" "${HOME}"\n');
+    const [object] = render([{ path: 'apps/web/cm.yaml', content }], { variables: { 'cluster.name': 'eu-1' } }).objects;
+    expect(object?.object['data']).toEqual({
+      'panel.json': '{"datasource": "${datasource}", "expr": "rate(x[${__rate_interval}])"}',
+      'run.sh': 'echo "${1:-none}" "${HOME}"\n',
+    });
+  });
+
+  it('leaves an object annotated flotilla.io/substitute: disabled (or Flux\'s annotation) unsubstituted, and substitutes its neighbours', () => {
+    const disabled = (name: string, annotation: string): string =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  annotations:\n    ${annotation}: disabled\ndata:\n  a: \${cluster.name} \${cluster.labels.none}\n`;
+    const content = `${disabled('ours', 'flotilla.io/substitute')}---\n${disabled('flux', 'kustomize.toolkit.fluxcd.io/substitute')}---\n${configMap('plain', 'data:\n  a: ${cluster.name}\n')}`;
+    const objects = render([{ path: 'apps/web/cm.yaml', content }], { variables: { 'cluster.name': 'eu-1' } }).objects;
+    expect(objects.map((o) => [o.ref.name, o.object['data'], o.line])).toEqual([
+      ['ours', { a: '${cluster.name} ${cluster.labels.none}' }, 1],
+      ['flux', { a: '${cluster.name} ${cluster.labels.none}' }, 10],
+      ['plain', { a: 'eu-1' }, 19],
     ]);
   });
 
@@ -138,7 +159,7 @@ describe('rendering manifests', () => {
 
   it('refuses kustomization files instead of applying them without their patches', () => {
     const content = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nmetadata:\n  name: k\nresources: [a.yaml]\n';
-    expect(renderErrors([{ path: 'apps/web/kustomization.yaml', content }])[0]?.message).toContain('kustomization files are not supported');
+    expect(renderErrors([{ path: 'apps/web/kustomization.yaml', content }])[0]?.message).toContain('a kustomization file among plain manifests: point the App\'s path at its directory');
   });
 
   it('names both files when an object is declared twice', () => {
@@ -231,11 +252,11 @@ describe('rendering manifests', () => {
   it('collects the errors of every file into one RENDER_FAILED naming the first ones', () => {
     const files = [
       { path: 'apps/web/a.yaml', content: 'kind: ConfigMap\nmetadata: {name: a}\n' },
-      { path: 'apps/web/b.yaml', content: configMap('b', 'data: {x: ${missing}}\n') },
+      { path: 'apps/web/b.yaml', content: configMap('b', 'data: {x: ${cluster.labels.missing}}\n') },
       { path: 'apps/web/c.yaml', content: configMap('fine') },
     ];
     expect(() => render(files)).toThrow(
-      'manifests under "apps/web" failed to render with 2 errors: apps/web/a.yaml:1: ConfigMap/a: apiVersion is missing; apps/web/b.yaml:5: variable "missing" is not defined',
+      'manifests under "apps/web" failed to render with 2 errors: apps/web/a.yaml:1: ConfigMap/a: apiVersion is missing; apps/web/b.yaml:5: variable "cluster.labels.missing" is not defined',
     );
     const errors = renderErrors(files);
     expect(errors.map((e) => e.file)).toEqual(['apps/web/a.yaml', 'apps/web/b.yaml']);

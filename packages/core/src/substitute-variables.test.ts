@@ -12,23 +12,24 @@ describe('variable substitution', () => {
     expect(substituteVariables('script: echo $${HOME} ${x}', { x: 'y' }).text).toBe('script: echo ${HOME} y');
   });
 
-  it('reports every unknown variable with its line', () => {
-    const result = substituteVariables('a: ${one}\nb: ok\nc: ${two} ${one}\n', {});
+  it('reports every undefined cluster variable with its line, since cluster.* names are Flotilla\'s', () => {
+    const result = substituteVariables('a: ${cluster.labels.region}\nb: ok\nc: ${cluster.zone} ${cluster.labels.region}\n', { 'cluster.name': 'eu-1' });
     expect(result.errors.map((e) => [e.code, e.line])).toEqual([
       ['UNKNOWN_VARIABLE', 1],
       ['UNKNOWN_VARIABLE', 3],
       ['UNKNOWN_VARIABLE', 3],
     ]);
-    expect(result.errors[0]?.message).toContain('"one" is not defined');
+    expect(result.errors[0]?.message).toContain('"cluster.labels.region" is not defined for this cluster');
   });
 
-  it('refuses a malformed reference and says how to write a literal', () => {
-    const result = substituteVariables('a: ok\nb: ${HOME:-/root}\nc: ${\n', {});
-    expect(result.errors.map((e) => [e.code, e.line])).toEqual([
-      ['INVALID_MANIFEST', 2],
-      ['INVALID_MANIFEST', 3],
-    ]);
-    expect(result.errors[0]?.message).toContain('write $${ for a literal ${');
+  it('leaves ${...} that name no variable of the App or the cluster as written', () => {
+    const text = 'a: ${datasource}\nb: ${HOME:-/root}\nc: ${1}\nd: ${\ne: ${__rate_interval}\n';
+    const result = substituteVariables(text, { 'cluster.name': 'eu-1' });
+    expect(result).toMatchObject({ text, errors: [] });
+  });
+
+  it('substitutes an App variable that a dashboard also uses, since the App defined it', () => {
+    expect(substituteVariables('"${datasource}" ${DS_PROMETHEUS}', { datasource: 'thanos' }).text).toBe('"thanos" ${DS_PROMETHEUS}');
   });
 
   it('maps lines of the result back to the original when a value spans lines', () => {
@@ -38,7 +39,8 @@ describe('variable substitution', () => {
   });
 
   it('does not look variables up on the object prototype', () => {
-    expect(substituteVariables('${constructor}', {}).errors).toHaveLength(1);
+    expect(substituteVariables('${constructor} ${cluster.constructor}', {})).toMatchObject({ text: '${constructor} ${cluster.constructor}' });
+    expect(substituteVariables('${cluster.constructor}', {}).errors).toHaveLength(1);
   });
 
   it('accepts names of letters, digits, _, . and - that do not start with a digit', () => {

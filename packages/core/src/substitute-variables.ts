@@ -2,7 +2,7 @@ import { type ErrorCode } from './flotilla-error.js';
 
 /** A `${...}` problem found while substituting, at a 1-based line of the original text. */
 export interface SubstitutionError {
-  code: Extract<ErrorCode, 'UNKNOWN_VARIABLE' | 'INVALID_MANIFEST'>;
+  code: Extract<ErrorCode, 'UNKNOWN_VARIABLE'>;
   line: number;
   message: string;
 }
@@ -23,9 +23,14 @@ export function isVariableName(name: string): boolean {
   return NAME.test(name) && NAME.lastIndex === name.length;
 }
 
+/** The prefix of the variables Flotilla defines for every cluster (`cluster.name`, `cluster.labels.<key>`). */
+export const CLUSTER_VARIABLE_PREFIX = 'cluster.';
+
 /**
- * Replaces `${name}` with `variables[name]` in raw manifest text; `$${` stands for a literal `${`. Every unknown or
- * malformed reference is reported (the text keeps it as written), so one pass finds them all.
+ * Replaces `${name}` with `variables[name]` in raw manifest text, for the names in `variables` only (the App's and the
+ * cluster's); `$${` stands for a literal `${`. Every other `${...}` is left as written: Grafana dashboards
+ * (`${datasource}`), shell scripts (`${1}`, `${HOME}`) and exporter configs use the same syntax for their own
+ * purposes. A `${cluster.<x>}` that is not defined is an error, since that name is Flotilla's; one pass reports them all.
  */
 export function substituteVariables(text: string, variables: Readonly<Record<string, string>>): Substitution {
   const out: string[] = [];
@@ -56,13 +61,6 @@ export function substituteVariables(text: string, variables: Readonly<Record<str
     NAME.lastIndex = at + 2;
     const named = NAME.test(text) && text[NAME.lastIndex] === '}';
     if (!named) {
-      const end = text.slice(at, at + 40).search(/[}\n]/);
-      const shown = end < 0 ? `${text.slice(at, at + 40)}…` : text.slice(at, at + end + 1);
-      errors.push({
-        code: 'INVALID_MANIFEST',
-        line,
-        message: `"${shown.trimEnd()}" is not a variable reference: names match [A-Za-z_][A-Za-z0-9_.-]*; write $\${ for a literal \${`,
-      });
       copy(at + 2);
       continue;
     }
@@ -71,11 +69,13 @@ export function substituteVariables(text: string, variables: Readonly<Record<str
     if (Object.hasOwn(variables, name)) {
       insert(variables[name] ?? '');
     } else {
-      errors.push({
-        code: 'UNKNOWN_VARIABLE',
-        line,
-        message: `variable "${name}" is not defined by the App; define it, or write $\${${name}} for a literal \${${name}}`,
-      });
+      if (name.startsWith(CLUSTER_VARIABLE_PREFIX)) {
+        errors.push({
+          code: 'UNKNOWN_VARIABLE',
+          line,
+          message: `variable "${name}" is not defined for this cluster (cluster variables: cluster.name and cluster.labels.<key>); add the label, or write $\${${name}} for a literal \${${name}}`,
+        });
+      }
       out.push(text.slice(at, from));
     }
   }

@@ -26,6 +26,7 @@ export { ensureHelm, type EnsureHelmOptions, type HelmBinary } from './helm-bina
 export { ensureKwok, KWOK_STAGES_PATH, type EnsureKwokOptions, type KwokBinary } from './kwok-binary.js';
 export { BROKEN_IMAGE_TAG, brokenImage } from './broken-image.js';
 export type { WorkloadComponent, WorkloadOptions } from './workload-components.js';
+export { ensureKustomize, type EnsureKustomizeOptions, type KustomizeBinary } from './kustomize-binary.js';
 export { createTestCertificates, type CertificateFiles, type TestCertificates, type TestCertificatesOptions } from './test-certificates.js';
 export { findFreePorts } from './free-ports.js';
 export { SeededRandom } from './seeded-random.js';

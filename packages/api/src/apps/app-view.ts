@@ -33,6 +33,18 @@ export type AppPolicyView = z.output<typeof appPolicyViewSchema>;
 export const policyOverrideViewSchema = z.object({ drift: driftPolicyView.partial().optional() });
 export type PolicyOverrideView = z.output<typeof policyOverrideViewSchema>;
 
+/** How an App's latest revision rendered on the hub: a revision that failed reaches no cluster. */
+export const appRenderStatusViewSchema = z.object({
+  state: z.enum(['Rendered', 'RenderFailed']),
+  revision: z.string().describe('the revision rendered, ref@sha1:<hex>'),
+  renderer: z.string().optional().describe('plain or kustomize, when it failed'),
+  message: z.string().optional().describe("the renderer's own message, trimmed"),
+  file: z.string().optional().describe('the file the message is about, when it names one'),
+  clusters: z.array(z.string()).describe('clusters it failed for (they keep their previous artifact)'),
+  updatedAt: timestampSchema,
+});
+export type AppRenderStatusView = z.output<typeof appRenderStatusViewSchema>;
+
 /** An app as the REST API shows it. */
 export const appViewSchema = z.object({
   name: z.string(),
@@ -43,6 +55,8 @@ export const appViewSchema = z.object({
   namespace: z.string(),
   policy: appPolicyViewSchema,
   policyOverrides: z.record(z.string(), policyOverrideViewSchema).describe('per-cluster changes of the policy, by cluster name'),
+  render: z.object({ allowRemoteBases: z.boolean() }).describe('how the path is rendered on the hub'),
+  renderStatus: appRenderStatusViewSchema.nullable().describe('how the latest revision rendered; null before the first render'),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });

@@ -54,6 +54,14 @@ const targetsSchema = z.strictObject({
   clusters: z.array(resourceName).max(10_000).optional(),
 });
 
+/** How an App's path is rendered on the hub. */
+const renderOptionsSchema = z.strictObject({
+  allowRemoteBases: z
+    .boolean()
+    .optional()
+    .describe('let a Kustomize path use remote bases (kustomize fetches them, from outside the Source); default false'),
+});
+
 /** Body of POST /api/v1/apps. */
 export const createAppSchema = z.strictObject({
   name: resourceName,
@@ -64,6 +72,7 @@ export const createAppSchema = z.strictObject({
   namespace: resourceName.default('default'),
   policy: policySchema.default({}),
   policyOverrides: policyOverridesSchema.default({}),
+  render: renderOptionsSchema.default({}),
 });
 
 /** Body of PATCH /api/v1/apps/{name}: fields given replace the stored ones (policy fields merge). */
@@ -76,6 +85,8 @@ export const updateAppSchema = z.strictObject({
   policy: policySchema.optional(),
   /** Replaces every override. */
   policyOverrides: policyOverridesSchema.optional(),
+  /** Fields given replace the stored ones. */
+  render: renderOptionsSchema.optional(),
 });
 
 /** Query of GET /api/v1/apps. */

@@ -111,6 +111,9 @@ export class HubApiClient {
   getAppStatus(name: string) {
     return this.call(OPERATIONS.getAppStatus, { params: { name } });
   }
+  getAppManifests(name: string, query: QueryOf<Ops['getAppManifests']>) {
+    return this.call(OPERATIONS.getAppManifests, { params: { name }, query });
+  }
   listAppHistory(name: string, query: QueryOf<Ops['listAppHistory']> = {}) {
     return this.call(OPERATIONS.listAppHistory, { params: { name }, query });
   }

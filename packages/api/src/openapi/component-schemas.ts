@@ -1,4 +1,5 @@
-import { appPageSchema, appViewSchema } from '../apps/app-view.js';
+import { appManifestsViewSchema, manifestObjectViewSchema } from '../apps/app-manifests-view.js';
+import { appPageSchema, appRenderStatusViewSchema, appViewSchema } from '../apps/app-view.js';
 import { createAppSchema, updateAppSchema } from '../apps/apps.schemas.js';
 import { auditEventPageSchema, auditEventViewSchema } from '../audit/audit-event-view.js';
 import {
@@ -65,6 +66,9 @@ export const VIEW_COMPONENTS = {
   WebhookResultView: webhookResultViewSchema,
   AppView: appViewSchema,
   AppPage: appPageSchema,
+  AppRenderStatusView: appRenderStatusViewSchema,
+  ManifestObjectView: manifestObjectViewSchema,
+  AppManifestsView: appManifestsViewSchema,
   ChangeCounts: changeCountsSchema,
   ReportedError: reportedErrorSchema,
   AppClusterStatusView: appClusterStatusViewSchema,

@@ -1,3 +1,4 @@
+import { appManifestsQuerySchema, appManifestsViewSchema } from '../apps/app-manifests-view.js';
 import { appPageSchema, appViewSchema } from '../apps/app-view.js';
 import { appListQuerySchema, createAppSchema, updateAppSchema } from '../apps/apps.schemas.js';
 import { pinListViewSchema, rolloutDetailViewSchema, unpinResultViewSchema } from '../rollouts/rollout-view.js';
@@ -66,6 +67,16 @@ export const APP_OPERATIONS = {
     summary: 'Status of an app on each of its clusters: desired and applied revision, phase, health',
     params: byName,
     response: appStatusViewSchema,
+  }),
+  getAppManifests: defineOperation({
+    operationId: 'getAppManifests',
+    method: 'GET',
+    path: '/api/v1/apps/{name}/manifests',
+    tag: 'apps',
+    summary: "The objects an app applies on one cluster, from that cluster's artifact (Secret data redacted)",
+    params: byName,
+    query: appManifestsQuerySchema,
+    response: appManifestsViewSchema,
   }),
   listAppHistory: defineOperation({
     operationId: 'listAppHistory',

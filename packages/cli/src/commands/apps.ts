@@ -14,10 +14,12 @@ const USAGE = `flotilla apps [list]
 flotilla apps get NAME
 flotilla apps create NAME --source SOURCE [--path PATH] (--selector SELECTOR | --cluster NAME...)
                      [--namespace NS] [--var key=value]... [--drift report|correct|off] [--no-prune]
-                     [--health-timeout SECONDS] [--wait [--timeout SECONDS]]
+                     [--health-timeout SECONDS] [--allow-remote-bases] [--wait [--timeout SECONDS]]
 flotilla apps update NAME [--source SOURCE] [--path PATH] [--selector SELECTOR] [--cluster NAME]... [--namespace NS]
                      [--var key=value]... [--drift report|correct|off] [--prune | --no-prune] [--health-timeout SECONDS]
+                     [--allow-remote-bases | --no-allow-remote-bases]
 flotilla apps history NAME [--cluster NAME]
+flotilla apps manifests NAME --cluster NAME
 flotilla apps pins NAME
 flotilla apps unpin NAME [--cluster NAME]...
 flotilla apps delete NAME
@@ -29,16 +31,19 @@ Apps: a path in a source, deployed to the clusters a label selector (or a list o
   --var             a variable for \${name} in the manifests; repeat for more
   --drift           report drift (default), correct it, or neither
   --no-prune        keep objects that leave the app instead of deleting them
+  --allow-remote-bases  let a Kustomize path use remote bases (fetched by kustomize from outside the source)
   --wait            wait until every target cluster has applied the app, showing progress
   --timeout         how long --wait waits; default 300
 "update" changes only what is given: --selector and --cluster replace the targets, --var replaces the variables,
-policy flags merge into the policy. "pins" lists clusters a rollback pinned at a revision; "unpin" lets them (or the
+policy flags merge into the policy. "manifests" shows the objects the app applies on one cluster, as the hub rendered
+them (Secret values redacted). "pins" lists clusters a rollback pinned at a revision; "unpin" lets them (or the
 --cluster ones) follow the branch again, through a rollout.
 
 Examples:
   flotilla apps create web --source fleet --path apps/web --selector env=prod --var replicas=3 --wait
   flotilla apps update web --drift correct --var replicas=5
   flotilla apps history web --cluster eu-1 -o yaml
+  flotilla apps manifests web --cluster eu-1 -o yaml
   flotilla apps unpin web --cluster eu-1`;
 
 function describeTargets(app: AppView): string {
@@ -62,13 +67,14 @@ const columns: Array<Column<AppView & { synced: string }>> = [
   { header: 'targets', value: describeTargets },
   { header: 'in sync', value: (a) => a.synced },
   { header: 'drift', value: (a) => a.policy.drift?.mode ?? '-' },
+  { header: 'render', value: (a) => a.renderStatus?.state ?? '-' },
   { header: 'age', value: (a) => formatAge(a.createdAt) },
 ];
 
-/** `flotilla apps`: list, get, create, update, history, pins, unpin, delete. */
+/** `flotilla apps`: list, get, create, update, history, manifests, pins, unpin, delete. */
 export const appsCommand: Command = {
   name: 'apps',
-  summary: 'list, create, change and delete apps; their history, pins and unpinning',
+  summary: 'list, create, change and delete apps; their history, manifests, pins and unpinning',
   usage: USAGE,
   options: {
     source: { type: 'string' },
@@ -80,13 +86,15 @@ export const appsCommand: Command = {
     drift: { type: 'string' },
     prune: { type: 'boolean' },
     'no-prune': { type: 'boolean' },
+    'allow-remote-bases': { type: 'boolean' },
+    'no-allow-remote-bases': { type: 'boolean' },
     'health-timeout': { type: 'string' },
     wait: { type: 'boolean' },
     timeout: { type: 'string' },
   },
   async run(context, args) {
     const hub = context.hub();
-    const action = subcommandOf(args, ['list', 'get', 'create', 'update', 'history', 'pins', 'unpin', 'delete'], 'list', 'apps');
+    const action = subcommandOf(args, ['list', 'get', 'create', 'update', 'history', 'manifests', 'pins', 'unpin', 'delete'], 'list', 'apps');
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
       const list = await hub.listApps({ limit: 1000 });
@@ -148,6 +156,7 @@ export const appsCommand: Command = {
           ['Variables', formatLabels(app.variables)],
           ['Policy', `prune ${app.policy.prune ? 'on' : 'off'}, drift ${app.policy.drift?.mode ?? '-'}, health timeout ${app.policy.health?.timeoutSeconds ?? '-'}s`],
           ['In sync', `${status.inSync} of ${status.clusters} clusters`],
+          ['Render', describeRender(app)],
         ])}\n\n${status.items.length > 0 ? formatStatusTable(status.items, context.style) : 'no target clusters'}\n`,
       );
       return;
@@ -168,6 +177,24 @@ export const appsCommand: Command = {
           ],
           history.items,
         )}\n`,
+      );
+      return;
+    }
+    if (action === 'manifests') {
+      const clusters = listOption(args, 'cluster');
+      if (clusters.length !== 1) throw new CliError('USAGE', `say which cluster, once: flotilla apps manifests ${name} --cluster NAME`);
+      const manifests = await hub.getAppManifests(name, { cluster: clusters[0] as string });
+      if (context.output !== 'table') return printData(context, manifests);
+      context.stdout.write(
+        `${formatTable(
+          [
+            { header: 'kind', value: (o) => String(o.object.kind ?? '-') },
+            { header: 'namespace', value: (o) => formatCell((o.object.metadata as { namespace?: string } | undefined)?.namespace) },
+            { header: 'name', value: (o) => String((o.object.metadata as { name?: string } | undefined)?.name ?? '-') },
+            { header: 'from', value: (o) => `${o.source.file}${o.source.line > 0 ? `:${o.source.line}` : ''}` },
+          ],
+          manifests.objects,
+        )}\n${manifests.objects.length} objects, artifact ${manifests.artifact.digest.slice(0, 19)} (${manifests.artifact.size} bytes) of ${manifests.revision ? shortRevision(manifests.revision) : '-'}; see them whole with -o yaml\n`,
       );
       return;
     }
@@ -218,6 +245,8 @@ function appFields(args: CommandArgs): Omit<CreateAppRequest, 'name' | 'source'>
   const healthTimeout = numberOption(args, 'health-timeout', { min: 1, max: 86_400 });
   const variables = listOption(args, 'var');
   const prune = args.values.prune ? true : args.values['no-prune'] ? false : undefined;
+  if (args.values['allow-remote-bases'] && args.values['no-allow-remote-bases']) throw new CliError('USAGE', 'give --allow-remote-bases or --no-allow-remote-bases, not both');
+  const allowRemoteBases = args.values['allow-remote-bases'] ? true : args.values['no-allow-remote-bases'] ? false : undefined;
   const policy = {
     ...(prune !== undefined ? { prune } : {}),
     ...(drift ? { drift: { mode: drift as 'report' | 'correct' | 'off' } } : {}),
@@ -238,7 +267,17 @@ function appFields(args: CommandArgs): Omit<CreateAppRequest, 'name' | 'source'>
         }
       : {}),
     ...(Object.keys(policy).length > 0 ? { policy } : {}),
+    ...(allowRemoteBases !== undefined ? { render: { allowRemoteBases } } : {}),
   };
+}
+
+/** How the app's latest revision rendered: `Rendered main@abc1234`, or the failure with its file and message. */
+function describeRender(app: AppView): string {
+  const render = app.renderStatus;
+  if (!render) return 'not rendered yet';
+  const revision = shortRevision(render.revision);
+  if (render.state === 'Rendered') return `Rendered ${revision}`;
+  return `RenderFailed ${revision}${render.file ? ` in ${render.file}` : ''}: ${render.message ?? ''} (clusters keep their previous revision)`;
 }
 
 function parseSelector(text: string) {

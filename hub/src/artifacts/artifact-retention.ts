@@ -1,0 +1,35 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ArtifactsService } from './artifacts.service.js';
+
+/** How often unreferenced artifacts are looked for. */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+/** How long an unreferenced artifact is kept after its last use (a render in flight may be about to name it). */
+export const ARTIFACT_GRACE_MS = 60 * 60_000;
+
+/** Collects artifacts that no assignment or history entry names, once they have been unused for a while. */
+@Injectable()
+export class ArtifactRetention implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('artifacts');
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly artifacts: ArtifactsService) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One pass; failures are logged, the next pass tries again. */
+  async sweep(now = new Date()): Promise<number> {
+    try {
+      return await this.artifacts.collect(new Date(now.getTime() - ARTIFACT_GRACE_MS));
+    } catch (error) {
+      this.logger.warn({ msg: 'collecting artifacts failed', error: (error as Error).message });
+      return 0;
+    }
+  }
+}

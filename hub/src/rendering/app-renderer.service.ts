@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { encodeArtifact, FlotillaError } from '@flotilla/core';
+import { type ArtifactRef, ArtifactsService } from '../artifacts/artifacts.service.js';
+import { HUB_CONFIG } from '../common/hub-config.provider.js';
+import type { HubConfig } from '../config/hub-config.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
+import { type BuiltApp, buildApp, findRenderTools, type RenderToolsOptions, substituteArtifact } from '@flotilla/render';
+import { type RenderFailure, toRenderFailure } from './render-failure.js';
+import { type CheckoutRequest, SourceCheckouts } from './source-checkouts.js';
+
+/** Builds kept in memory, newest first: the inputs of an App's path at a commit, shared by every cluster. */
+const KEPT_BUILDS = 64;
+
+/** What to render: one App's path at one commit of its Source. */
+export interface RenderRequest {
+  app: string;
+  path: string;
+  allowRemoteBases: boolean;
+  source: CheckoutRequest;
+}
+
+/** The variables of one cluster. */
+export interface ClusterVariables {
+  cluster: string;
+  variables: Readonly<Record<string, string>>;
+}
+
+/** Per cluster, its artifact or why it has none. */
+export type RenderOutcome = Map<string, { artifact: ArtifactRef } | { failure: RenderFailure }>;
+
+/**
+ * Renders Apps on the hub: one build per (commit, path, render options), however many clusters and Apps share it,
+ * under a bound on concurrent tool runs; then each cluster's variables are substituted (cheap) and each distinct
+ * artifact is stored once.
+ */
+@Injectable()
+export class AppRenderer implements OnApplicationBootstrap {
+  private readonly logger = new Logger('rendering');
+  private readonly builds = new Map<string, Promise<BuiltApp>>();
+  private readonly limit: ConcurrencyLimit;
+  private tools: RenderToolsOptions;
+  private readonly renders;
+
+  constructor(
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly checkouts: SourceCheckouts,
+    private readonly artifacts: ArtifactsService,
+    metrics: MetricsRegistry,
+  ) {
+    this.limit = new ConcurrencyLimit(config.renderConcurrency);
+    this.tools = { kustomizePath: config.kustomizePath ?? null, timeoutMs: config.renderTimeoutMs, maxOutputBytes: config.renderMaxOutputBytes };
+    this.renders = metrics.counter({ name: 'flotilla_hub_renders_total', help: 'Builds of an App path at a commit (one serves every cluster), by renderer and result', labelNames: ['renderer', 'result'] });
+  }
+
+  /** Finds the renderers and says which the hub has. */
+  async onApplicationBootstrap(): Promise<void> {
+    const found = await findRenderTools({ ...(this.config.kustomizePath ? { kustomizePath: this.config.kustomizePath } : {}), env: process.env });
+    this.tools = { ...this.tools, kustomizePath: found.kustomize?.path ?? null };
+    this.logger.log({
+      msg: 'renderers',
+      plain: true,
+      kustomize: found.kustomize ? `${found.kustomize.version} (${found.kustomize.path})` : 'not found: Apps with a kustomization fail to render (set FLOTILLA_KUSTOMIZE_PATH)',
+      concurrency: this.config.renderConcurrency,
+      timeoutMs: this.config.renderTimeoutMs,
+      maxOutputBytes: this.config.renderMaxOutputBytes,
+    });
+  }
+
+  /** Renders an App at a commit for some clusters and stores their artifacts. */
+  async render(request: RenderRequest, clusters: readonly ClusterVariables[]): Promise<RenderOutcome> {
+    const outcome: RenderOutcome = new Map();
+    let built: BuiltApp;
+    try {
+      built = await this.build(request);
+    } catch (error) {
+      const failure = toRenderFailure(error, 'plain');
+      for (const { cluster } of clusters) outcome.set(cluster, { failure });
+      return outcome;
+    }
+    const stored = new Map<string, Promise<ArtifactRef>>();
+    for (const { cluster, variables } of clusters) {
+      try {
+        const encoded = encodeArtifact(substituteArtifact(built, variables));
+        let ref = stored.get(encoded.digest);
+        if (!ref) {
+          ref = this.artifacts.put(encoded);
+          stored.set(encoded.digest, ref);
+        }
+        outcome.set(cluster, { artifact: await ref });
+      } catch (error) {
+        if (!FlotillaError.is(error)) throw error;
+        outcome.set(cluster, { failure: toRenderFailure(error, built.renderer) });
+      }
+    }
+    return outcome;
+  }
+
+  /** The build of an App's path at a commit, made once and shared; deterministic failures are remembered too. */
+  private build(request: RenderRequest): Promise<BuiltApp> {
+    const key = JSON.stringify([request.source.url, request.source.commit, request.path, request.allowRemoteBases]);
+    const known = this.builds.get(key);
+    if (known) {
+      // Newest last: a Map keeps insertion order.
+      this.builds.delete(key);
+      this.builds.set(key, known);
+      return known;
+    }
+    const building = this.limit.run(() =>
+      this.checkouts.withCheckout(request.source, async (checkoutDir) => {
+        const started = Date.now();
+        try {
+          const built = await buildApp({ checkoutDir, appPath: request.path, allowRemoteBases: request.allowRemoteBases, signal: AbortSignal.timeout(this.tools.timeoutMs) }, this.tools);
+          this.renders.inc({ renderer: built.renderer, result: 'ok' });
+          this.logger.log({ msg: 'rendered an app path', app: request.app, path: request.path, commit: request.source.commit, renderer: built.renderer, durationMs: Date.now() - started });
+          return built;
+        } catch (error) {
+          this.renders.inc({ renderer: String((error as FlotillaError).data?.renderer ?? 'plain'), result: 'failed' });
+          throw error;
+        }
+      }),
+    );
+    this.builds.set(key, building);
+    // Only a render failure is a property of the inputs; a fetch that failed is tried again next time.
+    building.catch((error: unknown) => {
+      if (!FlotillaError.is(error, 'RENDER_FAILED') && this.builds.get(key) === building) this.builds.delete(key);
+    });
+    while (this.builds.size > KEPT_BUILDS) this.builds.delete(this.builds.keys().next().value as string);
+    return building;
+  }
+}

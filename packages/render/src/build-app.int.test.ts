@@ -190,10 +190,15 @@ describe('refusing bad kustomize input', () => {
   });
 
   it('stops a build past the output limit and says which limit', async () => {
-    const error = await render(fixture, 'apps/shop/overlays/prod').then(async () =>
-      buildApp({ checkoutDir: fixture, appPath: 'apps/shop/overlays/prod', allowRemoteBases: false }, { ...tools, maxOutputBytes: 1000 }).catch((caught: unknown) => caught),
+    await expect(buildApp({ checkoutDir: fixture, appPath: 'apps/shop/overlays/prod', allowRemoteBases: false }, { ...tools, maxOutputBytes: 1000 })).rejects.toThrow(
+      'kustomize build printed more than 1000 bytes (the render output limit)',
     );
-    expect(String(error)).toContain('kustomize build printed more than 1000 bytes (the render output limit)');
+  });
+
+  it('stops a build past the timeout and says which limit', async () => {
+    await expect(buildApp({ checkoutDir: fixture, appPath: 'apps/shop/overlays/prod', allowRemoteBases: false }, { ...tools, timeoutMs: 1 })).rejects.toThrow(
+      'kustomize build did not finish within 1 ms (the render timeout)',
+    );
   });
 
   it('fails a kustomize App clearly on a hub without kustomize', async () => {

@@ -48,6 +48,17 @@ describe('substituting one cluster\'s variables into a built App', () => {
     ]);
   });
 
+  it('parses a dashboard naming none of the variables once, and again only for an App that defines one it names', async () => {
+    const dashboard = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dash\ndata:\n  d.json: \'{"uid": "${datasource}", "expr": "x[${__rate_interval}]"}\'\n';
+    const app = await built({ 'app/dash.yaml': dashboard });
+    const [eu, us] = [substituteArtifact(app, { 'cluster.name': 'eu' }), substituteArtifact(app, { 'cluster.name': 'us' })];
+    expect(eu.objects[0]?.object).toBe(us.objects[0]?.object);
+    expect(eu.objects[0]?.object['data']).toEqual({ 'd.json': '{"uid": "${datasource}", "expr": "x[${__rate_interval}]"}' });
+    const own = substituteArtifact(app, { 'cluster.name': 'eu', datasource: 'thanos' });
+    expect(own.objects[0]?.object['data']).toEqual({ 'd.json': '{"uid": "thanos", "expr": "x[${__rate_interval}]"}' });
+    expect(substituteArtifact(app, { 'cluster.name': 'eu' }).objects[0]?.object['data']).toEqual(eu.objects[0]?.object['data']);
+  });
+
   it('refuses two objects that only become one after substitution, naming both places', async () => {
     const named = (name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
     const app = await built({ 'app/a.yaml': named('cfg-eu'), 'app/b.yaml': named('cfg-${cluster.name}') });

@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlotillaError, type Artifact, type KubeObject } from '@flotilla/core';
 import { ensureKustomize } from '@flotilla/testenv';
-import { buildApp, detectRenderer, findRenderTools, substituteArtifact, type RenderToolsOptions } from './index.js';
+import { buildApp, detectRenderer, findRenderTools, substituteArtifact, type BuiltApp, type RenderToolsOptions } from './index.js';
 
 const fixture = fileURLToPath(new URL('../test-fixtures/fleet', import.meta.url));
 const cluster = { 'cluster.name': 'eu-west-1', 'cluster.labels.region': 'eu-west', 'cluster.labels.env': 'prod' };
@@ -88,7 +91,27 @@ describe('building an App with kustomize', () => {
       },
     });
     expect(named(prod, 'Secret')[0]).toMatchObject({ type: 'kubernetes.io/tls' });
-    expect(prod.objects[0]?.source).toEqual({ file: 'apps/shop/overlays/prod/kustomization.yaml', line: 0 });
+    // Where each object came from: the file it was read from, or the kustomization whose generator made it.
+    expect(prod.objects.map((o) => o.source.file)).toEqual([
+      'apps/shop/base/kustomization.yaml',
+      'apps/shop/components/monitoring/kustomization.yaml',
+      'apps/shop/overlays/prod/kustomization.yaml',
+      'apps/shop/base/service.yaml',
+      'apps/shop/base/deployment.yaml',
+      'apps/shop/overlays/prod/pdb.yaml',
+    ]);
+    expect(prod.objects.every((o) => o.source.line === 0 && o.object.metadata.annotations?.['config.kubernetes.io/origin'] === undefined)).toBe(true);
+  });
+
+  it('gives exactly the objects `kustomize build` of the path prints, with or without origins', async () => {
+    const { stdout } = await promisify(execFile)(tools.kustomizePath ?? '', ['build', join(fixture, 'apps/shop/overlays/prod')]);
+    const request = { checkoutDir: fixture, appPath: 'apps/shop/overlays/prod', allowRemoteBases: false };
+    const values = (app: BuiltApp): unknown[] => app.objects.map((o) => (o.kind === 'object' ? o.object : (parse(o.text) as unknown)));
+    const expected = parseAllDocuments(stdout).map((d) => d.toJS() as unknown);
+    expect(values(await buildApp(request, tools))).toEqual(expected);
+    const plain = await buildApp(request, { ...tools, kustomizeOrigins: false });
+    expect(values(plain)).toEqual(expected);
+    expect(new Set(plain.objects.map((o) => o.source.file))).toEqual(new Set(['apps/shop/overlays/prod/kustomization.yaml']));
   });
 
   it('substitutes cluster variables in the output per object, and leaves every other ${...} and opted-out objects alone', async () => {
@@ -146,6 +169,7 @@ describe('refusing bad kustomize input', () => {
     const error = await renderError(dir, 'apps/loose');
     expect(error.data['message']).toMatch(/security; file '.*apps\/shop\/base\/service.yaml' is not in or below/);
     expect(error.data['message']).not.toContain(dir);
+    expect(error.data['message']).not.toContain('flotilla-kustomize-');
   });
 
   it('refuses a remote base unless the App allows remote bases', async () => {
@@ -156,6 +180,15 @@ describe('refusing bad kustomize input', () => {
     expect(error.message).toContain(`resources entry "${remote}" is a remote base, and this App does not allow remote bases`);
     const component = checkoutWith({ 'apps/remote/kustomization.yaml': 'resources: [../shop/base]\ncomponents:\n  - github.com/example/components//monitoring?ref=v1\n' });
     expect((await renderError(component, 'apps/remote')).message).toContain('components entry "github.com/example/components//monitoring?ref=v1" is a remote base');
+  });
+
+  it('refuses a remote file in any field kustomize would fetch it for', async () => {
+    const dir = checkoutWith({
+      'apps/remote-patch/kustomization.yaml': 'resources: [../shop/base]\npatches:\n  - path: https://example.invalid/patch.yaml\ncommonAnnotations:\n  docs: https://example.invalid/docs\n',
+      'apps/remote-file/kustomization.yaml': 'configMapGenerator:\n  - name: c\n    files: [rules.yaml=https://example.invalid/rules.yaml]\n',
+    });
+    expect((await renderError(dir, 'apps/remote-patch')).message).toContain('path "https://example.invalid/patch.yaml" is a remote file, and this App does not allow remote bases');
+    expect((await renderError(dir, 'apps/remote-file')).message).toContain('files "https://example.invalid/rules.yaml" is a remote file');
   });
 
   it('refuses output that is not Kubernetes objects', async () => {
@@ -179,21 +212,27 @@ describe('refusing bad kustomize input', () => {
     expect(error.data).toMatchObject({ renderer: 'kustomize', file: 'apps/shop/overlays/staging/replicas.yaml' });
     expect(error.message).toContain('apps/shop/overlays/staging/replicas.yaml');
     expect(error.message).not.toContain(dir);
+    expect(error.message).not.toContain('flotilla-kustomize-');
   });
 
   it('says an undefined cluster variable in kustomize output names the object', async () => {
     const dir = checkoutWith({ 'apps/shop/base/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\n  labels:\n    zone: ${cluster.labels.zone}\nspec:\n  ports: [{port: 80}]\n' });
     const error = await renderError(dir, 'apps/shop/overlays/dev');
     expect(error.data['errors']).toEqual([
-      expect.objectContaining({ code: 'UNKNOWN_VARIABLE', file: 'apps/shop/overlays/dev/kustomization.yaml', message: expect.stringContaining('Service/shop-dev/shop-dev: variable "cluster.labels.zone" is not defined') }),
+      expect.objectContaining({ code: 'UNKNOWN_VARIABLE', file: 'apps/shop/base/service.yaml', message: expect.stringContaining('Service/shop-dev/shop-dev: variable "cluster.labels.zone" is not defined') }),
     ]);
   });
 
   it('stops a build past the output limit and says which limit', async () => {
-    const error = await render(fixture, 'apps/shop/overlays/prod').then(async () =>
-      buildApp({ checkoutDir: fixture, appPath: 'apps/shop/overlays/prod', allowRemoteBases: false }, { ...tools, maxOutputBytes: 1000 }).catch((caught: unknown) => caught),
+    await expect(buildApp({ checkoutDir: fixture, appPath: 'apps/shop/overlays/prod', allowRemoteBases: false }, { ...tools, maxOutputBytes: 1000 })).rejects.toThrow(
+      'kustomize build printed more than 1000 bytes (the render output limit)',
     );
-    expect(String(error)).toContain('kustomize build printed more than 1000 bytes (the render output limit)');
+  });
+
+  it('stops a build past the timeout and says which limit', async () => {
+    await expect(buildApp({ checkoutDir: fixture, appPath: 'apps/shop/overlays/prod', allowRemoteBases: false }, { ...tools, timeoutMs: 1 })).rejects.toThrow(
+      'kustomize build did not finish within 1 ms (the render timeout)',
+    );
   });
 
   it('fails a kustomize App clearly on a hub without kustomize', async () => {

@@ -1,6 +1,14 @@
 # The hub image. Build from the repository root:
 #   docker build -f deploy/docker/hub.Dockerfile -t flotilla/hub:0.1.0 .
-# Node 20 (better-sqlite3 12 and @kubernetes/client-node 1.x are pinned for it), non-root, no shell tools needed.
+# Node 20 (better-sqlite3 12 and @kubernetes/client-node 1.x are pinned for it), non-root, with kustomize for rendering.
+
+# kustomize, built from its Go module like the test environment's (packages/testenv/kustomize/build.sh, same version):
+# the hub renders kustomize Apps with it. v5.8.2 is the newest release whose go.mod builds with Go 1.26.
+FROM golang:1.26-bookworm AS kustomize
+ARG KUSTOMIZE_VERSION=v5.8.2
+RUN CGO_ENABLED=0 GOBIN=/out go install -trimpath \
+      -ldflags "-s -w -X sigs.k8s.io/kustomize/api/provenance.version=kustomize/${KUSTOMIZE_VERSION}" \
+      "sigs.k8s.io/kustomize/kustomize/v5@${KUSTOMIZE_VERSION}"
 
 FROM node:20-bookworm-slim AS build
 # For better-sqlite3's native module when no prebuilt binary fits.
@@ -15,9 +23,13 @@ RUN pnpm --filter @flotilla/hub deploy --prod --legacy /out \
  && cp -r proto /out/node_modules/@flotilla/proto/proto
 
 FROM node:20-bookworm-slim
+# git only for kustomize's remote bases, which an App must allow; the hub's own Git access is isomorphic-git.
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
-    FLOTILLA_DATA_DIR=/var/lib/flotilla
+    FLOTILLA_DATA_DIR=/var/lib/flotilla \
+    FLOTILLA_KUSTOMIZE_PATH=/usr/local/bin/kustomize
 WORKDIR /app
+COPY --from=kustomize /out/kustomize /usr/local/bin/kustomize
 COPY --from=build /out /app
 RUN mkdir -p /var/lib/flotilla && chown 10001:10001 /var/lib/flotilla
 USER 10001:10001

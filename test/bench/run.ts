@@ -11,11 +11,13 @@ import { simulatedCommitBench } from './commit-to-simulated-fleet.bench.js';
 import { driftBench } from './drift-latency.bench.js';
 import { fanoutBench } from './fanout.bench.js';
 import { fetchBench } from './fetch.bench.js';
+import { renderBench } from './render.bench.js';
 
 // A benchmark may give several reports: `commit` measures 3 real clusters, then many simulated ones.
 const benches: Record<string, (full: boolean) => Promise<BenchReport | BenchReport[]>> = {
   apply: applyBench,
   fetch: fetchBench,
+  render: renderBench,
   drift: driftBench,
   fanout: fanoutBench,
   commit: async (full) => [await commitBench(full), await simulatedCommitBench(full)],

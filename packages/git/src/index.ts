@@ -1,5 +1,5 @@
 // Git access over isomorphic-git: resolve refs without cloning, fetch exactly one commit shallowly into a disk
-// cache, read the files under a path. I/O (http, fs) is passed in through options; nothing reads the environment.
+// cache, read the files under a path, or write a commit's whole tree to a directory. I/O (http, fs) is passed in through options; nothing reads the environment.
 export { type CacheFileStats, type CacheFileSystem } from './cache-file-system.js';
 export { type GitCredentials } from './git-credentials.js';
 export { GIT_ERROR_CODES, GitError, type GitErrorCode, type GitErrorData, type GitErrorOptions } from './git-error.js';
@@ -7,6 +7,7 @@ export { normalizeGitUrl } from './normalize-git-url.js';
 export { type TreeFile } from './read-tree-files.js';
 export { redactUrl } from './redact-url.js';
 export {
+  type CheckoutOptions,
   type FetchCommitOptions,
   type FetchCommitResult,
   type ReadTreeOptions,
@@ -16,3 +17,4 @@ export {
 export { resolveRef, type ResolvedRef, type ResolveRefOptions } from './resolve-ref.js';
 export { type GitErrorContext, toGitError } from './to-git-error.js';
 export { validateGitUrl } from './validate-git-url.js';
+export { type CheckoutResult } from './write-commit-tree.js';

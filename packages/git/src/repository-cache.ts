@@ -17,6 +17,7 @@ import { splitTreePath } from './split-tree-path.js';
 import { toGitError } from './to-git-error.js';
 import { validateGitUrl } from './validate-git-url.js';
 import { withTimeout } from './with-timeout.js';
+import { writeCommitTree, type CheckoutResult } from './write-commit-tree.js';
 
 /** Where the cache lives and how it reaches Git servers. */
 export interface RepositoryCacheOptions {
@@ -65,6 +66,17 @@ export interface ReadTreeOptions {
   /** Directory (or file) relative to the repository root; `''` or `'.'` for all of it. */
   path: string;
   /** Override the cache's limits for this read. */
+  maxFiles?: number;
+  maxTotalBytes?: number;
+}
+
+/** The commit to write out, and where. */
+export interface CheckoutOptions {
+  url: string;
+  commit: string;
+  /** Directory to write the commit's tree into: absent or empty; the caller removes it when done. */
+  dir: string;
+  /** Override the cache's limits for this checkout. */
   maxFiles?: number;
   maxTotalBytes?: number;
 }
@@ -165,6 +177,21 @@ export class RepositoryCache {
     const gitdir = this.entryDir(url);
     // Nothing writes the repository while its lock is held, so listings and stats can be remembered for the read.
     return locks.run(gitdir, () => readTreeFiles({ fs: withRememberedReads(this.fs), gitdir, url, commit, segments, maxFiles, maxTotalBytes }));
+  }
+
+  /**
+   * Writes a fetched commit's whole tree into `dir` (blobs as bytes, executables 755, symlinks inside the repository
+   * as symlinks, submodules skipped), for tools that read a directory, such as kustomize. COMMIT_NOT_FOUND if the
+   * commit was not fetched; PATH_OUTSIDE_REPOSITORY for a symlink leading out of the repository; TOO_LARGE past the
+   * limits. On an error `dir` may hold part of the tree: the caller removes it.
+   */
+  async checkout(options: CheckoutOptions): Promise<CheckoutResult> {
+    const url = validateGitUrl(options.url);
+    const commit = checkCommit(options.commit, url);
+    const maxFiles = positiveInteger('maxFiles', options.maxFiles ?? this.limits.maxFiles);
+    const maxTotalBytes = positiveInteger('maxTotalBytes', options.maxTotalBytes ?? this.limits.maxTotalBytes);
+    const gitdir = this.entryDir(url);
+    return locks.run(gitdir, () => writeCommitTree({ fs: withRememberedReads(this.fs), gitdir, url, commit, dir: options.dir, maxFiles, maxTotalBytes }));
   }
 
   /** Whether a commit is in the cache, without any request. */

@@ -158,6 +158,15 @@ describe('refusing bad kustomize input', () => {
     expect((await renderError(component, 'apps/remote')).message).toContain('components entry "github.com/example/components//monitoring?ref=v1" is a remote base');
   });
 
+  it('refuses a remote file in any field kustomize would fetch it for', async () => {
+    const dir = checkoutWith({
+      'apps/remote-patch/kustomization.yaml': 'resources: [../shop/base]\npatches:\n  - path: https://example.invalid/patch.yaml\ncommonAnnotations:\n  docs: https://example.invalid/docs\n',
+      'apps/remote-file/kustomization.yaml': 'configMapGenerator:\n  - name: c\n    files: [rules.yaml=https://example.invalid/rules.yaml]\n',
+    });
+    expect((await renderError(dir, 'apps/remote-patch')).message).toContain('path "https://example.invalid/patch.yaml" is a remote file, and this App does not allow remote bases');
+    expect((await renderError(dir, 'apps/remote-file')).message).toContain('files "https://example.invalid/rules.yaml" is a remote file');
+  });
+
   it('refuses output that is not Kubernetes objects', async () => {
     const dir = checkoutWith({ 'apps/config/kustomization.yaml': 'resources: [settings.yaml]\n', 'apps/config/settings.yaml': 'logLevel: debug\nreplicas: 3\n' });
     const error = await renderError(dir, 'apps/config');
@@ -190,10 +199,15 @@ describe('refusing bad kustomize input', () => {
   });
 
   it('stops a build past the output limit and says which limit', async () => {
-    const error = await render(fixture, 'apps/shop/overlays/prod').then(async () =>
-      buildApp({ checkoutDir: fixture, appPath: 'apps/shop/overlays/prod', allowRemoteBases: false }, { ...tools, maxOutputBytes: 1000 }).catch((caught: unknown) => caught),
+    await expect(buildApp({ checkoutDir: fixture, appPath: 'apps/shop/overlays/prod', allowRemoteBases: false }, { ...tools, maxOutputBytes: 1000 })).rejects.toThrow(
+      'kustomize build printed more than 1000 bytes (the render output limit)',
     );
-    expect(String(error)).toContain('kustomize build printed more than 1000 bytes (the render output limit)');
+  });
+
+  it('stops a build past the timeout and says which limit', async () => {
+    await expect(buildApp({ checkoutDir: fixture, appPath: 'apps/shop/overlays/prod', allowRemoteBases: false }, { ...tools, timeoutMs: 1 })).rejects.toThrow(
+      'kustomize build did not finish within 1 ms (the render timeout)',
+    );
   });
 
   it('fails a kustomize App clearly on a hub without kustomize', async () => {

@@ -10,7 +10,14 @@ export type RendererName = 'plain' | 'kustomize';
  */
 export type BuiltObject =
   | { kind: 'object'; object: KubeObject; source: ArtifactSource }
-  | { kind: 'template'; text: string; source: ArtifactSource; documentIndex: number };
+  | {
+      kind: 'template';
+      text: string;
+      source: ArtifactSource;
+      documentIndex: number;
+      /** The document parsed as written, for clusters whose variables it names none of (a dashboard's `${datasource}`). */
+      unsubstituted?: Array<{ object: KubeObject; source: ArtifactSource }>;
+    };
 
 /** An App's path of one commit, built but not yet substituted: shared by every cluster with the same inputs. */
 export interface BuiltApp {

@@ -17,6 +17,18 @@ export function isRemoteReference(entry: string): boolean {
   return REMOTE.test(entry);
 }
 
+// Keys whose values kustomize loads as files, which its loader also fetches over HTTP(S): a remote file is as remote
+// as a remote base. `files` and `envs` entries may be written `key=path`.
+const FILE_KEYS = new Set(['path', 'crds', 'configurations', 'patchesStrategicMerge', 'files', 'envs', 'env', 'valuesFile', 'chartHome', 'repo']);
+
+/** Every value under a file key of a kustomization, wherever it sits (`patches[].path`, `configMapGenerator[].files`). */
+function fileReferences(value: unknown, key = ''): Array<{ key: string; value: string }> {
+  if (typeof value === 'string') return FILE_KEYS.has(key) ? [{ key, value: value.replace(/^[^=/]+=(?=\S)/, '') }] : [];
+  if (Array.isArray(value)) return value.flatMap((item) => fileReferences(item, key));
+  if (isPlainObject(value)) return Object.entries(value).flatMap(([child, item]) => fileReferences(item, child));
+  return [];
+}
+
 /**
  * Walks the kustomizations an App's path builds (its bases, components, generators...) before kustomize runs, and
  * refuses what kustomize itself would allow: a base outside the checkout (`../..` past the root, an absolute path, a
@@ -43,6 +55,12 @@ export async function checkKustomizationGraph(app: AppDir, allowRemoteBases: boo
       continue; // kustomize reports the YAML error in its own words
     }
     if (!isPlainObject(kustomization)) continue;
+    if (!allowRemoteBases) {
+      const remote = fileReferences(kustomization).find((reference) => isRemoteReference(reference.value));
+      if (remote !== undefined) {
+        throw fail(`${remote.key} "${remote.value}" is a remote file, and this App does not allow remote bases (allowRemoteBases); vendor it into the repository or allow remote bases for the App`);
+      }
+    }
     for (const field of DIRECTORY_FIELDS) {
       const entries = kustomization[field];
       if (!Array.isArray(entries)) continue;

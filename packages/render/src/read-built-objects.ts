@@ -31,12 +31,14 @@ export function readBuiltObjects(text: string, origin: TextOrigin): { objects: B
   for (const part of splitYamlDocuments(text)) {
     const isTemplate = part.text.includes('${') && !isSubstitutionDisabled(part.text, limits.maxAliasCount);
     const line = origin.hasLines ? part.line : 0;
+    const parsed = parseManifestFile({ path: origin.file, content: part.text }, { ...limits, firstLine: part.line, firstDocumentIndex: documentIndex });
     if (isTemplate) {
-      objects.push({ kind: 'template', text: part.text, source: { file: origin.file, line }, documentIndex });
+      // Parsed as written too: a cluster whose variables the text names none of gets these objects without a parse.
+      const unsubstituted = parsed.errors.length > 0 ? undefined : parsed.objects.map((item) => ({ object: item.object, source: { file: origin.file, line: origin.hasLines ? item.line : 0 } }));
+      objects.push({ kind: 'template', text: part.text, source: { file: origin.file, line }, documentIndex, ...(unsubstituted ? { unsubstituted } : {}) });
       documentIndex++;
       continue;
     }
-    const parsed = parseManifestFile({ path: origin.file, content: part.text }, { ...limits, firstLine: part.line, firstDocumentIndex: documentIndex });
     for (const error of parsed.errors) {
       // Lines of tool output mean nothing to the user; the object's id (in the message) says which one it is.
       errors.push(origin.hasLines ? error : { ...error, line: 0 });

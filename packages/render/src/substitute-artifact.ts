@@ -6,6 +6,7 @@ import {
   objectRefOf,
   parseManifestFile,
   RENDER_DEFAULTS,
+  substituteVariables,
   type Artifact,
   type ArtifactObject,
   type RenderErrorDetail,
@@ -35,6 +36,15 @@ export function substituteArtifact(built: BuiltApp, variables: Readonly<Record<s
       continue;
     }
     const { source } = piece;
+    // A quick scan first: text that none of these variables changes (and that holds no undefined ${cluster.*}) is
+    // the document as written, parsed once at build time.
+    if (piece.unsubstituted !== undefined) {
+      const scan = substituteVariables(piece.text, variables);
+      if (scan.errors.length === 0 && scan.text === piece.text) {
+        objects.push(...piece.unsubstituted);
+        continue;
+      }
+    }
     const hasLines = source.line > 0;
     const parsed = parseManifestFile(
       { path: source.file, content: piece.text },

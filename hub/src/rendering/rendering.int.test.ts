@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { decodeArtifact } from '@flotilla/core';
+import { decodeArtifact, encodeArtifact } from '@flotilla/core';
 import { Health, type HubMessage, Phase, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
 import { type GitServer, metricValue, scrapeMetrics, startGitServer } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestHub, TEST_ADMIN_TOKEN, TEST_DATABASES, type TestHub } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
+import { ArtifactsService } from '../artifacts/artifacts.service.js';
 import { SourceCheckouts } from './source-checkouts.js';
 
 const GIT_PASSWORD = 'git-password-of-the-render-tests';
@@ -246,5 +247,18 @@ describe.each(TEST_DATABASES)('rendering on the hub on %s', (database) => {
     await vi.waitFor(() => expect(latestAssignment('eu-1', 'a')?.artifact?.digest).toBe(original), { timeout: 10_000, interval: 100 });
     const chunks = await TestAgent.fetchArtifact(hub.grpcAddress, credentials['eu-1'], original as string);
     expect(decodeArtifact(Buffer.concat(chunks), original).objects[0]?.object.data).toMatchObject({ version: '1' });
+  });
+
+  it('collects artifacts nothing names once unused, and keeps those assignments and history name', async () => {
+    const artifacts = hub.app.get(ArtifactsService, { strict: false });
+    const orphan = await artifacts.put(encodeArtifact({ objects: [{ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'orphan' } }, source: { file: 'x.yaml', line: 1 } }] }));
+    const inHistory = agents['eu-1'].received.find((m) => m.assignment?.app === 'a')?.assignment?.artifact?.digest as string;
+    const assigned = (['eu-1', 'us-1', 'dev-1'] as const).flatMap((cluster) => ['a', 'b', 'big', 'k'].map((app) => latestAssignment(cluster, app)?.artifact?.digest)).filter((d): d is string => d !== undefined);
+    // Not unused for long enough yet: kept.
+    await artifacts.collect(new Date(Date.now() - 60_000));
+    expect(await artifacts.has(orphan.digest)).toBe(true);
+    expect(await artifacts.collect(new Date(Date.now() + 60_000))).toBeGreaterThanOrEqual(1);
+    expect(await artifacts.has(orphan.digest)).toBe(false);
+    for (const digest of [inHistory, ...assigned]) expect(await artifacts.has(digest), digest).toBe(true);
   });
 });

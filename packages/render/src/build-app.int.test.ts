@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlotillaError, type Artifact, type KubeObject } from '@flotilla/core';
 import { ensureKustomize } from '@flotilla/testenv';
@@ -88,7 +91,22 @@ describe('building an App with kustomize', () => {
       },
     });
     expect(named(prod, 'Secret')[0]).toMatchObject({ type: 'kubernetes.io/tls' });
-    expect(prod.objects[0]?.source).toEqual({ file: 'apps/shop/overlays/prod/kustomization.yaml', line: 0 });
+    // Where each object came from: the file it was read from, or the kustomization whose generator made it.
+    expect(prod.objects.map((o) => o.source.file)).toEqual([
+      'apps/shop/base/kustomization.yaml',
+      'apps/shop/components/monitoring/kustomization.yaml',
+      'apps/shop/overlays/prod/kustomization.yaml',
+      'apps/shop/base/service.yaml',
+      'apps/shop/base/deployment.yaml',
+      'apps/shop/overlays/prod/pdb.yaml',
+    ]);
+    expect(prod.objects.every((o) => o.source.line === 0 && o.object.metadata.annotations?.['config.kubernetes.io/origin'] === undefined)).toBe(true);
+  });
+
+  it('gives exactly the objects `kustomize build` of the path prints', async () => {
+    const { stdout } = await promisify(execFile)(tools.kustomizePath ?? '', ['build', join(fixture, 'apps/shop/overlays/prod')]);
+    const built = await buildApp({ checkoutDir: fixture, appPath: 'apps/shop/overlays/prod', allowRemoteBases: false }, tools);
+    expect(built.objects.map((o) => (o.kind === 'object' ? o.object : parse(o.text) as unknown))).toEqual(parseAllDocuments(stdout).map((d) => d.toJS() as unknown));
   });
 
   it('substitutes cluster variables in the output per object, and leaves every other ${...} and opted-out objects alone', async () => {
@@ -146,6 +164,7 @@ describe('refusing bad kustomize input', () => {
     const error = await renderError(dir, 'apps/loose');
     expect(error.data['message']).toMatch(/security; file '.*apps\/shop\/base\/service.yaml' is not in or below/);
     expect(error.data['message']).not.toContain(dir);
+    expect(error.data['message']).not.toContain('flotilla-kustomize-');
   });
 
   it('refuses a remote base unless the App allows remote bases', async () => {
@@ -188,13 +207,14 @@ describe('refusing bad kustomize input', () => {
     expect(error.data).toMatchObject({ renderer: 'kustomize', file: 'apps/shop/overlays/staging/replicas.yaml' });
     expect(error.message).toContain('apps/shop/overlays/staging/replicas.yaml');
     expect(error.message).not.toContain(dir);
+    expect(error.message).not.toContain('flotilla-kustomize-');
   });
 
   it('says an undefined cluster variable in kustomize output names the object', async () => {
     const dir = checkoutWith({ 'apps/shop/base/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\n  labels:\n    zone: ${cluster.labels.zone}\nspec:\n  ports: [{port: 80}]\n' });
     const error = await renderError(dir, 'apps/shop/overlays/dev');
     expect(error.data['errors']).toEqual([
-      expect.objectContaining({ code: 'UNKNOWN_VARIABLE', file: 'apps/shop/overlays/dev/kustomization.yaml', message: expect.stringContaining('Service/shop-dev/shop-dev: variable "cluster.labels.zone" is not defined') }),
+      expect.objectContaining({ code: 'UNKNOWN_VARIABLE', file: 'apps/shop/base/service.yaml', message: expect.stringContaining('Service/shop-dev/shop-dev: variable "cluster.labels.zone" is not defined') }),
     ]);
   });
 

@@ -1,9 +1,11 @@
-import { access } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BuiltApp } from './built-app.js';
+import { join, relative } from 'node:path';
+import { type RenderErrorDetail } from '@flotilla/core';
+import { type BuiltApp, type BuiltObject } from './built-app.js';
 import { checkKustomizationGraph } from './check-kustomization-graph.js';
 import { findKustomizationFile } from './detect-renderer.js';
+import { takeOrigins } from './kustomize-origins.js';
 import { readBuiltObjects } from './read-built-objects.js';
 import { manifestsFailed, renderFailed } from './render-failed.js';
 import { type RenderToolsOptions } from './render-tools.js';
@@ -48,10 +50,29 @@ export async function buildKustomize(app: AppDir, allowRemoteBases: boolean, too
     throw fail('this App needs kustomize, and the hub has none: set FLOTILLA_KUSTOMIZE_PATH or put kustomize on the hub\'s PATH');
   }
   await checkKustomizationGraph(app, allowRemoteBases);
+  // A kustomization of Flotilla's own, outside the checkout, that only includes the App's path and asks for origin
+  // annotations: kustomize then says which file each object came from. The objects are otherwise the same.
+  const wrapper = await mkdtemp(join(tmpdir(), 'flotilla-kustomize-'));
+  const entry = relative(wrapper, app.dir);
+  try {
+    await writeFile(join(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(entry)}\nbuildMetadata: [originAnnotations]\n`);
+    return await runKustomize(app, { wrapper, entry, file, fail }, { ...tools, kustomizePath: tools.kustomizePath }, signal);
+  } finally {
+    await rm(wrapper, { recursive: true, force: true });
+  }
+}
+
+async function runKustomize(
+  app: AppDir,
+  build: { wrapper: string; entry: string; file: string; fail: (message: string, at?: string) => Error },
+  tools: RenderToolsOptions & { kustomizePath: string },
+  signal: AbortSignal | undefined,
+): Promise<BuiltApp> {
+  const { wrapper, entry, file, fail } = build;
   const run = await runTool({
     command: tools.kustomizePath,
     // LoadRestrictionsRootOnly is kustomize's default; said here so no configuration can turn it off.
-    args: ['build', '--load-restrictor', 'LoadRestrictionsRootOnly', app.dir],
+    args: ['build', '--load-restrictor', 'LoadRestrictionsRootOnly', wrapper],
     cwd: app.root,
     // Only what remote bases need (git on PATH); git reads no user or system configuration.
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: tmpdir(), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' },
@@ -72,10 +93,19 @@ export async function buildKustomize(app: AppDir, allowRemoteBases: boolean, too
       throw new Error(`unknown outcome ${String(run satisfies never)}`);
   }
   if (run.exitCode !== 0) {
-    const message = trimToolMessage(run.stderr, app.root);
+    const shown = app.appPath || '.';
+    // The wrapper's own layer of kustomize's nested message says nothing about the App.
+    const wrapperLayer = `accumulating resources: accumulation err='accumulating resources from '${shown}': '${shown}' must resolve to a file': recursed accumulation of path '${shown}': `;
+    const message = trimToolMessage(run.stderr.split(wrapper).join('.').split(entry).join(shown), app.root).replace(wrapperLayer, '');
     throw fail(message, (await fileNamedIn(message, app)) ?? file);
   }
-  const read = readBuiltObjects(run.stdout, { file, hasLines: false });
-  if (read.errors.length > 0) throw manifestsFailed('kustomize', app.appPath, read.errors);
-  return { renderer: 'kustomize', appPath: app.appPath, objects: read.objects };
+  const objects: BuiltObject[] = [];
+  const errors: RenderErrorDetail[] = [];
+  for (const document of takeOrigins(run.stdout, wrapper, app.root)) {
+    const read = readBuiltObjects(document.text, { file: document.file ?? file, hasLines: false });
+    objects.push(...read.objects);
+    errors.push(...read.errors);
+  }
+  if (errors.length > 0) throw manifestsFailed('kustomize', app.appPath, errors);
+  return { renderer: 'kustomize', appPath: app.appPath, objects };
 }

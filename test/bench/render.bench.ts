@@ -72,6 +72,7 @@ export async function renderBench(full: boolean): Promise<BenchReport> {
     const [build, app] = await timed(() => buildApp({ checkoutDir, appPath: 'overlays/prod', allowRemoteBases: false }, tools));
     const [artifactMs, encoded] = await timed(async () => encodeArtifact(substituteArtifact(app, { 'cluster.name': 'eu-1' })));
     const [nextCluster] = await timed(async () => encodeArtifact(substituteArtifact(app, { 'cluster.name': 'eu-2' })));
+    const [buildWithoutOrigins] = await timed(() => buildApp({ checkoutDir, appPath: 'overlays/prod', allowRemoteBases: false }, { ...tools, kustomizeOrigins: false }));
     const objects = built.stdout.split(/^---$/m).length;
     if (app.objects.length !== objects) throw new Error(`buildApp gave ${app.objects.length} objects, kustomize build ${objects}`);
 
@@ -84,7 +85,8 @@ export async function renderBench(full: boolean): Promise<BenchReport> {
         { name: 'fetch + checkout + build + artifact', value: hub, unit: 'ms', baseline, baselineName: 'git clone --depth 1 + kustomize build' },
         { name: 'fetch (depth 1)', value: fetch, unit: 'ms', baseline: gitClone, baselineName: 'git clone --depth 1' },
         { name: `checkout (${written.files} files)`, value: checkout, unit: 'ms' },
-        { name: 'buildApp (kustomize build + read)', value: build, unit: 'ms', baseline: kustomizeBuild, baselineName: 'kustomize build' },
+        { name: 'buildApp (kustomize build with origins + read)', value: build, unit: 'ms', baseline: kustomizeBuild, baselineName: 'kustomize build' },
+        { name: 'buildApp without origins (kustomizeOrigins: false)', value: buildWithoutOrigins, unit: 'ms', baseline: kustomizeBuild, baselineName: 'kustomize build' },
         { name: `artifact of one cluster (${(encoded.bytes.byteLength / 1024 / 1024).toFixed(1)} MiB)`, value: artifactMs, unit: 'ms' },
         { name: 'artifact of each further cluster', value: nextCluster, unit: 'ms' },
       ],

@@ -8,7 +8,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlotillaError, type Artifact, type KubeObject } from '@flotilla/core';
 import { ensureKustomize } from '@flotilla/testenv';
-import { buildApp, detectRenderer, findRenderTools, substituteArtifact, type RenderToolsOptions } from './index.js';
+import { buildApp, detectRenderer, findRenderTools, substituteArtifact, type BuiltApp, type RenderToolsOptions } from './index.js';
 
 const fixture = fileURLToPath(new URL('../test-fixtures/fleet', import.meta.url));
 const cluster = { 'cluster.name': 'eu-west-1', 'cluster.labels.region': 'eu-west', 'cluster.labels.env': 'prod' };
@@ -103,10 +103,15 @@ describe('building an App with kustomize', () => {
     expect(prod.objects.every((o) => o.source.line === 0 && o.object.metadata.annotations?.['config.kubernetes.io/origin'] === undefined)).toBe(true);
   });
 
-  it('gives exactly the objects `kustomize build` of the path prints', async () => {
+  it('gives exactly the objects `kustomize build` of the path prints, with or without origins', async () => {
     const { stdout } = await promisify(execFile)(tools.kustomizePath ?? '', ['build', join(fixture, 'apps/shop/overlays/prod')]);
-    const built = await buildApp({ checkoutDir: fixture, appPath: 'apps/shop/overlays/prod', allowRemoteBases: false }, tools);
-    expect(built.objects.map((o) => (o.kind === 'object' ? o.object : parse(o.text) as unknown))).toEqual(parseAllDocuments(stdout).map((d) => d.toJS() as unknown));
+    const request = { checkoutDir: fixture, appPath: 'apps/shop/overlays/prod', allowRemoteBases: false };
+    const values = (app: BuiltApp): unknown[] => app.objects.map((o) => (o.kind === 'object' ? o.object : (parse(o.text) as unknown)));
+    const expected = parseAllDocuments(stdout).map((d) => d.toJS() as unknown);
+    expect(values(await buildApp(request, tools))).toEqual(expected);
+    const plain = await buildApp(request, { ...tools, kustomizeOrigins: false });
+    expect(values(plain)).toEqual(expected);
+    expect(new Set(plain.objects.map((o) => o.source.file))).toEqual(new Set(['apps/shop/overlays/prod/kustomization.yaml']));
   });
 
   it('substitutes cluster variables in the output per object, and leaves every other ${...} and opted-out objects alone', async () => {

@@ -52,11 +52,13 @@ export async function buildKustomize(app: AppDir, allowRemoteBases: boolean, too
   await checkKustomizationGraph(app, allowRemoteBases);
   // A kustomization of Flotilla's own, outside the checkout, that only includes the App's path and asks for origin
   // annotations: kustomize then says which file each object came from. The objects are otherwise the same.
+  const kustomizeTools = { ...tools, kustomizePath: tools.kustomizePath };
+  if (tools.kustomizeOrigins === false) return runKustomize(app, { target: app.dir, wrapper: undefined, entry: '', file, fail }, kustomizeTools, signal);
   const wrapper = await mkdtemp(join(tmpdir(), 'flotilla-kustomize-'));
   const entry = relative(wrapper, app.dir);
   try {
     await writeFile(join(wrapper, 'kustomization.yaml'), `resources:\n  - ${JSON.stringify(entry)}\nbuildMetadata: [originAnnotations]\n`);
-    return await runKustomize(app, { wrapper, entry, file, fail }, { ...tools, kustomizePath: tools.kustomizePath }, signal);
+    return await runKustomize(app, { target: wrapper, wrapper, entry, file, fail }, kustomizeTools, signal);
   } finally {
     await rm(wrapper, { recursive: true, force: true });
   }
@@ -64,15 +66,15 @@ export async function buildKustomize(app: AppDir, allowRemoteBases: boolean, too
 
 async function runKustomize(
   app: AppDir,
-  build: { wrapper: string; entry: string; file: string; fail: (message: string, at?: string) => Error },
+  build: { target: string; wrapper: string | undefined; entry: string; file: string; fail: (message: string, at?: string) => Error },
   tools: RenderToolsOptions & { kustomizePath: string },
   signal: AbortSignal | undefined,
 ): Promise<BuiltApp> {
-  const { wrapper, entry, file, fail } = build;
+  const { target, wrapper, entry, file, fail } = build;
   const run = await runTool({
     command: tools.kustomizePath,
     // LoadRestrictionsRootOnly is kustomize's default; said here so no configuration can turn it off.
-    args: ['build', '--load-restrictor', 'LoadRestrictionsRootOnly', wrapper],
+    args: ['build', '--load-restrictor', 'LoadRestrictionsRootOnly', target],
     cwd: app.root,
     // Only what remote bases need (git on PATH); git reads no user or system configuration.
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: tmpdir(), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' },
@@ -96,12 +98,13 @@ async function runKustomize(
     const shown = app.appPath || '.';
     // The wrapper's own layer of kustomize's nested message says nothing about the App.
     const wrapperLayer = `accumulating resources: accumulation err='accumulating resources from '${shown}': '${shown}' must resolve to a file': recursed accumulation of path '${shown}': `;
-    const message = trimToolMessage(run.stderr.split(wrapper).join('.').split(entry).join(shown), app.root).replace(wrapperLayer, '');
+    const stderr = wrapper === undefined ? run.stderr : run.stderr.split(wrapper).join('.').split(entry).join(shown);
+    const message = trimToolMessage(stderr, app.root).replace(wrapperLayer, '');
     throw fail(message, (await fileNamedIn(message, app)) ?? file);
   }
   const objects: BuiltObject[] = [];
   const errors: RenderErrorDetail[] = [];
-  for (const document of takeOrigins(run.stdout, wrapper, app.root)) {
+  for (const document of wrapper === undefined ? [{ text: run.stdout, file }] : takeOrigins(run.stdout, wrapper, app.root)) {
     const read = readBuiltObjects(document.text, { file: document.file ?? file, hasLines: false });
     objects.push(...read.objects);
     errors.push(...read.errors);

@@ -4,6 +4,7 @@ import { AssignmentsModule } from '../assignments/assignments.module.js';
 import { ClustersModule } from '../clusters/clusters.module.js';
 import { DriftModule } from '../drift/drift.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
+import { RenderingModule } from '../rendering/rendering.module.js';
 import { RolloutsModule } from '../rollouts/rollouts.module.js';
 import { StatusModule } from '../status/status.module.js';
 import { AgentStreamController } from './agent-stream.controller.js';
@@ -15,7 +16,7 @@ import { StatusWatchController } from './status-watch.controller.js';
  * hub's own (past this folder nothing imports @flotilla/proto).
  */
 @Module({
-  imports: [AgentsModule, IdentityModule, ClustersModule, AssignmentsModule, StatusModule, DriftModule, RolloutsModule],
+  imports: [AgentsModule, IdentityModule, ClustersModule, AssignmentsModule, StatusModule, DriftModule, RolloutsModule, RenderingModule],
   controllers: [AgentStreamController, StatusWatchController],
   providers: [StatusStreamChannels, StatusStream],
   exports: [StatusStream],

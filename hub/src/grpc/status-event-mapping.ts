@@ -56,8 +56,19 @@ export function toClusterEvent(type: DomainClusterEventType, cluster: Cluster): 
   return { type: CLUSTER_EVENT_TYPES[type], cluster: toClusterInfo(cluster) };
 }
 
-/** The wire form of one app on one cluster: desired state from the assignment, applied state from the status. */
-export function toAppClusterStatus(app: string, cluster: string, assignment: Assignment | null, status: ClusterAppStatus | null, driftedObjects = 0): AppClusterStatus {
+/**
+ * The wire form of one app on one cluster: desired state from the assignment, applied state from the status, and the
+ * app's latest revision's render failure on that cluster, if any, first among the errors (code RENDER_FAILED).
+ */
+export function toAppClusterStatus(
+  app: string,
+  cluster: string,
+  assignment: Assignment | null,
+  status: ClusterAppStatus | null,
+  driftedObjects = 0,
+  renderFailure?: { message: string; file?: string },
+): AppClusterStatus {
+  const renderErrors = renderFailure ? [{ code: 'RENDER_FAILED', message: renderFailure.message, file: renderFailure.file ?? '', line: 0 }] : [];
   return {
     app,
     cluster,
@@ -68,7 +79,7 @@ export function toAppClusterStatus(app: string, cluster: string, assignment: Ass
     phase: status ? (PHASES[status.phase] ?? Phase.PHASE_UNSPECIFIED) : Phase.PHASE_PENDING,
     health: status ? (HEALTHS[status.health] ?? Health.HEALTH_UNKNOWN) : Health.HEALTH_UNSPECIFIED,
     changes: status?.changes,
-    errors: (status?.errors ?? []).map((e) => ({ code: e.code, message: e.message, file: e.file ?? '', line: e.line ?? 0 })),
+    errors: [...renderErrors, ...(status?.errors ?? []).map((e) => ({ code: e.code, message: e.message, file: e.file ?? '', line: e.line ?? 0 }))],
     driftedObjects,
     updatedAt: toTimestamp(status?.updatedAt ?? assignment?.updatedAt ?? new Date()),
   };

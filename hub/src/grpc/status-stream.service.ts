@@ -14,12 +14,13 @@ import { DriftService } from '../drift/drift.service.js';
 import { toRolloutEvent } from './rollout-event-mapping.js';
 import { toAppClusterStatus, toAssignmentEvent, toClusterEvent, toClusterInfo } from './status-event-mapping.js';
 import { StatusService } from '../status/status.service.js';
+import { type RenderEvent, RenderEvents, RenderStatus } from '../rendering/render-status.js';
 
 /** How many recent events a replica keeps for resuming watchers. */
 export const EVENT_LOG_SIZE = 10_000;
 
 /** The domain events the stream carries: assembled here, at the edge, from the channels of their domains. */
-type FleetEvent = ClusterEvent | AssignmentEvent | AppStatusEvent | DriftEvent | RolloutEvent;
+type FleetEvent = ClusterEvent | AssignmentEvent | AppStatusEvent | DriftEvent | RolloutEvent | RenderEvent;
 
 /** An event with what it concerns, for filtering. */
 interface LoggedEvent {
@@ -38,6 +39,7 @@ export class StatusStreamChannels {
     readonly statuses: StatusEvents,
     readonly drift: DriftEvents,
     readonly rollouts: RolloutEvents,
+    readonly renders: RenderEvents,
   ) {}
 }
 
@@ -61,15 +63,15 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly assignments: AssignmentsService,
     private readonly statuses: StatusService,
     private readonly drift: DriftService,
+    private readonly renders: RenderStatus,
   ) {}
 
   onApplicationBootstrap(): void {
     // Events are mapped in order; a status event needs the assignment it answers, which is a lookup.
     // The channels publish synchronously, so merging them keeps the order in which the events happened.
-    const { clusters, assignments, statuses, drift, rollouts } = this.channels;
-    const events = merge<FleetEvent[]>(clusters.events, assignments.events, statuses.events, drift.events, rollouts.events);
-    this.subscription = events.pipe(concatMap((event) => from(this.toLogged(event)))).subscribe((logged) => {
-      if (!logged) return;
+    const { clusters, assignments, statuses, drift, rollouts, renders } = this.channels;
+    const events = merge<FleetEvent[]>(clusters.events, assignments.events, statuses.events, drift.events, rollouts.events, renders.events);
+    this.subscription = events.pipe(concatMap((event) => from(this.toLogged(event)).pipe(concatMap((logged) => from(logged))))).subscribe((logged) => {
       this.log.push(logged);
       if (this.log.length > EVENT_LOG_SIZE) this.log.shift();
       this.live.next(logged);
@@ -149,31 +151,51 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
         const assignment = assignments.find((a) => a.appName === app) ?? null;
         const status = statuses.find((s) => s.appName === app) ?? null;
         const drifted = drift.find((d) => d.app === app)?.count ?? 0;
-        messages.push({ statusSnapshot: toAppClusterStatus(app, cluster.name, assignment, status, drifted) });
+        messages.push({ statusSnapshot: toAppClusterStatus(app, cluster.name, assignment, status, drifted, this.renderFailureOn(app, cluster.name)) });
       }
     }
     return messages;
   }
 
-  private async toLogged(event: FleetEvent): Promise<LoggedEvent | undefined> {
+  /** The render failure of an app's latest revision on a cluster, if it failed there. */
+  private renderFailureOn(app: string, cluster: string): { message: string; file?: string } | undefined {
+    const render = this.renders.of(app);
+    return render?.state === 'RenderFailed' && render.failure && render.clusters.includes(cluster) ? render.failure : undefined;
+  }
+
+  private async toLogged(event: FleetEvent): Promise<LoggedEvent[]> {
     const base = (fields: Partial<StatusEvent>, concerns: { cluster?: string; app?: string }): LoggedEvent => {
       const seq = ++this.seq;
       return { seq, ...concerns, message: { cursor: this.cursor(seq), time: toTimestamp(new Date()), ...fields } };
     };
     switch (event.kind) {
       case 'cluster':
-        return base({ cluster: toClusterEvent(event.type, event.cluster) }, { cluster: event.cluster.name });
+        return [base({ cluster: toClusterEvent(event.type, event.cluster) }, { cluster: event.cluster.name })];
       case 'assignment':
-        return base({ assignment: toAssignmentEvent(event.assignment) }, { cluster: event.assignment.clusterName, app: event.assignment.appName });
+        return [base({ assignment: toAssignmentEvent(event.assignment) }, { cluster: event.assignment.clusterName, app: event.assignment.appName })];
       case 'status': {
         const { appName, clusterName } = event.status;
         const [assignment, drifted] = await Promise.all([this.assignments.find(appName, clusterName), this.drift.count(appName, clusterName)]);
-        return base({ status: toAppClusterStatus(appName, clusterName, assignment, event.status, drifted) }, { cluster: clusterName, app: appName });
+        return [base({ status: toAppClusterStatus(appName, clusterName, assignment, event.status, drifted, this.renderFailureOn(appName, clusterName)) }, { cluster: clusterName, app: appName })];
       }
       case 'drift':
-        return base({ drift: toDriftEvent(event) }, { cluster: event.cluster, app: event.app });
+        return [base({ drift: toDriftEvent(event) }, { cluster: event.cluster, app: event.app })];
       case 'rollout':
-        return base({ rollout: toRolloutEvent(event.rollout) }, { app: event.rollout.app });
+        return [base({ rollout: toRolloutEvent(event.rollout) }, { app: event.rollout.app })];
+      case 'render': {
+        // A revision that failed to render, or the one that rendered again: the app's status on each cluster it
+        // concerns, with the failure as a RENDER_FAILED error (the clusters keep running their previous revision).
+        const [assignments, statuses] = await Promise.all([this.assignments.forApp(event.app), this.statuses.forApp(event.app)]);
+        const clusters = event.render?.state === 'RenderFailed' ? event.render.clusters : assignments.filter((a) => a.active).map((a) => a.clusterName);
+        const logged: LoggedEvent[] = [];
+        for (const cluster of clusters) {
+          const assignment = assignments.find((a) => a.clusterName === cluster) ?? null;
+          const status = statuses.find((s) => s.clusterName === cluster) ?? null;
+          const drifted = await this.drift.count(event.app, cluster);
+          logged.push(base({ status: toAppClusterStatus(event.app, cluster, assignment, status, drifted, this.renderFailureOn(event.app, cluster)) }, { cluster, app: event.app }));
+        }
+        return logged;
+      }
       default:
         return event satisfies never;
     }

@@ -3,6 +3,7 @@ import { HubApiClient, HubApiError, HubUnreachableError, OPERATIONS } from '@flo
 import { type GitServer, startGitServer } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { AssignmentsService } from '../assignments/assignments.service.js';
 import { startTestHub, type TestHub } from '../testing/start-test-hub.js';
 
 /** A port nothing listens on (it was free a moment ago). */
@@ -63,6 +64,8 @@ describe('HubApiClient against a real hub', () => {
     expect(asDeclared('createApp', app)).toEqual(app);
     const updated = await client.updateApp('web', { policy: { rollout: { waveSize: '50%' } } });
     expect(updated.policy.rollout?.waveSize).toBe('50%');
+    // The hub renders and assigns in the background: the rollout exists once that is done.
+    await hub.app.get(AssignmentsService, { strict: false }).whenIdle();
     for (const [id, answer] of [
       ['listApps', await client.listApps({ source: 'fleet' })],
       ['getAppStatus', await client.getAppStatus('web')],

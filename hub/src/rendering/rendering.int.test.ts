@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { decodeArtifact } from '@flotilla/core';
-import { Health, type HubMessage, Phase } from '@flotilla/proto';
+import { decodeArtifact, encodeArtifact } from '@flotilla/core';
+import { Health, type HubMessage, Phase, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
 import { type GitServer, metricValue, scrapeMetrics, startGitServer } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestHub, TEST_DATABASES, type TestHub } from '../testing/start-test-hub.js';
+import { startTestHub, TEST_ADMIN_TOKEN, TEST_DATABASES, type TestHub } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
+import { ArtifactsService } from '../artifacts/artifacts.service.js';
 import { SourceCheckouts } from './source-checkouts.js';
 
 const GIT_PASSWORD = 'git-password-of-the-render-tests';
@@ -208,8 +209,15 @@ describe.each(TEST_DATABASES)('rendering on the hub on %s', (database) => {
     expect(hub.app.get(SourceCheckouts, { strict: false }).fetches).toBe(2);
   });
 
-  it('a revision that fails to render reaches no agent: RenderFailed with the tool message and file, in REST and metrics', async () => {
+  it('a revision that fails to render reaches no agent: RenderFailed with the tool message and file, in REST, the status stream and metrics', async () => {
     const before = await generations('a');
+    const client = new StatusServiceClient(hub.grpcAddress, grpc.credentials.createInsecure());
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+    const events: StatusEvent[] = [];
+    const call = client.watch({ clusters: [], apps: ['a'], resumeFrom: '', skipSnapshot: true }, metadata);
+    call.on('data', (event: StatusEvent) => events.push(event));
+    call.on('error', () => undefined);
     const digest = latestAssignment('eu-1', 'a')?.artifact?.digest;
     await push({ 'apps/a/broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: [unclosed\n' });
     await vi.waitFor(async () => expect((await hub.api().get('/api/v1/apps/a').expect(200)).body.renderStatus?.state).toBe('RenderFailed'), { timeout: 10_000, interval: 100 });
@@ -219,6 +227,10 @@ describe.each(TEST_DATABASES)('rendering on the hub on %s', (database) => {
     expect(metricValue(await scrapeMetrics(`${hub.httpUrl}/metrics`), 'flotilla_apps_render_failed', { app: 'a' })).toBe(1);
     expect(await generations('a')).toEqual(before);
     expect(latestAssignment('eu-1', 'a')?.artifact?.digest).toBe(digest);
+    await vi.waitFor(() => expect(events.filter((e) => e.status?.errors[0]?.code === 'RENDER_FAILED').map((e) => e.status?.cluster).sort()).toEqual(['eu-1', 'us-1']), { timeout: 5000 });
+    expect(events.find((e) => e.status?.errors[0]?.code === 'RENDER_FAILED')?.status?.errors[0]).toMatchObject({ file: 'apps/a/broken.yaml', message: renderStatus.message });
+    call.cancel();
+    client.close();
     // b renders fine at the same commit.
     expect((await hub.api().get('/api/v1/apps/b').expect(200)).body.renderStatus.state).toBe('Rendered');
 
@@ -235,5 +247,18 @@ describe.each(TEST_DATABASES)('rendering on the hub on %s', (database) => {
     await vi.waitFor(() => expect(latestAssignment('eu-1', 'a')?.artifact?.digest).toBe(original), { timeout: 10_000, interval: 100 });
     const chunks = await TestAgent.fetchArtifact(hub.grpcAddress, credentials['eu-1'], original as string);
     expect(decodeArtifact(Buffer.concat(chunks), original).objects[0]?.object.data).toMatchObject({ version: '1' });
+  });
+
+  it('collects artifacts nothing names once unused, and keeps those assignments and history name', async () => {
+    const artifacts = hub.app.get(ArtifactsService, { strict: false });
+    const orphan = await artifacts.put(encodeArtifact({ objects: [{ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'orphan' } }, source: { file: 'x.yaml', line: 1 } }] }));
+    const inHistory = agents['eu-1'].received.find((m) => m.assignment?.app === 'a')?.assignment?.artifact?.digest as string;
+    const assigned = (['eu-1', 'us-1', 'dev-1'] as const).flatMap((cluster) => ['a', 'b', 'big', 'k'].map((app) => latestAssignment(cluster, app)?.artifact?.digest)).filter((d): d is string => d !== undefined);
+    // Not unused for long enough yet: kept.
+    await artifacts.collect(new Date(Date.now() - 60_000));
+    expect(await artifacts.has(orphan.digest)).toBe(true);
+    expect(await artifacts.collect(new Date(Date.now() + 60_000))).toBeGreaterThanOrEqual(1);
+    expect(await artifacts.has(orphan.digest)).toBe(false);
+    for (const digest of [inHistory, ...assigned]) expect(await artifacts.has(digest), digest).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RepositoryCache } from '@flotilla/git';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
@@ -69,18 +69,13 @@ export class SourceCheckouts {
     const started = Date.now();
     const fetched = await this.cache.fetchCommit({ url: request.url, ref: request.ref, commit: request.commit, credentials: request.credentials ?? undefined });
     if (!fetched.isCached) this.fetches++;
-    const files = await this.cache.readTree({ url: request.url, commit: request.commit, path: '' });
     const partial = `${dir}.partial`;
     await rm(partial, { recursive: true, force: true });
-    for (const file of files) {
-      const path = join(partial, file.path);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, file.content);
-    }
-    await mkdir(partial, { recursive: true });
+    // Blobs as bytes, symlinks that stay inside the repository as symlinks (one leading out refuses the checkout).
+    const written = await this.cache.checkout({ url: request.url, commit: request.commit, dir: partial });
     await rm(dir, { recursive: true, force: true });
     await rename(partial, dir);
-    this.logger.log({ msg: 'checked out a commit', commit: request.commit, files: files.length, fetched: !fetched.isCached, durationMs: Date.now() - started });
+    this.logger.log({ msg: 'checked out a commit', commit: request.commit, files: written.files, symlinks: written.symlinks, bytes: written.bytes, fetched: !fetched.isCached, durationMs: Date.now() - started });
   }
 
   private async evict(): Promise<void> {

@@ -10,6 +10,13 @@ import { DriftView } from './views/drift-view.js';
 import { FleetView } from './views/fleet-view.js';
 import { SignInView } from './views/sign-in-view.js';
 
+declare global {
+  interface Window {
+    /** The live store, for the browser tests and the console (it holds what the signed-in token may read anyway). */
+    flotillaStore?: FleetStore;
+  }
+}
+
 /** What every view gets: the client, the live store, and the role of the token. */
 export interface Session {
   client: HubApiClient;
@@ -43,6 +50,7 @@ function SignedIn({ client, who, onSignOut }: { client: HubApiClient; who: WhoAm
   useEffect(() => {
     const abort = new AbortController();
     void store.follow(client, abort.signal);
+    window.flotillaStore = store;
     return () => abort.abort();
   }, [client, store]);
   useSyncExternalStore(store.subscribe, store.getVersion);

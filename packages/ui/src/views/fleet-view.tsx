@@ -81,10 +81,11 @@ export function FleetView({ session }: { session: Session }) {
                   </a>
                 </th>
                 {apps.map((app) => {
-                  const state = cellState(store.statuses.get(cellKey(app, cluster.name)));
+                  const status = store.statuses.get(cellKey(app, cluster.name));
+                  const state = cellState(status);
                   const words = state.sync === '—' ? 'not targeted' : `${state.sync}${state.health ? `, ${state.health}` : ''}${state.drift ? `, ${state.drift} drifted` : ''}`;
                   return (
-                    <td key={app} className={`cell tone-${state.tone}`} data-cell={`${app}/${cluster.name}`} title={`${app} on ${cluster.name}: ${words}`}>
+                    <td key={app} className={`cell tone-${state.tone}`} data-cell={`${app}/${cluster.name}`} data-revision={status?.appliedRevision} title={`${app} on ${cluster.name}: ${words}`}>
                       {state.icon} {state.sync === '—' ? '' : state.sync}
                       {state.drift > 0 && <span className="drift"> ⚠{state.drift}</span>}
                     </td>

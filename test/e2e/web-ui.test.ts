@@ -129,7 +129,7 @@ describe('the web UI in a real browser, against a real hub, agent and cluster', 
     const revision = await commit('bonjour');
     revisions.push(revision);
     await expect.poll(() => cell.getAttribute('data-revision'), { timeout: 30_000, interval: 100 }).toBe(revision);
-    await expect.poll(() => cell.textContent()).toContain('Synced');
+    await expect.poll(() => cell.textContent()).toContain('Synced · Healthy');
     expect(await cell.getAttribute('class')).toContain('tone-ok');
     expect(await page.evaluate(() => sessionStorage.length)).toBe(1);
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
@@ -167,7 +167,7 @@ describe('the web UI in a real browser, against a real hub, agent and cluster', 
     await page.getByRole('button', { name: 'Roll back' }).click();
     await page.getByText(/rollback #\d+ to main@\S+ started/).waitFor();
     await expect.poll(() => appliedOn('eu-1'), { timeout: 30_000, interval: 200 }).toBe(revisions[0]);
-    await page.getByText('📌 pinned').waitFor();
+    await page.getByRole('cell', { name: 'pinned', exact: true }).waitFor();
     await shot(page, 'app.png');
     await page.goto(`${fleet.hub.httpUrl}/#/audit`);
     await page.getByRole('cell', { name: 'app.rollback' }).first().waitFor();

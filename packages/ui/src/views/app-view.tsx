@@ -75,7 +75,7 @@ export function AppView({ session, app }: { session: Session; app: string }) {
                 <td className={`cell tone-${state.tone}`}>
                   {state.icon} {state.sync} {state.health} {state.drift > 0 && `⚠${state.drift} drifted`}
                 </td>
-                <td>{item.desired?.pinned ? '📌 pinned' : 'no'}</td>
+                <td>{item.desired?.pinned ? 'pinned' : 'no'}</td>
                 {operator && (
                   <td>
                     {item.applied && (

@@ -87,6 +87,7 @@ export function FleetView({ session }: { session: Session }) {
                   return (
                     <td key={app} className={`cell tone-${state.tone}`} data-cell={`${app}/${cluster.name}`} data-revision={status?.appliedRevision} title={`${app} on ${cluster.name}: ${words}`}>
                       {state.icon} {state.sync === '—' ? '' : state.sync}
+                      {state.health && ` · ${state.health}`}
                       {state.drift > 0 && <span className="drift"> ⚠{state.drift}</span>}
                     </td>
                   );

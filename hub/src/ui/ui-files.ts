@@ -21,18 +21,25 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Where @flotilla/ui builds to (packages/ui/dist), found through the package, not a path of this checkout. */
-export function uiDistDir(): string {
-  return join(dirname(createRequire(import.meta.url).resolve('@flotilla/ui/package.json')), 'dist');
+/**
+ * Where @flotilla/ui builds to (packages/ui/dist), found through the package, not a path of this checkout; undefined
+ * when the package is not installed (the hub then serves the page saying how to build the UI).
+ */
+export function uiDistDir(): string | undefined {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('@flotilla/ui/package.json')), 'dist');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * The UI's built files by URL path (`/`, `/assets/index-3f2a.js`), read once; empty when the UI was not built.
  * Only these paths are ever served, so no request can reach another file.
  */
-export function loadUiFiles(dir: string): Map<string, UiFile> {
+export function loadUiFiles(dir: string | undefined): Map<string, UiFile> {
   const files = new Map<string, UiFile>();
-  if (!existsSync(join(dir, 'index.html'))) return files;
+  if (dir === undefined || !existsSync(join(dir, 'index.html'))) return files;
   const walk = (folder: string): void => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       const path = join(folder, entry.name);

@@ -47,4 +47,9 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'process', message: 'packages/api runs in browsers too.' }, { name: 'Buffer', message: 'packages/api runs in browsers too.' }],
     },
   },
+  {
+    // The web UI runs in browsers.
+    files: ['packages/ui/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
 );

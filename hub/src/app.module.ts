@@ -20,6 +20,8 @@ import { GrpcEdgeModule } from './grpc/grpc-edge.module.js';
 import { HUB_CONFIG } from './common/hub-config.provider.js';
 import { HealthModule } from './health/health.module.js';
 import { SecretsModule } from './secrets/secrets.module.js';
+import { FeedModule } from './feed/feed.module.js';
+import { UiModule } from './ui/ui.module.js';
 
 /** The hub's root module, built from a validated configuration. */
 @Module({})
@@ -48,6 +50,8 @@ export class AppModule {
         FleetMetricsModule,
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), migrations, autoLoadEntities: true }),
         HealthModule,
+        FeedModule,
+        UiModule,
       ],
     };
   }

@@ -49,7 +49,8 @@ describe('the OpenAPI document', () => {
       expect(success.length, operation.operationId).toBeGreaterThan(0);
       for (const [status, response] of success) {
         if (status === '204') continue;
-        const ref = response.content?.['application/json']?.schema.$ref;
+        // JSON, or for the live feed (GET /api/v1/events) a stream of events, each `data:` one such schema.
+        const ref = (response.content?.['application/json'] ?? response.content?.['text/event-stream'])?.schema.$ref;
         expect(ref, `${operation.operationId} ${status}`).toMatch(/^#\/components\/schemas\//);
         expect(Object.keys(schemas).map(refOf)).toContain(ref);
       }

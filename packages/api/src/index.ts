@@ -31,12 +31,16 @@ export * from './tokens/roles.js';
 export * from './tokens/api-tokens.schemas.js';
 export * from './tokens/api-token-view.js';
 export * from './health/health-view.js';
+export * from './events/events.schemas.js';
+export * from './events/fleet-event-view.js';
+export * from './events/who-am-i-view.js';
 
 export { defineOperation, type HttpMethod, type OperationSpec } from './operations/operation-spec.js';
 export { OPERATIONS, type OperationId } from './operations/operations.js';
 export { HubApiClient, type HubApiClientOptions } from './client/hub-api-client.js';
 export { HubApiError, type HubApiErrorOptions } from './client/hub-api-error.js';
 export { HubUnreachableError } from './client/hub-unreachable-error.js';
+export { parseServerSentEvents, type ServerSentEvent } from './client/parse-server-sent-events.js';
 export type { BodyOf, CallInput, QueryOf, ResponseOf } from './client/operation-types.js';
 
 export { API_TAGS } from './openapi/api-tags.js';

@@ -98,6 +98,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     narrator.say(`Git        ${repository.url}  (apps/hello: a Namespace, a ConfigMap, a Deployment and a Service)`);
     for (const [name, plane] of Object.entries(fleet.planes)) narrator.say(`Kubernetes ${name.padEnd(10)} ${plane.server}  (${plane.version})`);
     narrator.say(`Hub        REST ${fleet.hub.httpUrl}   gRPC ${fleet.hub.grpcAddress}  (plaintext, on loopback only)`);
+    narrator.say(`Web UI     ${fleet.hub.httpUrl}/  (sign in with the admin token below; the whole demo shows there live)`);
     narrator.say(`Admin token ${fleet.adminToken}  (made for this demo; every REST call and the status stream send it)`);
     await narrator.pause();
     stopIfAborted(options.signal);

@@ -4,6 +4,8 @@ import type { HubApiError } from './hub-api-error.js';
 import { HubUnreachableError } from './hub-unreachable-error.js';
 import type { BodyOf, CallInput, QueryOf, ResponseOf } from './operation-types.js';
 import { parseErrorAnswer } from './parse-error-answer.js';
+import { type FleetEventView, fleetEventViewSchema } from '../events/fleet-event-view.js';
+import { parseServerSentEvents } from './parse-server-sent-events.js';
 
 type Ops = typeof OPERATIONS;
 
@@ -163,6 +165,41 @@ export class HubApiClient {
   deleteApiToken(name: string) {
     return this.call(OPERATIONS.deleteApiToken, { params: { name } });
   }
+  whoAmI() {
+    return this.call(OPERATIONS.whoAmI);
+  }
+
+  /**
+   * GET /api/v1/events: the live feed, one connection. Yields a snapshot (unless `cursor` resumes) and then events as
+   * they happen, until the hub closes the stream or `signal` aborts; reconnecting with the last event's cursor
+   * catches up exactly. Streamed over fetch, so the token goes in a header, never in the URL.
+   */
+  async *watchEvents(options: { cursor?: string; signal?: AbortSignal } = {}): AsyncGenerator<FleetEventView> {
+    const url = new URL(this.url + OPERATIONS.watchEvents.path);
+    if (options.cursor) url.searchParams.set('cursor', options.cursor);
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { headers, signal: options.signal ?? null });
+    } catch (cause) {
+      throw this.mapError(toUnreachable(this.url, cause));
+    }
+    if (!response.ok || !response.body) {
+      const text = await response.text().catch(() => '');
+      throw this.mapError(parseErrorAnswer('GET', OPERATIONS.watchEvents.path, response.status, text));
+    }
+    try {
+      for await (const event of parseServerSentEvents(response.body)) {
+        const parsed = fleetEventViewSchema.safeParse(JSON.parse(event.data));
+        if (parsed.success) yield parsed.data;
+      }
+    } catch (cause) {
+      if (options.signal?.aborted) return;
+      throw this.mapError(toUnreachable(this.url, cause));
+    }
+  }
+
   getLiveness() {
     return this.call(OPERATIONS.getLiveness);
   }

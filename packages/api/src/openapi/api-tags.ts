@@ -7,6 +7,7 @@ export const API_TAGS = [
   { name: 'rollouts', description: 'Apps moving to a revision wave by wave; rollbacks and pins' },
   { name: 'drift', description: 'What differs from Git in the fleet right now' },
   { name: 'audit', description: 'Every operation on the fleet: who did what to which target' },
+  { name: 'events', description: 'The live feed for browsers: Server-Sent Events, resumable by cursor' },
   { name: 'tokens', description: 'REST API tokens and their roles' },
   { name: 'webhooks', description: 'Push events from Git hosts, signed with the source’s webhook secret' },
   { name: 'health', description: 'Probes, outside /api/v1 and open without a token' },

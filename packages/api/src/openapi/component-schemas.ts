@@ -12,6 +12,8 @@ import {
 import { createClusterSchema, updateClusterSchema } from '../clusters/clusters.schemas.js';
 import { errorBodySchema } from '../common/error-body.js';
 import { driftPageSchema, driftViewSchema } from '../drift/drift-view.js';
+import { fleetEventViewSchema } from '../events/fleet-event-view.js';
+import { whoAmIViewSchema } from '../events/who-am-i-view.js';
 import { livenessViewSchema, readinessViewSchema } from '../health/health-view.js';
 import { rolloutStrategyViewSchema } from '../rollouts/rollout-strategy-view.js';
 import {
@@ -90,6 +92,8 @@ export const VIEW_COMPONENTS = {
   ApiTokenView: apiTokenViewSchema,
   CreatedApiTokenView: createdApiTokenViewSchema,
   ApiTokenPage: apiTokenPageSchema,
+  FleetEventView: fleetEventViewSchema,
+  WhoAmIView: whoAmIViewSchema,
   LivenessView: livenessViewSchema,
   ReadinessView: readinessViewSchema,
 };

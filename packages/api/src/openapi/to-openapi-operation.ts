@@ -15,7 +15,7 @@ export function toOpenApiOperation(operation: OperationSpec, componentNameOf: Co
   for (const answered of [status, ...(operation.alsoAnswers ?? [])]) {
     responses[String(answered)] =
       operation.response && answered !== 204
-        ? { description: SUCCESS[answered] ?? 'OK', content: { 'application/json': { schema: ref(operation.response) } } }
+        ? { description: SUCCESS[answered] ?? 'OK', content: { [operation.contentType ?? 'application/json']: { schema: ref(operation.response) } } }
         : { description: SUCCESS[answered] ?? 'OK' };
   }
   for (const code of errorStatusesOf(operation)) responses[String(code)] = { $ref: `#/components/responses/${ERROR_RESPONSES[code]?.name}` };

@@ -5,6 +5,9 @@ import { driftQuerySchema } from '../drift/drift.schemas.js';
 import { livenessViewSchema, readinessViewSchema } from '../health/health-view.js';
 import { apiTokenPageSchema, apiTokenViewSchema, createdApiTokenViewSchema } from '../tokens/api-token-view.js';
 import { createTokenSchema, tokenListQuerySchema } from '../tokens/api-tokens.schemas.js';
+import { eventsQuerySchema } from '../events/events.schemas.js';
+import { fleetEventViewSchema } from '../events/fleet-event-view.js';
+import { whoAmIViewSchema } from '../events/who-am-i-view.js';
 import { defineOperation } from './operation-spec.js';
 
 const byName = { name: 'string' } as const;
@@ -69,6 +72,24 @@ export const FLEET_OPERATIONS = {
     params: byName,
     status: 204,
     errors: [412],
+  }),
+  watchEvents: defineOperation({
+    operationId: 'watchEvents',
+    method: 'GET',
+    path: '/api/v1/events',
+    tag: 'events',
+    summary: 'The live feed as Server-Sent Events (the events of StatusService.Watch): a snapshot, then changes; resume with ?cursor= or Last-Event-ID',
+    query: eventsQuerySchema,
+    response: fleetEventViewSchema,
+    contentType: 'text/event-stream',
+  }),
+  whoAmI: defineOperation({
+    operationId: 'whoAmI',
+    method: 'GET',
+    path: '/api/v1/whoami',
+    tag: 'tokens',
+    summary: 'The API token of the call: its name and role (what a UI may offer)',
+    response: whoAmIViewSchema,
   }),
   getLiveness: defineOperation({
     operationId: 'getLiveness',

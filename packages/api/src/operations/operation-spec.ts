@@ -22,6 +22,8 @@ export interface OperationSpec {
   body?: z.ZodType;
   /** The answer's body; absent for 204. */
   response?: z.ZodType;
+  /** Media type of the answer: JSON unless said (`text/event-stream`: a stream of events, each `data:` one response). */
+  contentType?: 'application/json' | 'text/event-stream';
   /** Status of a success: 200 unless said. */
   status?: 200 | 201 | 202 | 204;
   /** The least role a token needs; `public` needs none. Absent: viewer for GET, admin otherwise. */

@@ -164,6 +164,14 @@ describe('refusing bad kustomize input', () => {
     expect((await renderError(dir, 'apps/linked')).message).toContain('resources entry "./vendor" leaves the repository through a symlink');
   });
 
+  it('refuses an App path through a symlink, even one that stays inside the repository', async () => {
+    const dir = checkoutWith();
+    symlinkSync('apps/shop/base', join(dir, 'shop-link'));
+    const error = await renderError(dir, 'shop-link');
+    expect(error.data).toMatchObject({ file: 'shop-link' });
+    expect(error.message).toContain('path "shop-link" goes through a symlink (to "apps/shop/base")');
+  });
+
   it('keeps kustomize\'s load restrictor on: a file outside the kustomization\'s own directory is refused by kustomize, in its words', async () => {
     const dir = checkoutWith({ 'apps/loose/kustomization.yaml': 'resources:\n  - ../shop/base/service.yaml\n' });
     const error = await renderError(dir, 'apps/loose');

@@ -26,7 +26,8 @@ export function repositoryPath(root: string, path: string): string {
 
 /**
  * Resolves an App's path in a checkout, refusing one that leaves it (`..`, absolute, or through a symlink that points
- * outside) or that does not exist; a path that is a file is refused too (an App's path is a directory).
+ * outside), one through any symlink (an App names its real directory; links inside it are for kustomize bases) or
+ * one that does not exist; a path that is a file is refused too (an App's path is a directory).
  */
 export async function resolveAppDir(checkoutDir: string, appPath: string): Promise<AppDir> {
   const segments = appPath.split('/').filter((segment) => segment !== '' && segment !== '.');
@@ -45,6 +46,9 @@ export async function resolveAppDir(checkoutDir: string, appPath: string): Promi
   }
   if (!isInside(root, dir)) {
     throw renderFailed({ renderer: 'plain', appPath: normalized, file: normalized, message: `path "${normalized}" leads through a symlink out of the repository (to "${dir}"); point the App at a directory of the repository` });
+  }
+  if (dir !== join(root, ...segments)) {
+    throw renderFailed({ renderer: 'plain', appPath: normalized, file: normalized, message: `path "${normalized}" goes through a symlink (to "${repositoryPath(root, dir)}"): symlinks are never followed to an App's directory; point the App at the real directory` });
   }
   if (!(await stat(dir)).isDirectory()) {
     throw renderFailed({ renderer: 'plain', appPath: normalized, file: normalized, message: `path "${normalized}" is a file; an App's path is a directory` });

@@ -150,15 +150,19 @@ describe('agent applying revisions to real clusters', () => {
   });
 
   it('applies nothing of a revision with broken YAML and names the file and line', async () => {
-    await push(async (c) => {
+    const commit = await push(async (c) => {
       await c.write('web/configmap.yaml', files['web/configmap.yaml'].replace('hello from', 'broken revision of'));
       await c.write('web/broken.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata:\n  key: [unclosed\n');
     }, 'break the yaml');
-    const applied = await settled('eu-1', 4);
-    expect(applied.phase).toBe('Failed');
-    expect(applied.errors[0]).toMatchObject({ file: 'web/broken.yaml' });
-    expect(applied.errors[0]?.line).toBeGreaterThan(0);
+    // It fails to render on the hub: no generation, nothing reaches an agent, and the App says where the YAML breaks.
+    await expect.poll(async () => (await fleet.api().get('/api/v1/apps/web').expect(200)).body.renderStatus?.revision, { timeout: 30_000, interval: 200 }).toBe(`main@sha1:${commit}`);
+    const { renderStatus } = (await fleet.api().get('/api/v1/apps/web').expect(200)).body;
+    expect(renderStatus).toMatchObject({ state: 'RenderFailed', file: 'web/broken.yaml', clusters: ['eu-1', 'us-1'] });
+    expect(renderStatus.message).toMatch(/web\/broken\.yaml:[1-9]\d*/);
+    for (const cluster of ['eu-1', 'us-1']) expect(((await statusOn(cluster)) as { desired?: { generation: number } }).desired?.generation).toBe(3);
+    expect((await statusOn('eu-1'))?.applied).toMatchObject({ generation: 3, phase: 'Synced' });
     expect((await get('eu-1', '/api/v1/namespaces/web/configmaps/settings')).data?.greeting).toBe('welcome to eu-1');
+    await expect(get('eu-1', '/api/v1/namespaces/web/configmaps/broken')).rejects.toThrow(/not found|404/i);
   });
 
   it('applies nothing of a revision the API server rejects in its dry-run', async () => {
@@ -167,7 +171,7 @@ describe('agent applying revisions to real clusters', () => {
       await c.write('web/configmap.yaml', files['web/configmap.yaml'].replace('hello from', 'rejected revision of'));
       await c.write('web/bad-deployment.yaml', files['web/deployment.yaml'].replace('name: api\nspec:', 'name: bad\nspec:').replace('labels: { app: api }', 'labels: { app: other }'));
     }, 'a deployment whose selector does not match its template');
-    const applied = await settled('eu-1', 5);
+    const applied = await settled('eu-1', 4);
     expect(applied.phase).toBe('Failed');
     expect(applied.errors[0]).toMatchObject({ code: 'DRY_RUN_FAILED' });
     expect(String(applied.errors[0]?.message)).toContain('Deployment/web/bad');
@@ -177,7 +181,7 @@ describe('agent applying revisions to real clusters', () => {
 
   it('recovers with the next good revision', async () => {
     await push((c) => c.remove('web/bad-deployment.yaml'), 'remove the bad deployment');
-    const applied = await settled('eu-1', 6);
+    const applied = await settled('eu-1', 5);
     expect(applied.phase).toBe('Synced');
     expect((await get('eu-1', '/api/v1/namespaces/web/configmaps/settings')).data?.greeting).toBe('rejected revision of eu-1');
   });
@@ -188,14 +192,14 @@ describe('agent applying revisions to real clusters', () => {
       await c.write('web/scratch-namespace.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: scratch\n');
       await c.write('web/scratch-deployment.yaml', scratch);
     }, 'a scratch namespace with a workload');
-    expect((await settled('eu-1', 7, 'Healthy')).phase).toBe('Synced');
+    expect((await settled('eu-1', 6, 'Healthy')).phase).toBe('Synced');
     expect((await get('eu-1', '/apis/apps/v1/namespaces/scratch/deployments/api')).status).toMatchObject({ availableReplicas: 1 });
 
     await push(async (c) => {
       await c.remove('web/scratch-namespace.yaml');
       await c.remove('web/scratch-deployment.yaml');
     }, 'drop the scratch namespace');
-    expect((await settled('eu-1', 8)).changes).toMatchObject({ pruned: 2 });
+    expect((await settled('eu-1', 7)).changes).toMatchObject({ pruned: 2 });
     // The namespace controller empties it (the Pods go too) and then it is gone: no Namespace stuck Terminating.
     await expect.poll(() => get('eu-1', '/api/v1/namespaces/scratch').then(() => 'present', (error: unknown) => String(error)), { timeout: 60_000, interval: 500 }).toMatch(/not found|404/i);
     await expect(get('eu-1', '/api/v1/namespaces/web')).resolves.toBeDefined();

@@ -1,6 +1,6 @@
 import type { RolloutView } from '@flotilla/api';
 import { formatTable } from '../output/format-table.js';
-import { formatAge, formatCell, shortRevision } from '../output/format-values.js';
+import { formatAge, formatCell, formatWave, shortRevision } from '../output/format-values.js';
 import type { Style } from '../output/style.js';
 
 /** The table of rollouts (`flotilla rollouts`): where each stands, its wave and how many clusters it has updated. */
@@ -12,7 +12,7 @@ export function formatRolloutTable(items: readonly RolloutView[], style: Style):
       { header: 'kind', value: (r) => r.kind },
       { header: 'revision', value: (r) => shortRevision(r.revision) },
       { header: 'state', value: (r) => style.state(r.state) },
-      { header: 'wave', value: (r) => (r.waveCount > 0 ? `${r.currentWave + 1}/${r.waveCount}` : '-') },
+      { header: 'wave', value: (r) => formatWave(r) },
       { header: 'updated', value: (r) => `${r.progress.updated}/${r.progress.total}` },
       { header: 'failed', value: (r) => String(r.progress.failed ?? 0) },
       { header: 'message', value: (r) => formatCell(r.message) },

@@ -1,7 +1,7 @@
 import type { RolloutClusterView, RolloutDetailView } from '@flotilla/api';
 import { CliError } from '../errors/cli-error.js';
 import { formatFields, formatTable } from '../output/format-table.js';
-import { formatAge, formatCell, shortRevision } from '../output/format-values.js';
+import { formatAge, formatCell, formatWave, shortRevision } from '../output/format-values.js';
 import type { Style } from '../output/style.js';
 import { noMoreArguments, requiredArgument, stringOption, subcommandOf } from './arguments.js';
 import { type Command, type CommandContext, printData } from './command.js';
@@ -79,7 +79,7 @@ function printRollout(context: CommandContext, rollout: RolloutDetailView): void
     ['Kind', rollout.kind],
     ['Revision', rollout.revision],
     ['State', context.style.state(rollout.state)],
-    ['Wave', rollout.waveCount > 0 ? `${rollout.currentWave + 1} of ${rollout.waveCount}` : '-'],
+    ['Wave', formatWave(rollout, ' of ')],
     ['Updated', `${rollout.progress.updated} of ${rollout.progress.total} clusters (${rollout.progress.failed} failed)`],
     ['Message', formatCell(rollout.message)],
     ['Started', `${rollout.createdAt} (${formatAge(rollout.createdAt)} ago) by ${rollout.createdBy}`],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatFields, formatTable } from './format-table.js';
-import { formatAge, formatCell, formatChanges, formatDuration, shortRevision } from './format-values.js';
+import { formatAge, formatCell, formatChanges, formatDuration, formatWave, shortRevision } from './format-values.js';
 import { Style } from './style.js';
 
 describe('table and value formatting', () => {
@@ -45,5 +45,13 @@ describe('table and value formatting', () => {
     expect(formatCell(['a', 'b'])).toBe('a,b');
     expect(formatCell(null)).toBe('-');
     expect(formatCell({ a: 1 })).toBe('{"a":1}');
+  });
+
+  it('shows a rollout\'s wave 1-based, and its last wave once it is past it (finished or superseded)', () => {
+    expect(formatWave({ currentWave: 0, waveCount: 2 })).toBe('1/2');
+    expect(formatWave({ currentWave: 1, waveCount: 2 })).toBe('2/2');
+    expect(formatWave({ currentWave: 2, waveCount: 2 })).toBe('2/2');
+    expect(formatWave({ currentWave: 2, waveCount: 2 }, ' of ')).toBe('2 of 2');
+    expect(formatWave({ currentWave: 0, waveCount: 0 })).toBe('-');
   });
 });

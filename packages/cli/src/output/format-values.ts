@@ -53,3 +53,9 @@ export function formatCell(value: unknown): string {
   }
   return String(value);
 }
+
+/** A rollout's wave as "2/3" (1-based, `separator` between): one past its last wave (finished, superseded) shows the last. */
+export function formatWave(rollout: { currentWave: number; waveCount: number }, separator = '/'): string {
+  if (rollout.waveCount <= 0) return '-';
+  return `${Math.min(rollout.currentWave + 1, rollout.waveCount)}${separator}${rollout.waveCount}`;
+}

@@ -27,6 +27,8 @@ function assignment(clusterName: string, fields: Partial<Assignment> = {}): Assi
     defaultNamespace: 'web',
     policy: POLICY,
     pinned: false,
+    artifactDigest: `sha256:${'b'.repeat(64)}`,
+    artifactSize: 1234,
     updatedAt: new Date(1_764_000_000_123),
     ...fields,
   });
@@ -45,7 +47,7 @@ describe.each(TEST_DATABASES)('upsertRows on %s', (database) => {
   });
 
   it('inserts rows with their values converted as the entity says, and reads them back equal', async () => {
-    const rows = [assignment('eu-1'), assignment('us-1', { commit: null, active: false, pinned: true, variables: {} })];
+    const rows = [assignment('eu-1'), assignment('us-1', { commit: null, active: false, pinned: true, variables: {}, artifactDigest: null, artifactSize: null })];
     await upsertRows(dataSource.manager, Assignment, rows, ['appName', 'clusterName']);
     expect(await dataSource.getRepository(Assignment).find({ order: { clusterName: 'ASC' } })).toEqual(rows);
   });

@@ -101,7 +101,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const repository = await fleet.git.createRepository('fleet', SAMPLE_FILES);
     narrator.say(`Git        ${repository.url}  (apps/hello: plain YAML; apps/checkout: Kustomize, an overlay per environment)`);
     for (const [name, plane] of Object.entries(fleet.planes)) narrator.say(`Kubernetes ${name.padEnd(10)} ${plane.server}  (${plane.version})`);
-    narrator.say(`Hub        REST ${fleet.hub.httpUrl}   gRPC ${fleet.hub.grpcAddress}  (plaintext, on loopback only; renders with ${kustomize.path})`);
+    narrator.say(`Hub        REST ${fleet.hub.httpUrl}   gRPC ${fleet.hub.grpcAddress}  (plaintext, on loopback only)`);
+    narrator.say(`Kustomize  ${kustomize.path}  (the hub's FLOTILLA_KUSTOMIZE_PATH: it builds the Kustomize app)`);
     narrator.say(`Web UI     ${fleet.hub.httpUrl}/  (sign in with the admin token below; the whole demo shows there live)`);
     narrator.say(`Admin token ${fleet.adminToken}  (made for this demo; every REST call and the status stream send it)`);
     await narrator.pause();

@@ -37,7 +37,6 @@ export async function showKustomizeApp(session: DemoSession, revision: string): 
     throw (await renderFailure(session, apps)) ?? error;
   });
   narrator.ok(`${apps.join(', ')} run ${shortRevision(revision)}, each on the cluster of its environment`);
-  await narrator.pause();
 
   const live = await Promise.all(CHECKOUT_OVERLAYS.map((overlay) => readOverlay(session, overlay)));
   const prod = live[live.length - 1] as LiveOverlay;

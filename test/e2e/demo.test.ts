@@ -22,7 +22,7 @@ describe('flotilla demo', () => {
     await expect.poll(() => out.text, { timeout: 180_000, interval: 500 }).toContain('Everything stays up until Ctrl-C');
     const text = out.text;
 
-    for (let step = 1; step <= 7; step++) expect(text).toContain(`[${step}/7]`);
+    for (let step = 1; step <= 8; step++) expect(text).toContain(`[${step}/8]`);
     expect(text).toMatch(/✓ hello runs main@[0-9a-f]{7} on all 3 clusters/);
     expect(text).toMatch(/us-prod {4}ConfigMap hello\/greeting {2}message: "hello from us-prod"/);
     // The web Deployment's Pods really went Ready on each cluster's simulated node.
@@ -30,6 +30,20 @@ describe('flotilla demo', () => {
       expect(text).toContain(`${cluster} Deployment hello/web  registry.example/hello-web:1.0  ready 2/2, updated 2/2`);
       expect(text).toContain(`${cluster} Deployment hello/web  registry.example/hello-web:1.1  ready 2/2, updated 2/2`);
     }
+    // The Kustomize app: one App per environment, each overlay built by the hub with kustomize into its own artifact.
+    expect(text).toMatch(/✓ checkout-dev, checkout-staging, checkout-prod run main@[0-9a-f]{7}, each on the cluster of its environment/);
+    expect(text).toMatch(/ConfigMap +checkout +checkout-settings-[a-z0-9]{10} +apps\/checkout\/base\/kustomization\.yaml/);
+    expect(text).toMatch(/PodDisruptionBudget +checkout +checkout +apps\/checkout\/components\/high-availability\/pod-disruption-budget\.yaml/);
+    const prodTable = /4 objects, artifact (sha256:[0-9a-f]{12}) \(\d+ bytes\) of main@[0-9a-f]{7}/.exec(text);
+    const overlays = [
+      /eu-dev {5}checkout-dev {5}ready 1\/1 {2}LOG_LEVEL=debug {2}PAYMENTS=sandbox {2}- {20}artifact (sha256:[0-9a-f]{12})/,
+      /eu-staging checkout-staging ready 2\/2 {2}LOG_LEVEL=info {3}PAYMENTS=sandbox {2}PodDisruptionBudget {2}artifact (sha256:[0-9a-f]{12})/,
+      /us-prod {4}checkout-prod {4}ready 3\/3 {2}LOG_LEVEL=warn {3}PAYMENTS=live {5}PodDisruptionBudget {2}artifact (sha256:[0-9a-f]{12})/,
+    ].map((line) => line.exec(text)?.[1]);
+    expect(overlays.every((digest) => digest !== undefined)).toBe(true);
+    expect(new Set(overlays).size).toBe(3);
+    expect(prodTable?.[1]).toBe(overlays[2]);
+    expect(text).toContain('✓ 3 overlays, 3 artifacts');
     expect(text).toMatch(/✓ every cluster runs main@[0-9a-f]{7} \(configured 2 each\)/);
     // The release went out in waves: the dev canary, then staging, then prod.
     const waves = [/wave 0 \(canary\) {2}eu-dev {5}succeeded/, /wave 1 {11}eu-staging succeeded/, /wave 2 {11}us-prod {4}succeeded/].map((wave) => text.search(wave));
@@ -67,21 +81,33 @@ describe('flotilla demo', () => {
     await expect.poll(() => watched.text, { timeout: 10_000 }).toContain('watching for changes');
     watching.abort();
     expect(await watch).toBe(0);
+    // The CLI shows the dev overlay's settings in the artifact eu-dev applies.
+    const manifests = capture();
+    expect(await runCli(['apps', 'manifests', 'checkout-dev', '--cluster', 'eu-dev', '-o', 'json'], { env, stdout: manifests.stream, stderr: manifests.stream })).toBe(0);
+    const devObjects = (JSON.parse(manifests.text) as { objects: Array<{ object: { kind: string; data?: Record<string, string>; spec?: { replicas?: number } } }> }).objects;
+    expect(devObjects.find((o) => o.object.kind === 'ConfigMap')?.object.data).toEqual({ LOG_LEVEL: 'debug', PAYMENTS: 'sandbox' });
+    expect(devObjects.find((o) => o.object.kind === 'Deployment')?.object.spec?.replicas).toBe(1);
+    expect(devObjects.map((o) => o.object.kind)).not.toContain('PodDisruptionBudget');
     expect(history.text).toMatch(/eu-dev\s+main@[0-9a-f]{7}\s+3\s+degraded\s+configured 1\s+.*Deployment\/hello\/web/);
 
     const hub = await scrapeMetrics(`${hubUrl}/metrics`);
     expect(metricValue(hub, 'flotilla_clusters')).toBe(3);
     expect(metricValue(hub, 'flotilla_agents_connected')).toBe(3);
-    expect(metricValue(hub, 'flotilla_assignments', { phase: 'Synced' })).toBe(3);
+    // hello on 3 clusters, and checkout-dev, -staging and -prod on one each.
+    expect(metricValue(hub, 'flotilla_assignments', { phase: 'Synced' })).toBe(6);
     expect(metricValue(hub, 'flotilla_open_streams', { service: 'agent' })).toBe(3);
     // Only the canary ever got the broken release, and found it unhealthy.
     expect(metricValue(hub, 'flotilla_reconciles_total', { phase: 'Synced', health: 'Degraded' })).toBe(1);
-    expect(metricValue(hub, 'flotilla_objects_applied_total', { action: 'created' })).toBe(12);
+    // hello: 4 objects on each of 3 clusters; checkout: 3 in dev, 4 in staging and prod (with the PodDisruptionBudget).
+    expect(metricValue(hub, 'flotilla_objects_applied_total', { action: 'created' })).toBe(12 + 3 + 4 + 4);
+    // One kustomize build per overlay and commit (the first, the release, the broken release), however many clusters.
+    expect(metricValue(hub, 'flotilla_hub_renders_total', { renderer: 'kustomize', result: 'ok' })).toBe(3 * 3);
+    expect(metricValue(hub, 'flotilla_hub_renders_total', { renderer: 'kustomize', result: 'failed' })).toBeUndefined();
     expect(metricValue(hub, 'flotilla_reconcile_duration_seconds_count', { phase: 'Synced' })).toBeGreaterThanOrEqual(9);
     const devMetricsUrl = /eu-dev (http:\/\/\S+\/metrics)/.exec(text)?.[1] as string;
     const agent = await scrapeMetrics(devMetricsUrl);
     expect(metricValue(agent, 'flotilla_agent_hub_connected')).toBe(1);
-    expect(metricValue(agent, 'flotilla_agent_apps')).toBe(1);
+    expect(metricValue(agent, 'flotilla_agent_apps')).toBe(2);
     expect(metricValue(agent, 'flotilla_agent_reconciles_total', { app: 'hello', phase: 'Synced', health: 'Degraded' })).toBe(1);
     expect(metricValue(agent, 'flotilla_agent_objects_applied_total', { app: 'hello', action: 'configured' })).toBeGreaterThanOrEqual(1);
 

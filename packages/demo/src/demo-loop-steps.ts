@@ -19,7 +19,7 @@ export async function showFirstSync(session: DemoSession, repositoryUrl: string,
   const { narrator, api } = session;
   await narrator.step(
     'First sync',
-    'Tell the hub to track the repository and create the app "hello" for every cluster: a web Deployment of two Pods, its Service and a ConfigMap. Each agent fetches the commit, renders the manifests with its cluster\'s variables, dry-runs all of them, applies them with server-side apply, waits until the Deployment\'s Pods are Running and Ready, and reports back. The hub\'s gRPC status stream shows it live.',
+    'Tell the hub to track the repository and create the app "hello" for every cluster: a web Deployment of two Pods, its Service and a ConfigMap. The hub fetches the commit once and renders the manifests with each cluster\'s variables into an artifact; each agent downloads its own, dry-runs all of its objects, applies them with server-side apply, waits until the Deployment\'s Pods are Running and Ready, and reports back. The hub\'s gRPC status stream shows it live.',
   );
   await api.createSource({ name: DEMO_SOURCE, url: repositoryUrl, ref: 'main', pollIntervalSeconds: 60, webhookSecret: session.webhookSecret });
   narrator.command(`flotilla sources create ${DEMO_SOURCE} --url ${repositoryUrl}`);

@@ -31,6 +31,8 @@ export interface LiveDeployment {
 export class DemoSession {
   /** Live status-stream events are printed while this is true. */
   isPrinting = false;
+  /** The apps whose live events are printed: the demo's app, or the apps a step waits for. */
+  printedApps: ReadonlySet<string> = new Set([DEMO_APP]);
   readonly webhookSecret = randomBytes(16).toString('hex');
   /** Drifted objects of the demo's app as the status stream told them (GET /api/v1/drift lists only drift still there). */
   readonly driftSeen: Array<Record<string, unknown>> = [];
@@ -106,15 +108,23 @@ export class DemoSession {
   }
 
   /** Waits, printing live events, until `isDone` holds for the app on every cluster; throws TIMEOUT otherwise. */
-  async waitForApp(description: string, isDone: (status: AppClusterStatus) => boolean, timeoutMs = this.stepTimeoutMs): Promise<void> {
+  waitForApp(description: string, isDone: (status: AppClusterStatus) => boolean, timeoutMs = this.stepTimeoutMs): Promise<void> {
+    return this.waitForApps(description, [DEMO_APP], this.clusters.length, isDone, timeoutMs);
+  }
+
+  /** Waits, printing their live events, until `isDone` holds for all `count` cluster statuses of `apps`; throws TIMEOUT otherwise. */
+  async waitForApps(description: string, apps: readonly string[], count: number, isDone: (status: AppClusterStatus) => boolean, timeoutMs = this.stepTimeoutMs): Promise<void> {
+    const printedBefore = this.printedApps;
+    this.printedApps = new Set(apps);
     this.isPrinting = true;
     try {
       await this.waitUntil(description, () => {
-        const rows = this.view.rows({ app: DEMO_APP });
-        return rows.length === this.clusters.length && rows.every(isDone);
+        const rows = apps.flatMap((app) => this.view.rows({ app }));
+        return rows.length === count && rows.every(isDone);
       }, timeoutMs);
     } finally {
       this.isPrinting = false;
+      this.printedApps = printedBefore;
     }
   }
 
@@ -124,9 +134,10 @@ export class DemoSession {
     while (!(await isDone())) {
       this.checkInterrupted();
       if (Date.now() > deadline) {
-        const state = this.view
-          .rows({ app: DEMO_APP })
-          .map((s) => `${s.cluster}: ${phaseOf(s)}/${healthOf(s)} at ${shortRevision(s.appliedRevision)}`)
+        const apps = [...this.printedApps];
+        const state = apps
+          .flatMap((app) => this.view.rows({ app }))
+          .map((s) => `${apps.length > 1 ? `${s.app} on ` : ''}${s.cluster}: ${phaseOf(s)}/${healthOf(s)} at ${shortRevision(s.appliedRevision)}`)
           .join('; ');
         throw new CliError('TIMEOUT', `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${description}${state ? ` (${state})` : ''}`);
       }

@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureKubernetesBinaries, ensureKwok, type KubernetesBinaries, type KwokBinary } from '@flotilla/testenv';
+import { ensureKubernetesBinaries, ensureKustomize, ensureKwok, type KubernetesBinaries, type KustomizeBinary, type KwokBinary } from '@flotilla/testenv';
 import { CliError, clusterColumns, describeEvent, FleetView, formatDuration, formatTable, type OutputStream, type Style, watchStatus } from '@flotilla/cli';
 import { showBadCommit } from './demo-bad-commit-step.js';
 import { showDrift } from './demo-drift-step.js';
+import { showKustomizeApp } from './demo-kustomize-step.js';
 import { showCommitRollout, showFirstSync } from './demo-loop-steps.js';
 import { DemoNarrator } from './demo-narrator.js';
 import { DEMO_APP, DemoSession } from './demo-session.js';
@@ -26,6 +27,8 @@ export interface DemoOptions {
   k8sCacheDir?: string;
   /** Where KWOK is built and cached; default ~/.cache/flotilla/kwok. */
   kwokCacheDir?: string;
+  /** Where kustomize is built and cached; default ~/.cache/flotilla/kustomize. */
+  kustomizeCacheDir?: string;
   /** Longest wait of one step; default 120 s. */
   stepTimeoutMs?: number;
   /** Stops the demo (Ctrl-C); it then cleans up and resolves. */
@@ -58,7 +61,7 @@ export const DEMO_CLUSTERS: readonly LocalCluster[] = [
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const startedAt = Date.now();
-  const narrator = new DemoNarrator(options.stdout, options.style, options.paceMs ?? 1200, 7);
+  const narrator = new DemoNarrator(options.stdout, options.style, options.paceMs ?? 1200, 8);
   const dir = await mkdtemp(join(tmpdir(), 'flotilla-demo-'));
   let fleet: LocalFleet | undefined;
   let session: DemoSession | undefined;
@@ -70,7 +73,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     'A hub, three Kubernetes clusters (real control planes, with a simulated node each) and a Git repository, all on this machine.',
   );
   try {
-    const { binaries, kwok } = await prepareKubernetes(narrator, options.k8sCacheDir, options.kwokCacheDir);
+    const { binaries, kwok, kustomize } = await prepareBinaries(narrator, options);
     stopIfAborted(options.signal);
 
     await narrator.step(
@@ -89,15 +92,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       dir,
       binaries,
       kwok,
+      kustomize,
       httpPort: options.httpPort,
       grpcPort: options.grpcPort,
       onStarted,
     });
     starting.done(`started in ${formatDuration(starting.elapsedMs)}`);
     const repository = await fleet.git.createRepository('fleet', SAMPLE_FILES);
-    narrator.say(`Git        ${repository.url}  (apps/hello: a Namespace, a ConfigMap, a Deployment and a Service)`);
+    narrator.say(`Git        ${repository.url}  (apps/hello: plain YAML; apps/checkout: Kustomize, an overlay per environment)`);
     for (const [name, plane] of Object.entries(fleet.planes)) narrator.say(`Kubernetes ${name.padEnd(10)} ${plane.server}  (${plane.version})`);
     narrator.say(`Hub        REST ${fleet.hub.httpUrl}   gRPC ${fleet.hub.grpcAddress}  (plaintext, on loopback only)`);
+    narrator.say(`Kustomize  ${kustomize.path}  (the hub's FLOTILLA_KUSTOMIZE_PATH: it builds the Kustomize app)`);
     narrator.say(`Web UI     ${fleet.hub.httpUrl}/  (sign in with the admin token below; the whole demo shows there live)`);
     narrator.say(`Admin token ${fleet.adminToken}  (made for this demo; every REST call and the status stream send it)`);
     await narrator.pause();
@@ -118,7 +123,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         view.apply(event);
         if (event.drift) live.noteDrift(event.drift);
         const line = live.isPrinting && view.isLive ? describeEvent(event, narrator.style) : undefined;
-        if (line && isAboutDemo(event)) narrator.event(line);
+        if (line && live.printedApps.has(appOf(event) ?? '')) narrator.event(line);
       },
     });
     watch.catch(() => undefined);
@@ -129,7 +134,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     stopIfAborted(options.signal);
 
     const firstRevision = await showFirstSync(session, repository.url, repository.commit);
-    void firstRevision;
+    stopIfAborted(options.signal);
+    await showKustomizeApp(session, firstRevision);
     stopIfAborted(options.signal);
     const features = { drift: await api.supports('/api/v1/drift'), rollouts: await api.supports('/api/v1/rollouts') };
     const goodRevision = await showCommitRollout(session, features.rollouts);
@@ -140,7 +146,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await showBadCommit(session, goodRevision, features.rollouts);
 
     const durationMs = Date.now() - startedAt;
-    options.stdout.write(`\n${options.style.bold(options.style.green('Done'))} in ${formatDuration(durationMs)}: first sync, a release rolled out${features.rollouts ? ' in waves' : ''}, ${features.drift ? 'drift corrected, ' : ''}a broken release ${features.rollouts ? 'halted and rolled back' : 'caught and reverted'}.\n`);
+    options.stdout.write(`\n${options.style.bold(options.style.green('Done'))} in ${formatDuration(durationMs)}: first sync, a Kustomize app with an overlay per environment, a release rolled out${features.rollouts ? ' in waves' : ''}, ${features.drift ? 'drift corrected, ' : ''}a broken release ${features.rollouts ? 'halted and rolled back' : 'caught and reverted'}.\n`);
     if (options.keep) {
       printExplore(options, fleet, session);
       await new Promise<void>((resolve) => (options.signal?.aborted ? resolve() : options.signal?.addEventListener('abort', () => resolve(), { once: true })));
@@ -167,40 +173,40 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 }
 
-/** Step 1: finds the Kubernetes binaries and KWOK in the cache, or builds them (minutes, once, side by side) showing progress. */
-async function prepareKubernetes(narrator: DemoNarrator, k8sCacheDir: string | undefined, kwokCacheDir: string | undefined): Promise<{ binaries: KubernetesBinaries; kwok: KwokBinary }> {
+/** Step 1: finds the Kubernetes binaries, KWOK and kustomize in the cache, or builds them (minutes, once, side by side) showing progress. */
+async function prepareBinaries(narrator: DemoNarrator, options: DemoOptions): Promise<{ binaries: KubernetesBinaries; kwok: KwokBinary; kustomize: KustomizeBinary }> {
   await narrator.step(
-    'Kubernetes binaries',
-    'Built from their Go modules once and cached in ~/.cache/flotilla: etcd and kube-apiserver (the API of each cluster), kube-controller-manager and kube-scheduler (they turn a Deployment into Pods and place them on nodes), kubectl, and KWOK (it plays the kubelet of simulated nodes, so Pods go Running and Ready without containers). The first run builds them, Kubernetes and KWOK side by side: a few minutes.',
+    'Kubernetes binaries and kustomize',
+    'Built from their Go modules once and cached in ~/.cache/flotilla: etcd and kube-apiserver (the API of each cluster), kube-controller-manager and kube-scheduler (they turn a Deployment into Pods and place them on nodes), kubectl, KWOK (it plays the kubelet of simulated nodes, so Pods go Running and Ready without containers), and kustomize, which the hub runs to build the Kustomize app of the sample repository (FLOTILLA_KUSTOMIZE_PATH). The first run builds them, Kubernetes, KWOK and kustomize side by side: a few minutes.',
   );
   const progress = narrator.progress();
   let isBuilding = false;
-  const latest: Record<'kubernetes' | 'kwok', string> = { kubernetes: 'looking in the cache', kwok: 'looking in the cache' };
-  const onProgress = (part: 'kubernetes' | 'kwok') => (chunk: string) => {
+  const latest: Record<'kubernetes' | 'kwok' | 'kustomize', string> = { kubernetes: 'looking in the cache', kwok: 'looking in the cache', kustomize: 'looking in the cache' };
+  const onProgress = (part: 'kubernetes' | 'kwok' | 'kustomize') => (chunk: string) => {
     isBuilding = true;
     const line = chunk.trim().split('\n').pop()?.trim();
     if (line) latest[part] = line;
-    progress.update(`building: Kubernetes: ${latest.kubernetes} | KWOK: ${latest.kwok}`);
+    progress.update(`building: Kubernetes: ${latest.kubernetes} | KWOK: ${latest.kwok} | kustomize: ${latest.kustomize}`);
   };
   progress.update('looking in the cache');
   try {
-    const [binaries, kwok] = await Promise.all([
-      ensureKubernetesBinaries({ cacheDir: k8sCacheDir, onProgress: onProgress('kubernetes') }),
-      ensureKwok({ cacheDir: kwokCacheDir, onProgress: onProgress('kwok') }),
+    const [binaries, kwok, kustomize] = await Promise.all([
+      ensureKubernetesBinaries({ cacheDir: options.k8sCacheDir, onProgress: onProgress('kubernetes') }),
+      ensureKwok({ cacheDir: options.kwokCacheDir, onProgress: onProgress('kwok') }),
+      ensureKustomize({ cacheDir: options.kustomizeCacheDir, onProgress: onProgress('kustomize') }),
     ]);
-    progress.done(isBuilding ? `built Kubernetes ${binaries.version} and KWOK in ${formatDuration(progress.elapsedMs)}` : `Kubernetes ${binaries.version} and KWOK, found in the cache`);
-    return { binaries, kwok };
+    progress.done(isBuilding ? `built Kubernetes ${binaries.version}, KWOK and kustomize in ${formatDuration(progress.elapsedMs)}` : `Kubernetes ${binaries.version}, KWOK and kustomize, found in the cache`);
+    return { binaries, kwok, kustomize };
   } catch (error) {
-    progress.fail('could not build the Kubernetes binaries or KWOK');
+    progress.fail('could not build the Kubernetes binaries, KWOK or kustomize');
     const message = error instanceof Error ? error.message : String(error);
     const tail = (error as { data?: { logTail?: string } }).data?.logTail;
     throw new CliError('FAILED', `${message}${tail ? `\n${tail}` : ''}\n(the demo needs Go 1.26 and the Go module proxy to build them; see the README)`);
   }
 }
 
-function isAboutDemo(event: { assignment?: { app: string }; status?: { app: string }; drift?: { app: string }; rollout?: { app: string } }): boolean {
-  const app = event.assignment?.app ?? event.status?.app ?? event.drift?.app ?? event.rollout?.app;
-  return app === DEMO_APP;
+function appOf(event: { assignment?: { app: string }; status?: { app: string }; drift?: { app: string }; rollout?: { app: string } }): string | undefined {
+  return event.assignment?.app ?? event.status?.app ?? event.drift?.app ?? event.rollout?.app;
 }
 
 function stopIfAborted(signal: AbortSignal | undefined): void {
@@ -219,6 +225,7 @@ function printExplore(options: DemoOptions, fleet: LocalFleet, session: DemoSess
       '  pnpm flotilla clusters',
       `  pnpm flotilla status ${DEMO_APP} --watch          ${style.dim('# then, in another terminal, edit or push')}`,
       `  pnpm flotilla apps history ${DEMO_APP}`,
+      '  pnpm flotilla apps manifests checkout-prod --cluster us-prod -o yaml',
       `  ${session.kubectl(first as string, '-n hello get configmap greeting -o yaml')}`,
       `  git clone ${fleet.git.repoUrl('fleet')}   ${style.dim('# push to it, then: pnpm flotilla sources refresh fleet')}`,
       '',

@@ -1,7 +1,9 @@
-// The demo's Git repository: one app, "hello", that every cluster runs with its own name and environment filled in.
-// The demo's clusters run workloads (controllers, a scheduler and a KWOK node each), so the app is a small web
-// Deployment whose Pods really go Running and Ready, with its Service and the ConfigMap of its greeting.
+// The demo's Git repository: "hello", plain YAML that every cluster runs with its own name and environment filled in,
+// and "checkout", a Kustomize app with an overlay per environment (checkout-app.ts). The demo's clusters run workloads
+// (controllers, a scheduler and a KWOK node each), so hello is a small web Deployment whose Pods really go Running and
+// Ready, with its Service and the ConfigMap of its greeting.
 
+import { CHECKOUT_FILES } from './checkout-app.js';
 import type { Edit } from './demo-session.js';
 
 /** Path of the app inside the repository. */
@@ -12,7 +14,9 @@ export const FIRST_IMAGE = 'registry.example/hello-web:1.0';
 
 /** The first commit. */
 export const SAMPLE_FILES: Record<string, string> = {
-  'README.md': '# fleet\n\nThe Flotilla demo repository: `apps/hello` runs on every cluster.\n',
+  'README.md':
+    '# fleet\n\nThe Flotilla demo repository: `apps/hello` runs on every cluster; `apps/checkout` is a Kustomize app, one overlay per environment.\n',
+  ...CHECKOUT_FILES,
   'apps/hello/namespace.yaml': `apiVersion: v1
 kind: Namespace
 metadata:

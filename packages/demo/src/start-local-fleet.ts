@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type Agent, parseAgentConfig, startAgent } from '@flotilla/agent';
 import { type Hub, parseHubConfig, startHub } from '@flotilla/hub';
-import { type ControlPlane, type GitServer, type KubernetesBinaries, type KwokBinary, startControlPlanes, startGitServer } from '@flotilla/testenv';
+import { type ControlPlane, type GitServer, type KubernetesBinaries, type KustomizeBinary, type KwokBinary, startControlPlanes, startGitServer } from '@flotilla/testenv';
 import { type Logger, pino } from 'pino';
 import { HubClient } from '@flotilla/cli';
 
@@ -21,6 +21,8 @@ export interface LocalFleetOptions {
   binaries: KubernetesBinaries;
   /** KWOK, for the one simulated node of each cluster: the clusters run workloads (controllers, scheduler, node). */
   kwok: KwokBinary;
+  /** kustomize, which the hub runs to build Kustomize apps (FLOTILLA_KUSTOMIZE_PATH). */
+  kustomize: KustomizeBinary;
   /** Preferred hub ports; a port in use falls back to a free one. Default 8080 and 9090. */
   httpPort?: number;
   grpcPort?: number;
@@ -87,6 +89,7 @@ export async function startLocalFleet(options: LocalFleetOptions): Promise<Local
             FLOTILLA_HEARTBEAT_TIMEOUT_MS: '10000',
             FLOTILLA_LOG_LEVEL: logLevel,
             FLOTILLA_ADMIN_TOKEN: adminToken,
+            FLOTILLA_KUSTOMIZE_PATH: options.kustomize.path,
           },
         }),
         logger('hub', { component: 'hub' }),

@@ -34,6 +34,8 @@ export default defineConfig({
           maxWorkers: 2,
           testTimeout: 60_000,
           hookTimeout: 180_000,
+          // Conditions now wait on a render on the hub (~0.5-1 s, more on a loaded machine): 1 s (the default) is too short.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

@@ -116,8 +116,8 @@ describe('a control plane that runs workloads', () => {
     await expect.poll(async () => (await get(`/api/v1/namespaces/${ns}/serviceaccounts/default`))?.metadata.name, { timeout: 20_000 }).toBe('default');
     const request = await create(`/api/v1/namespaces/${ns}/serviceaccounts/default/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
     expect((request.status as { token?: string } | undefined)?.token).toMatch(/^ey/);
-    // The root CA is published into every namespace too.
-    expect(await get(`/api/v1/namespaces/${ns}/configmaps/kube-root-ca.crt`)).toBeDefined();
+    // The root CA is published into every namespace too (by its own controller, which may come after the account's).
+    await expect.poll(() => get(`/api/v1/namespaces/${ns}/configmaps/kube-root-ca.crt`), { timeout: 20_000 }).toBeDefined();
   });
 
   it('collects garbage and finishes deleting a namespace', async () => {

@@ -175,6 +175,25 @@ describe('the web UI in a real browser, against a real hub, agent and cluster', 
     await page.close();
   });
 
+  it('shows the app\'s rendered manifests on a picked cluster: the artifact digest and each object with its source file', async () => {
+    const page = await signIn(FLEET_ADMIN_TOKEN);
+    await page.goto(`${fleet.hub.httpUrl}/#/apps/web`);
+    const picker = page.getByLabel('Cluster', { exact: true });
+    await picker.getByRole('option', { name: 'eu-1' }).waitFor({ state: 'attached' });
+    await picker.focus();
+    await picker.selectOption('eu-1');
+    const objects = page.getByTestId('manifest-object');
+    const configMap = objects.filter({ hasText: 'ConfigMap' });
+    await configMap.waitFor({ timeout: 10_000 });
+    expect(await configMap.getByTestId('manifest-source').textContent()).toMatch(/^web\/configmap\.yaml(:\d+)?$/);
+    expect(await configMap.locator('summary').textContent()).toContain('settings');
+    expect(await page.getByTestId('artifact-digest').textContent()).toMatch(/^sha256:[0-9a-f]{64}$/);
+    await configMap.locator('summary').click();
+    expect(await configMap.locator('pre').textContent()).toContain('"greeting"');
+    await shot(page, 'app-manifests.png');
+    await page.close();
+  });
+
   it('offers a viewer no rollback button (the hub would refuse it)', async () => {
     const page = await signIn(viewerToken);
     await page.goto(`${fleet.hub.httpUrl}/#/apps/web`);

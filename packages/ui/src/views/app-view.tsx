@@ -5,8 +5,9 @@ import { cellKey } from '../fleet-store.js';
 import { useLoaded } from '../use-loaded.js';
 import { href } from '../use-hash-route.js';
 import { ActionButton } from './action-button.js';
+import { ManifestsSection } from './manifests-section.js';
 
-/** One app: desired and applied revision per cluster, its rollout wave by wave, its history, and the operator's buttons. */
+/** One app: desired and applied revision per cluster, its rendered manifests per cluster, its rollout wave by wave, its history, and the operator's buttons. */
 export function AppView({ session, app }: { session: Session; app: string }) {
   const { client, store, role } = session;
   const live = store.version;
@@ -92,6 +93,7 @@ export function AppView({ session, app }: { session: Session; app: string }) {
           })}
         </tbody>
       </table>
+      <ManifestsSection session={session} app={app} clusters={status.data?.items.map((item) => item.cluster) ?? []} />
       <h2>Rollout</h2>
       {latest ? (
         <div>

@@ -32,7 +32,7 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/dist/**'],
           // Each file starts its own control planes; two cores fit two at a time.
           maxWorkers: 2,
-          testTimeout: 60_000,
+          testTimeout: 120_000,
           hookTimeout: 180_000,
           // Conditions now wait on a render on the hub (~0.5-1 s, more on a loaded machine): 1 s (the default) is too short.
           expect: { poll: { timeout: 10_000 } },

@@ -1,4 +1,4 @@
-# The build runner shared by k8s/build.sh and helm/build.sh (sourced, not run): build some binaries from Go modules
+# The build runner shared by the k8s, kwok, helm and kustomize build scripts (sourced, not run): build some binaries from Go modules
 # into a user cache once; later calls find them there and return at once.
 #
 #   cached_build NAME OUT BUILD FILE...
@@ -46,4 +46,24 @@ cached_build_has() {
   for file in "$@"; do
     [ -x "$dir/$file" ] || return 1
   done
+}
+
+# A binary that `go install PACKAGE@VERSION` builds from its own module, cached in OUT:
+#
+#   cached_go_install NAME VERSION OUT PACKAGE BINARY WHY [LDFLAGS]
+#
+# Run outside any module, so `go install pkg@version` builds exactly the tool's own go.mod and go.sum. WHY is said
+# before a cold build (what the binary is for and how long it takes); LDFLAGS are added to `-s -w`.
+cached_go_install() {
+  local name=$1 version=$2 out=$3 package=$4 binary=$5 why=$6 ldflags=${7:-}
+  # Said by go_install_into, which runs inside cached_build, whose own locals (name, out) shadow these.
+  local go_install_message="building $name $version into $out: $why"
+  # shellcheck disable=SC2317 # called by cached_build
+  go_install_into() {
+    echo "$go_install_message" >&2
+    cd "$1"
+    CGO_ENABLED=0 GOBIN="$1" GOFLAGS=-buildvcs=false go install -p "${FLOTILLA_K8S_BUILD_PARALLEL:-2}" -trimpath \
+      -ldflags "-s -w $ldflags" "$package@$version" >&2
+  }
+  cached_build "$name $version" "$out" go_install_into "$binary"
 }

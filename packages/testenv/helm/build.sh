@@ -12,16 +12,6 @@ version=v3.21.4
 root=${FLOTILLA_HELM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/flotilla/helm}
 out="$root/$version"
 
-# Fills directory $1 with the helm binary.
-build_helm() {
-  local dir=$1
-  echo "building helm $version into $out (a cold build takes a few minutes)" >&2
-  # Outside any module, so `go install pkg@version` builds exactly helm's own go.mod and go.sum.
-  cd "$dir"
-  CGO_ENABLED=0 GOBIN="$dir" go install -trimpath \
-    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$version -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
-    "helm.sh/helm/v3/cmd/helm@$version" >&2
-}
-
-cached_build "helm $version" "$out" build_helm helm
+cached_go_install helm "$version" "$out" helm.sh/helm/v3/cmd/helm helm "it renders the charts in deploy/ (a cold build takes a few minutes)" \
+  "-X helm.sh/helm/v3/internal/version.version=$version -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
 echo "$out/helm"

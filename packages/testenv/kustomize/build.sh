@@ -13,16 +13,7 @@ version=v5.8.2
 root=${FLOTILLA_KUSTOMIZE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/flotilla/kustomize}
 out="$root/$version"
 
-# Fills directory $1 with the kustomize binary.
-build_kustomize() {
-  local dir=$1
-  echo "building kustomize $version into $out (a cold build takes a minute or two)" >&2
-  # Outside any module, so `go install pkg@version` builds exactly kustomize's own go.mod and go.sum.
-  cd "$dir"
-  CGO_ENABLED=0 GOBIN="$dir" go install -p 2 -trimpath \
-    -ldflags "-s -w -X sigs.k8s.io/kustomize/api/provenance.version=kustomize/$version" \
-    "sigs.k8s.io/kustomize/kustomize/v5@$version" >&2
-}
-
-cached_build "kustomize $version" "$out" build_kustomize kustomize
+cached_go_install kustomize "$version" "$out" sigs.k8s.io/kustomize/kustomize/v5 kustomize \
+  "the hub renders Kustomize apps with it (a cold build takes a minute or two)" \
+  "-X sigs.k8s.io/kustomize/api/provenance.version=kustomize/$version"
 echo "$out/kustomize"

@@ -12,15 +12,6 @@ version=v0.8.0
 root=${FLOTILLA_KWOK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/flotilla/kwok}
 out="$root/$version"
 
-# Fills directory $1 with the kwok binary.
-build_kwok() {
-  local dir=$1
-  echo "building KWOK $version into $out: it plays the kubelet for the simulated nodes of clusters that run workloads" >&2
-  # Outside any module, so `go install pkg@version` builds exactly KWOK's own go.mod and go.sum (it has no replace lines).
-  cd "$dir"
-  CGO_ENABLED=0 GOBIN="$dir" GOFLAGS=-buildvcs=false go install -p "${FLOTILLA_K8S_BUILD_PARALLEL:-2}" -trimpath -ldflags "-s -w" \
-    "sigs.k8s.io/kwok/cmd/kwok@$version" >&2
-}
-
-cached_build "kwok $version" "$out" build_kwok kwok
+cached_go_install KWOK "$version" "$out" sigs.k8s.io/kwok/cmd/kwok kwok \
+  "it plays the kubelet for the simulated nodes of clusters that run workloads"
 echo "$out/kwok"

@@ -1,4 +1,3 @@
-import { Health, Phase } from '@flotilla/proto';
 import { type GitServer, startGitServer } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestHub, TEST_DATABASES, type TestHub } from '../testing/start-test-hub.js';
@@ -8,38 +7,6 @@ import { AssignmentsService } from './assignments.service.js';
 
 type StatusItem = { cluster: string; desired: { generation: number; revision: string } | null };
 
-/** Reports every assignment an agent receives as applied and healthy, so that rollouts complete. */
-function reportHealthy(agent: TestAgent): () => void {
-  let seen = 0;
-  let beats = 0;
-  const pump = setInterval(() => {
-    for (; seen < agent.received.length; seen++) {
-      const assignment = agent.received[seen]?.assignment;
-      if (!assignment) continue;
-      const generation = Number(assignment.generation);
-      agent.send({
-        status: {
-          reportId: `${assignment.app}-${generation}`,
-          app: assignment.app,
-          generation,
-          revision: assignment.revision,
-          phase: Phase.PHASE_SYNCED,
-          health: Health.HEALTH_HEALTHY,
-          changes: [],
-          errors: [],
-          durationMs: 1,
-          inventory: [],
-        },
-      });
-    }
-  }, 20);
-  const heartbeat = setInterval(() => agent.send({ heartbeat: { sequence: ++beats } }), 1000);
-  return () => {
-    clearInterval(pump);
-    clearInterval(heartbeat);
-  };
-}
-
 describe.each(TEST_DATABASES)('assignments of changed clusters on %s', (database) => {
   let git: GitServer;
   let hub: TestHub;
@@ -47,7 +14,6 @@ describe.each(TEST_DATABASES)('assignments of changed clusters on %s', (database
   let gate: AssignmentGate;
   const plans: GateInput[] = [];
   const agents: TestAgent[] = [];
-  const stops: Array<() => void> = [];
 
   const statusOf = async (app: string): Promise<StatusItem[]> => (await hub.api().get(`/api/v1/apps/${app}/status`).expect(200)).body.items;
   /** The generation of each cluster's assignment of an app (clusters without one are left out). */
@@ -67,9 +33,8 @@ describe.each(TEST_DATABASES)('assignments of changed clusters on %s', (database
     hub = await startTestHub(database);
     await hub.api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet'), pollIntervalSeconds: 3600 }).expect(201);
     for (const [name, env] of [['prod-1', 'prod'], ['prod-2', 'prod'], ['prod-3', 'prod'], ['dev-1', 'dev']] as const) {
-      const agent = TestAgent.connect(hub.grpcAddress, await TestAgent.join(hub.grpcAddress, await register(name, { env }), name), name);
-      agents.push(agent);
-      stops.push(reportHealthy(agent));
+      const credential = await TestAgent.join(hub.grpcAddress, await register(name, { env }), name);
+      agents.push(TestAgent.connect(hub.grpcAddress, credential, name).keepAlive(1000).reportEverythingHealthy());
     }
     await hub.api().post('/api/v1/apps').send({ name: 'web', source: 'fleet', path: 'web', targets: { selector: { matchLabels: { env: 'prod' } } } }).expect(201);
     await hub.api().post('/api/v1/apps').send({ name: 'base', source: 'fleet', path: 'web', targets: { selector: {} } }).expect(201);
@@ -85,7 +50,6 @@ describe.each(TEST_DATABASES)('assignments of changed clusters on %s', (database
   });
   afterAll(async () => {
     vi.restoreAllMocks();
-    for (const stop of stops) stop();
     for (const agent of agents) await agent.close();
     await hub?.stop();
     await git?.stop();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { decodeArtifact, encodeArtifact } from '@flotilla/core';
-import { Health, type HubMessage, Phase, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
+import { type HubMessage, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
 import { type GitServer, metricValue, scrapeMetrics, startGitServer } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestHub, TEST_ADMIN_TOKEN, TEST_DATABASES, type TestHub } from '../testing/start-test-hub.js';
@@ -32,40 +32,12 @@ const FILES = {
   'apps/big/two.yaml': configMap('two', { blob: 'y'.repeat(700 * 1024) }),
 };
 
-/** Reports every assignment an agent receives as applied and healthy, so that rollouts complete. */
-function reportHealthy(agent: TestAgent): () => void {
-  let seen = 0;
-  const pump = setInterval(() => {
-    for (; seen < agent.received.length; seen++) {
-      const assignment = agent.received[seen]?.assignment;
-      if (!assignment) continue;
-      const generation = Number(assignment.generation);
-      agent.send({
-        status: {
-          reportId: `${assignment.app}-${generation}`,
-          app: assignment.app,
-          generation,
-          revision: assignment.revision,
-          phase: Phase.PHASE_SYNCED,
-          health: Health.HEALTH_HEALTHY,
-          changes: [],
-          errors: [],
-          durationMs: 1,
-          inventory: [],
-        },
-      });
-    }
-  }, 20);
-  return () => clearInterval(pump);
-}
-
 describe.each(TEST_DATABASES)('rendering on the hub on %s', (database) => {
   let git: GitServer;
   let hub: TestHub;
   let firstCommit: string;
   const credentials = {} as Record<ClusterName, string>;
   const agents = {} as Record<ClusterName, TestAgent>;
-  const stops: Array<() => void> = [];
 
   type StatusItem = { cluster: string; desired: { generation: number; revision: string } | null };
   const generations = async (app: string): Promise<Record<string, number>> =>
@@ -105,8 +77,7 @@ describe.each(TEST_DATABASES)('rendering on the hub on %s', (database) => {
     for (const [name, env] of Object.entries(CLUSTERS) as Array<[ClusterName, string]>) {
       const joinToken = (await hub.api().post('/api/v1/clusters').send({ name, labels: { env } }).expect(201)).body.joinToken;
       credentials[name] = await TestAgent.join(hub.grpcAddress, joinToken, name);
-      agents[name] = TestAgent.connect(hub.grpcAddress, credentials[name], name).keepAlive(1000);
-      stops.push(reportHealthy(agents[name]));
+      agents[name] = TestAgent.connect(hub.grpcAddress, credentials[name], name).keepAlive(1000).reportEverythingHealthy();
     }
     await hub.api().post('/api/v1/apps').send({ name: 'a', source: 'fleet', path: 'apps/a', targets: { selector: { matchLabels: { env: 'prod' } } } }).expect(201);
     await hub.api().post('/api/v1/apps').send({ name: 'b', source: 'fleet', path: 'apps/b', targets: { selector: {} } }).expect(201);
@@ -115,7 +86,6 @@ describe.each(TEST_DATABASES)('rendering on the hub on %s', (database) => {
     for (const app of ['a', 'b', 'big', 'k']) await settled(app);
   });
   afterAll(async () => {
-    for (const stop of stops) stop();
     for (const agent of Object.values(agents)) await agent.close().catch(() => undefined);
     await hub?.stop();
     await git?.stop();

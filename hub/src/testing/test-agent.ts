@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { type AgentMessage, AgentServiceClient, type HubMessage, type JoinResponse } from '@flotilla/proto';
+import { type AgentMessage, AgentServiceClient, Health, type HubMessage, type JoinResponse, Phase } from '@flotilla/proto';
 
 /** A real grpc-js client speaking AgentService.Connect, as an agent would, for hub tests. */
 export class TestAgent {
@@ -9,6 +9,7 @@ export class TestAgent {
   private readonly call: grpc.ClientDuplexStream<AgentMessage, HubMessage>;
   private waiters: Array<() => void> = [];
   private heartbeats: NodeJS.Timeout | undefined;
+  private healthyReports: NodeJS.Timeout | undefined;
 
   constructor(address: string, credential: string, channelCredentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(), options: grpc.ClientOptions = {}) {
     this.client = new AgentServiceClient(address, channelCredentials, options);
@@ -22,6 +23,7 @@ export class TestAgent {
     this.call.on('status', (status) => {
       this.status = status;
       clearInterval(this.heartbeats);
+      clearInterval(this.healthyReports);
       this.wake();
     });
     this.call.on('error', () => undefined);
@@ -77,6 +79,37 @@ export class TestAgent {
     return this;
   }
 
+  /**
+   * From now on, reports every assignment received as applied, Synced and Healthy (checked every 20 ms), as an agent
+   * whose clusters always converge would, so that rollouts complete.
+   */
+  reportEverythingHealthy(): this {
+    let seen = 0;
+    this.healthyReports = setInterval(() => {
+      for (; seen < this.received.length; seen++) {
+        const assignment = this.received[seen]?.assignment;
+        if (!assignment) continue;
+        const generation = Number(assignment.generation);
+        this.send({
+          status: {
+            reportId: `${assignment.app}-${generation}`,
+            app: assignment.app,
+            generation,
+            revision: assignment.revision,
+            phase: Phase.PHASE_SYNCED,
+            health: Health.HEALTH_HEALTHY,
+            changes: [],
+            errors: [],
+            durationMs: 1,
+            inventory: [],
+          },
+        });
+      }
+    }, 20);
+    this.healthyReports.unref();
+    return this;
+  }
+
   send(message: AgentMessage): void {
     this.call.write(message);
   }
@@ -119,6 +152,7 @@ export class TestAgent {
   /** Half-closes and waits for the stream to end. */
   async close(): Promise<void> {
     clearInterval(this.heartbeats);
+    clearInterval(this.healthyReports);
     if (!this.status) {
       this.call.end();
       await this.ended().catch(() => this.call.cancel());

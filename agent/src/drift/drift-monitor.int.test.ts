@@ -23,6 +23,8 @@ const deployment = (ns: string, name: string): KubeObject => ({
   },
 });
 
+// The plane runs workloads (controllers, a scheduler, KWOK's simulated Nodes): a Deployment's status is written by the
+// Deployment controller about Pods that really run.
 describe('DriftMonitor on a real API server', () => {
   let plane: ControlPlane;
   let editor: KubeClient;
@@ -30,7 +32,7 @@ describe('DriftMonitor on a real API server', () => {
   const managers: ResourceManager[] = [];
 
   beforeAll(async () => {
-    plane = await startControlPlane({ name: 'agent-drift' });
+    plane = await startControlPlane({ name: 'agent-drift', workloads: true });
     editor = new KubeClient({ kubeConfig: plane.kubeConfig('admin') });
   });
   afterAll(async () => {
@@ -131,7 +133,8 @@ describe('DriftMonitor on a real API server', () => {
     expect(live.spec).toMatchObject({ replicas: 1, revisionHistoryLimit: 10 });
     const since = Date.now();
     await editor.request({ method: 'PATCH', path: `${path}/scale`, body: { spec: { replicas: 5 } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'autoscaler' } });
-    await editor.request({ method: 'PATCH', path: `${path}/status`, body: { status: { replicas: 5, readyReplicas: 2 } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'kube-controller-manager' } });
+    // The Deployment controller scales the ReplicaSet and writes the status as the five Pods go Ready.
+    await expect.poll(async () => (await editor.request<{ status?: { readyReplicas?: number } }>({ method: 'GET', path })).status?.readyReplicas, { timeout: 30_000 }).toBe(5);
     // A drift after those changes, to know their events were handled before it.
     await t.reported('canary', await t.edit('canary', { data: { a: 'x' } }));
     await t.monitor.checkNow(t.ns);

@@ -1,5 +1,5 @@
 import { InventoryStore, KubeClient, ResourceManager } from '@flotilla/kube';
-import { type ControlPlane, startControlPlane } from '@flotilla/testenv';
+import { brokenImage, type ControlPlane, startControlPlane } from '@flotilla/testenv';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentAssignment } from '../assignment/agent-assignment.js';
@@ -12,20 +12,25 @@ import { HubConnection } from '../wire/hub-connection.js';
 import { reconcileApp, type ReconcileContext } from './reconcile-app.js';
 
 const configMap = (version: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { version } });
-/** A Deployment nothing ever makes available (no controller manager runs): its health never arrives. */
-const stuckDeployment = {
+const deployment = (image: string) => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'api' },
   spec: {
+    replicas: 2,
     selector: { matchLabels: { app: 'api' } },
-    template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'registry.example/api:2' }] } },
+    template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image }] } },
   },
-};
-/** Revision 1 (healthy) and revision 2 (version 2, with a deployment that never becomes available), as the hub renders them. */
-const good = artifactOf([configMap('1')], 'web/cm.yaml');
-const bad = artifactOf([{ object: configMap('2'), source: { file: 'web/cm.yaml', line: 1 } }, { object: stuckDeployment, source: { file: 'web/deployment.yaml', line: 1 } }]);
+});
+/**
+ * Revision 1 (a Deployment whose Pods go Ready) and revision 2 (version 2, the same Deployment on a broken image whose
+ * Pods crash-loop on the plane's simulated Nodes, so its rollout never completes), as the hub renders them.
+ */
+const good = artifactOf([{ object: configMap('1'), source: { file: 'web/cm.yaml', line: 1 } }, { object: deployment('registry.example/api:1'), source: { file: 'web/deployment.yaml', line: 1 } }]);
+const bad = artifactOf([{ object: configMap('2'), source: { file: 'web/cm.yaml', line: 1 } }, { object: deployment(brokenImage('registry.example/api:1')), source: { file: 'web/deployment.yaml', line: 1 } }]);
 
+// The plane runs workloads (controllers, a scheduler, KWOK's simulated Nodes): health comes from the Deployment
+// controller about Pods that really run, or crash-loop.
 describe('automatic rollback on the agent', () => {
   let plane: ControlPlane;
   let server: ArtifactServer;
@@ -46,19 +51,20 @@ describe('automatic rollback on the agent', () => {
     path: 'web',
     variables: {},
     defaultNamespace: 'default',
-    policy: { prune: true, driftMode: 'report', healthTimeoutMs: 2_000, autoRollback, driftCheckIntervalMs: 0 },
+    policy: { prune: true, driftMode: 'report', healthTimeoutMs: 8_000, autoRollback, driftCheckIntervalMs: 0 },
     pinned: false,
   });
-  const live = async () => ({
-    version: (await client.request<{ data: { version: string } }>({ method: 'GET', path: '/api/v1/namespaces/default/configmaps/settings' })).data.version,
-    deployment: await client.request({ method: 'GET', path: '/apis/apps/v1/namespaces/default/deployments/api' }).then(() => true, () => false),
-  });
+  const live = async () => {
+    const settings = await client.request<{ data: { version: string } }>({ method: 'GET', path: '/api/v1/namespaces/default/configmaps/settings' });
+    const api = await client.request<{ spec: { template: { spec: { containers: { image: string }[] } } } }>({ method: 'GET', path: '/apis/apps/v1/namespaces/default/deployments/api' });
+    return { version: settings.data.version, image: api.spec.template.spec.containers[0]?.image };
+  };
   // The reconciler's reconcile function: reconcileApp, its reports relabelled on their way out.
   const reconcile: ReconcileFunction = (target, signal, relabel = (r) => r) => reconcileApp({ ...context, report: (r) => context.report(relabel(r)) }, target, signal);
   const run = (rollback: AutoRollback, target: AgentAssignment) => rollback.reconcile(reconcile, target, new AbortController().signal);
 
   beforeAll(async () => {
-    [plane, server] = await Promise.all([startControlPlane(), startArtifactServer({ credential: 'flc_agent' })]);
+    [plane, server] = await Promise.all([startControlPlane({ name: 'agent-rollback', workloads: true }), startArtifactServer({ credential: 'flc_agent' })]);
     server.serve(good.digest, good.bytes);
     server.serve(bad.digest, bad.bytes);
     connection = new HubConnection({ address: server.address, credential: 'flc_agent', logger, handlers: { hello: () => ({ cluster: 'c', agentVersion: 't', kubernetesVersion: '', assignments: [], capabilities: [] }), onMessage: () => undefined } });
@@ -92,8 +98,8 @@ describe('automatic rollback on the agent', () => {
       revision: `main@sha1:${'1'.repeat(40)}`,
       rollback: { failedRevision: `main@sha1:${'2'.repeat(40)}`, restoredRevision: `main@sha1:${'1'.repeat(40)}`, reason: { code: 'HEALTH_TIMEOUT', file: 'web/deployment.yaml', line: 1 } },
     });
-    expect(report.changes.find((c) => c.ref.kind === 'Deployment')).toMatchObject({ action: 'pruned' });
-    expect(await live()).toEqual({ version: '1', deployment: false });
+    expect(report.changes.find((c) => c.ref.kind === 'Deployment')).toMatchObject({ action: 'configured' });
+    expect(await live()).toEqual({ version: '1', image: 'registry.example/api:1' });
     expect(reports.map((r) => `${r.phase}/${r.health}`)).toEqual(['Synced/Progressing', 'Synced/Degraded', 'RolledBack/Progressing', 'RolledBack/Healthy']);
     // The last healthy artifact is what a rollback returns to: it must stay stored while generation 2 is held.
     expect(await rollback.retainedArtifacts(['web'])).toEqual([good.digest]);
@@ -103,9 +109,10 @@ describe('automatic rollback on the agent', () => {
     reports.length = 0;
     const restarted = new AutoRollback({ store: new RollbackStore(client, 'flotilla-system'), logger });
     const report = await run(restarted, assignment(2, bad));
-    expect(report).toMatchObject({ phase: 'RolledBack', revision: `main@sha1:${'1'.repeat(40)}`, changes: [expect.objectContaining({ action: 'unchanged' })] });
+    expect(report).toMatchObject({ phase: 'RolledBack', revision: `main@sha1:${'1'.repeat(40)}` });
+    expect(report.changes.map((c) => `${c.ref.kind}:${c.action}`)).toEqual(['ConfigMap:unchanged', 'Deployment:unchanged']);
     expect(reports.every((r) => r.phase === 'RolledBack')).toBe(true);
-    expect(await live()).toEqual({ version: '1', deployment: false });
+    expect(await live()).toEqual({ version: '1', image: 'registry.example/api:1' });
 
     expect(await run(restarted, assignment(3, good))).toMatchObject({ phase: 'Synced', health: 'Healthy', generation: 3 });
     expect(await store.load('web')).toEqual({ healthy: expect.objectContaining({ generation: 3 }) });
@@ -116,7 +123,7 @@ describe('automatic rollback on the agent', () => {
     const report = await run(rollback, assignment(4, bad, false));
     expect(report).toMatchObject({ phase: 'Synced', health: 'Degraded', revision: `main@sha1:${'2'.repeat(40)}` });
     expect(report.rollback).toBeUndefined();
-    expect(await live()).toEqual({ version: '2', deployment: true });
+    expect(await live()).toEqual({ version: '2', image: 'registry.example/api:broken' });
   });
 
   it('does not roll back for failures that say nothing about the revision', () => {

@@ -11,6 +11,11 @@ import { type CheckoutRequest, SourceCheckouts } from './source-checkouts.js';
 
 /** Builds kept in memory, newest first: the inputs of an App's path at a commit, shared by every cluster. */
 const KEPT_BUILDS = 64;
+/**
+ * How long a cluster's artifact of a build, once stored, is taken as stored without asking the database again: well
+ * inside ArtifactRetention's grace (an hour), so retention cannot have collected it meanwhile.
+ */
+const STORED_FRESH_MS = 5 * 60_000;
 
 /** What to render: one App's path at one commit of its Source. */
 export interface RenderRequest {
@@ -26,18 +31,31 @@ export interface ClusterVariables {
   variables: Readonly<Record<string, string>>;
 }
 
+/** One cluster's artifact, or why it has none. */
+export type ClusterRenderOutcome = { artifact: ArtifactRef } | { failure: RenderFailure };
+
 /** Per cluster, its artifact or why it has none. */
-export type RenderOutcome = Map<string, { artifact: ArtifactRef } | { failure: RenderFailure }>;
+export type RenderOutcome = Map<string, ClusterRenderOutcome>;
+
+/** A cluster's outcome of one build, remembered for clusters with the same variables (and the next recompute). */
+interface Substituted {
+  outcome: Promise<ClusterRenderOutcome>;
+  at: number;
+}
 
 /**
  * Renders Apps on the hub: one build per (commit, path, render options), however many clusters and Apps share it,
- * under a bound on concurrent tool runs; then each cluster's variables are substituted (cheap) and each distinct
- * artifact is stored once.
+ * under a bound on concurrent tool runs; then each cluster's variables are substituted and each distinct artifact is
+ * stored once. A build remembers the outcome of each set of variables: an App's assignments are computed again at
+ * every step of a rollout (each status report of its clusters), and without that every recompute substituted, encoded
+ * and stored the artifact of every target again (at 100 clusters, most of the hub's CPU during a fleet-wide commit).
  */
 @Injectable()
 export class AppRenderer implements OnApplicationBootstrap {
   private readonly logger = new Logger('rendering');
   private readonly builds = new Map<string, Promise<BuiltApp>>();
+  /** Per build (as long as it is kept), the outcome of each set of cluster variables. */
+  private readonly substituted = new WeakMap<BuiltApp, Map<string, Substituted>>();
   private readonly limit: ConcurrencyLimit;
   private tools: RenderToolsOptions;
   private readonly renders;
@@ -78,22 +96,40 @@ export class AppRenderer implements OnApplicationBootstrap {
       for (const { cluster } of clusters) outcome.set(cluster, { failure });
       return outcome;
     }
+    let remembered = this.substituted.get(built);
+    if (!remembered) this.substituted.set(built, (remembered = new Map()));
+    const memo = remembered;
     const stored = new Map<string, Promise<ArtifactRef>>();
+    const now = Date.now();
     for (const { cluster, variables } of clusters) {
-      try {
-        const encoded = encodeArtifact(substituteArtifact(built, variables));
-        let ref = stored.get(encoded.digest);
-        if (!ref) {
-          ref = this.artifacts.put(encoded);
-          stored.set(encoded.digest, ref);
-        }
-        outcome.set(cluster, { artifact: await ref });
-      } catch (error) {
-        if (!FlotillaError.is(error)) throw error;
-        outcome.set(cluster, { failure: toRenderFailure(error, built.renderer) });
+      const key = variablesKey(variables);
+      let entry = memo.get(key);
+      if (!entry || now - entry.at > STORED_FRESH_MS) {
+        const fresh: Substituted = { outcome: this.substitute(built, variables, stored), at: now };
+        // A failure to store is not a property of the inputs: the next render tries again.
+        fresh.outcome.catch(() => memo.get(key) === fresh && memo.delete(key));
+        memo.set(key, (entry = fresh));
       }
+      outcome.set(cluster, await entry.outcome);
     }
     return outcome;
+  }
+
+  /** One cluster's artifact of a build, stored unless `stored` (this render's) has its digest already. */
+  private async substitute(built: BuiltApp, variables: Readonly<Record<string, string>>, stored: Map<string, Promise<ArtifactRef>>): Promise<ClusterRenderOutcome> {
+    let encoded;
+    try {
+      encoded = encodeArtifact(substituteArtifact(built, variables));
+    } catch (error) {
+      if (!FlotillaError.is(error)) throw error;
+      return { failure: toRenderFailure(error, built.renderer) };
+    }
+    let ref = stored.get(encoded.digest);
+    if (!ref) {
+      ref = this.artifacts.put(encoded);
+      stored.set(encoded.digest, ref);
+    }
+    return { artifact: await ref };
   }
 
   /** The build of an App's path at a commit, made once and shared; deterministic failures are remembered too. */
@@ -128,4 +164,9 @@ export class AppRenderer implements OnApplicationBootstrap {
     while (this.builds.size > KEPT_BUILDS) this.builds.delete(this.builds.keys().next().value as string);
     return building;
   }
+}
+
+/** The identity of a set of variables, whatever the order of its keys. */
+function variablesKey(variables: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.entries(variables).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

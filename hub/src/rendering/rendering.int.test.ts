@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestHub, TEST_ADMIN_TOKEN, TEST_DATABASES, type TestHub } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
 import { ArtifactsService } from '../artifacts/artifacts.service.js';
+import { AssignmentsService } from '../assignments/assignments.service.js';
+import { AppRenderer } from './app-renderer.service.js';
 import { SourceCheckouts } from './source-checkouts.js';
 
 const GIT_PASSWORD = 'git-password-of-the-render-tests';
@@ -99,6 +101,25 @@ describe.each(TEST_DATABASES)('rendering on the hub on %s', (database) => {
     expect(bDigests.size).toBe(1);
     // Cluster variables differ, and so do the artifacts.
     expect(latestAssignment('eu-1', 'a')?.artifact?.digest).not.toBe(latestAssignment('us-1', 'a')?.artifact?.digest);
+  });
+
+  it("substitutes and stores each cluster's artifact of a build once, however often the app is computed again", async () => {
+    // Every step of a rollout (each status report of its clusters) computes the app's assignments again.
+    const render = vi.spyOn(hub.app.get(AppRenderer, { strict: false }), 'render');
+    const put = vi.spyOn(hub.app.get(ArtifactsService, { strict: false }), 'put');
+    const before = await generations('a');
+    try {
+      for (let i = 0; i < 3; i++) {
+        await hub.api().patch('/api/v1/apps/a').send({ targets: { selector: { matchLabels: { env: 'prod' } } } }).expect(200);
+        await hub.app.get(AssignmentsService, { strict: false }).whenIdle();
+      }
+      expect(render.mock.calls.filter(([request]) => request.app === 'a').length).toBeGreaterThanOrEqual(3);
+      expect(put).not.toHaveBeenCalled();
+      expect(await generations('a')).toEqual(before);
+    } finally {
+      render.mockRestore();
+      put.mockRestore();
+    }
   });
 
   it('sends agents the artifact, never the Git credentials of the source', async () => {

@@ -1,4 +1,4 @@
-import { validateLabels } from '@flotilla/core';
+import { validateLabels } from '@flotilla/core/label-selector';
 import { z } from 'zod';
 import { labelsSchema } from '../common/labels-schema.js';
 import { pageQuerySchema } from '../common/page-query-schema.js';

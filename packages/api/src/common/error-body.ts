@@ -1,4 +1,4 @@
-import { ERROR_CODES } from '@flotilla/core';
+import { ERROR_CODES } from '@flotilla/core/flotilla-error';
 import { z } from 'zod';
 
 /** Every `error.code` the hub answers with: the domain codes of @flotilla/core (HTTP-only failures map onto them). */

@@ -1,4 +1,4 @@
-import { validateLabelSelector } from '@flotilla/core';
+import { validateLabelSelector } from '@flotilla/core/label-selector';
 import { z } from 'zod';
 
 /** One requirement of a label selector. */

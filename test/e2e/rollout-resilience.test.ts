@@ -75,7 +75,7 @@ describe('rollouts and rollbacks when the hub is away', () => {
   });
 
   it('resumes a rollout after the hub was killed in the middle of it, skipping no cluster and updating none twice', async () => {
-    await createApp('web', { health: { timeoutSeconds: 10 }, rollout: { canary: { clusters: ['eu-1'] }, waveSize: 1, minHealthySeconds: 2 } });
+    await createApp('web', { health: { timeoutSeconds: 60 }, rollout: { canary: { clusters: ['eu-1'] }, waveSize: 1, minHealthySeconds: 2 } });
     await waitFor(() => latestRollout(fleet, 'web'), (r) => r?.state === 'completed', { what: 'the first rollout of web', timeoutMs: 60_000 });
     // The hub moves to a child process on the same database and ports, so it can be killed without warning.
     await fleet.stopHub();

@@ -1,4 +1,5 @@
 import {
+  ConcurrencyLimit,
   formatObjectRef,
   ignoredFieldsOf,
   isJsonEqual,
@@ -20,7 +21,6 @@ import { DRIFT_DEFAULTS, type DriftDefaults, driftPolicyOf } from './drift-polic
 import { DriftReportQueue } from './drift-report-queue.js';
 import { type AppState, fingerprintOf, type Tracked } from './drift-state.js';
 import type { DriftTracker } from './drift-tracker.js';
-import { Semaphore } from './semaphore.js';
 
 /** Options of a DriftMonitor. */
 export interface DriftMonitorOptions {
@@ -50,7 +50,7 @@ export class DriftMonitor implements DriftTracker {
   private readonly apps = new Map<string, AppState>();
   private readonly tracked = new Map<string, Tracked>();
   private readonly watches: CollectionWatches;
-  private readonly limiter: Semaphore;
+  private readonly limiter: ConcurrencyLimit;
   private readonly reports: DriftReportQueue;
   private readonly defaults: DriftDefaults;
   private readonly logger: Logger;
@@ -59,7 +59,7 @@ export class DriftMonitor implements DriftTracker {
   constructor(private readonly options: DriftMonitorOptions) {
     this.defaults = { ...DRIFT_DEFAULTS, ...options.defaults };
     this.logger = options.logger.child({ component: 'drift' });
-    this.limiter = new Semaphore(options.concurrency ?? 8);
+    this.limiter = new ConcurrencyLimit(options.concurrency ?? 8);
     this.reports = new DriftReportQueue((report) => options.report(report));
     this.watches = new CollectionWatches({
       client: options.manager.client,

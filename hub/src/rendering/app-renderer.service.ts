@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { encodeArtifact, FlotillaError } from '@flotilla/core';
+import { ConcurrencyLimit, encodeArtifact, FlotillaError } from '@flotilla/core';
 import { type ArtifactRef, ArtifactsService } from '../artifacts/artifacts.service.js';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
-import { ConcurrencyLimit } from './concurrency-limit.js';
 import { type BuiltApp, buildApp, findRenderTools, type RenderToolsOptions, substituteArtifact } from '@flotilla/render';
 import { type RenderFailure, toRenderFailure } from './render-failure.js';
 import { type CheckoutRequest, SourceCheckouts } from './source-checkouts.js';

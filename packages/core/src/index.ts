@@ -90,3 +90,4 @@ export { HEALTH_STATUSES, aggregateHealth, assessHealth, type HealthAssessment, 
 export { ConfigError, type ConfigProblem } from './config-error.js';
 export { envName, flagName, parseSettings, readSettings, type Settings, type SettingsSource } from './read-settings.js';
 export { crdKindOf, isCrd, type CrdKind } from './crd-kinds.js';
+export { ConcurrencyLimit } from './concurrency-limit.js';

@@ -1,13 +1,17 @@
-/** Runs at most `limit` tasks at once; the others wait in order. */
-export class Semaphore {
+/**
+ * Runs at most `limit` tasks at once; the others wait their turn, first come first served. A finishing task hands its
+ * place straight to the first waiter, so no task arriving meanwhile can slip in and make it `limit + 1`.
+ */
+export class ConcurrencyLimit {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly limit: number) {}
+  constructor(private readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`a concurrency limit must be a positive integer, not ${limit}`);
+  }
 
   /** Runs a task when a place is free. */
   async run<T>(task: () => Promise<T>): Promise<T> {
-    // A finishing task hands its place straight to the first waiter, so nobody can slip in between.
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active += 1;
     try {

@@ -1,5 +1,6 @@
 import git, { type TreeEntry } from 'isomorphic-git';
 import { type CacheFileSystem } from './cache-file-system.js';
+import { commitTreeOid } from './commit-tree-oid.js';
 import { GitError, type GitErrorData } from './git-error.js';
 import { redactUrl } from './redact-url.js';
 
@@ -36,13 +37,7 @@ export async function readTreeFiles(options: ReadTreeFilesOptions): Promise<Tree
   // One cache per call: isomorphic-git keeps parsed pack indexes and whole packs in it.
   const cache = {};
 
-  let treeOid: string;
-  try {
-    treeOid = (await git.readCommit({ fs, gitdir, oid: commit, cache })).commit.tree;
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'NotFoundError' && (error as { code?: unknown }).code !== 'ObjectTypeError') throw error;
-    throw new GitError('COMMIT_NOT_FOUND', `commit ${commit} of ${redactUrl(url)} is not in the cache: fetch it with fetchCommit first`, { data, cause: error });
-  }
+  const treeOid = await commitTreeOid({ fs, gitdir, url, commit, cache, data });
 
   let target: { oid: string; type: TreeEntry['type'] } = { oid: treeOid, type: 'tree' };
   for (const [index, segment] of segments.entries()) {

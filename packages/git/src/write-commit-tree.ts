@@ -2,6 +2,7 @@ import { chmod, mkdir, readdir, realpath, symlink, writeFile } from 'node:fs/pro
 import { join, posix, relative, sep } from 'node:path';
 import git from 'isomorphic-git';
 import { type CacheFileSystem } from './cache-file-system.js';
+import { commitTreeOid } from './commit-tree-oid.js';
 import { GitError, type GitErrorData } from './git-error.js';
 import { redactUrl } from './redact-url.js';
 
@@ -50,13 +51,7 @@ export async function writeCommitTree(options: WriteCommitTreeOptions): Promise<
   const { fs, gitdir, url, commit, dir, maxFiles, maxTotalBytes } = options;
   const data: GitErrorData = { url: redactUrl(url), commit };
   const cache = {};
-  let treeOid: string;
-  try {
-    treeOid = (await git.readCommit({ fs, gitdir, oid: commit, cache })).commit.tree;
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'NotFoundError' && (error as { code?: unknown }).code !== 'ObjectTypeError') throw error;
-    throw new GitError('COMMIT_NOT_FOUND', `commit ${commit} of ${redactUrl(url)} is not in the cache: fetch it with fetchCommit first`, { data, cause: error });
-  }
+  const treeOid = await commitTreeOid({ fs, gitdir, url, commit, cache, data });
   await mkdir(dir, { recursive: true });
   if ((await readdir(dir)).length > 0) {
     throw new GitError('INVALID_ARGUMENT', `checkout directory "${dir}" is not empty: a commit is written into a fresh directory`, { data });

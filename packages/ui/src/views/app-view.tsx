@@ -4,6 +4,7 @@ import { cellState } from '../cell-state.js';
 import { cellKey } from '../fleet-store.js';
 import { useLoaded } from '../use-loaded.js';
 import { href } from '../use-hash-route.js';
+import { StatusCells } from './status-cells.js';
 import { ActionButton } from './action-button.js';
 import { ManifestsSection } from './manifests-section.js';
 
@@ -71,11 +72,7 @@ export function AppView({ session, app }: { session: Session; app: string }) {
                 <th scope="row">
                   <a href={href('clusters', item.cluster)}>{item.cluster}</a>
                 </th>
-                <td>{item.desired?.revision ?? '—'}</td>
-                <td>{item.applied?.revision ?? '—'}</td>
-                <td className={`cell tone-${state.tone}`}>
-                  {state.icon} {state.sync} {state.health} {state.drift > 0 && `⚠${state.drift} drifted`}
-                </td>
+                <StatusCells item={item} state={state} />
                 <td>{item.desired?.pinned ? 'pinned' : 'no'}</td>
                 {operator && (
                   <td>

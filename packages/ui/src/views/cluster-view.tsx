@@ -3,6 +3,7 @@ import { cellState } from '../cell-state.js';
 import { cellKey } from '../fleet-store.js';
 import { useLoaded } from '../use-loaded.js';
 import { href } from '../use-hash-route.js';
+import { StatusCells } from './status-cells.js';
 
 /** One cluster: its agent (connected, versions, last heartbeat), labels, and the state of its apps. */
 export function ClusterView({ session, cluster }: { session: Session; cluster: string }) {
@@ -43,11 +44,7 @@ export function ClusterView({ session, cluster }: { session: Session; cluster: s
                 <th scope="row">
                   <a href={href('apps', item.app)}>{item.app}</a>
                 </th>
-                <td>{item.desired?.revision ?? '—'}</td>
-                <td>{item.applied?.revision ?? '—'}</td>
-                <td className={`cell tone-${state.tone}`}>
-                  {state.icon} {state.sync} {state.health} {state.drift > 0 && `⚠${state.drift} drifted`}
-                </td>
+                <StatusCells item={item} state={state} />
               </tr>
             );
           })}

@@ -1,29 +1,18 @@
 import * as grpc from '@grpc/grpc-js';
-import { Health, Phase, type StatusReport } from '@flotilla/proto';
+import { Phase, type StatusReport } from '@flotilla/proto';
 import { type GitServer, startGitServer } from '@flotilla/testenv';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhookBody } from './sources/webhook-signature.js';
 import { readHubState } from './testing/hub-state.js';
 import { startTestHub, TEST_DATABASES, type TestHub } from './testing/start-test-hub.js';
-import { TestAgent } from './testing/test-agent.js';
+import { syncedReport, TestAgent } from './testing/test-agent.js';
 
 const WEBHOOK_SECRET = 'bad-input-webhook-secret';
 
 /** A status report of app `web`, with fields overridden. */
-const report = (fields: Partial<StatusReport>): StatusReport => ({
-  reportId: `r-${Math.random()}`,
-  app: 'web',
-  generation: 1,
-  revision: 'main@sha1:' + 'a'.repeat(40),
-  phase: Phase.PHASE_SYNCED,
-  health: Health.HEALTH_HEALTHY,
-  changes: [],
-  errors: [],
-  durationMs: 1,
-  inventory: [],
-  ...fields,
-});
+const report = (fields: Partial<StatusReport>): StatusReport =>
+  syncedReport({ reportId: `r-${Math.random()}`, app: 'web', generation: 1, revision: 'main@sha1:' + 'a'.repeat(40), ...fields });
 
 // Every case: the request is refused with a clear error, and the state tables are exactly as before.
 describe.each(TEST_DATABASES)('bad input changes nothing on %s', (database) => {

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { type Assignment, Health, type HubMessage, Phase, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
+import { type Assignment, Health, type HubMessage, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
 import { createPostgresDatabase, type GitServer, startGitServer } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHubConfig } from '../config/hub-config.js';
 import { type Hub, startHub } from '../start-hub.js';
 import { apiClient, TEST_ADMIN_TOKEN, TEST_DATABASES } from '../testing/start-test-hub.js';
-import { TestAgent } from '../testing/test-agent.js';
+import { syncedReport, TestAgent } from '../testing/test-agent.js';
 import { RolloutStore } from './rollout-store.js';
 
 type Verdict = 'healthy' | 'degraded' | 'silent';
@@ -57,18 +57,14 @@ class ReportingAgent {
       const generation = Number(assignment.generation);
       this.agent.send({ ack: { app: assignment.app, generation } });
       this.agent.send({
-        status: {
-          reportId: `${assignment.app}-${generation}-${Math.random()}`,
+        status: syncedReport({
           app: assignment.app,
           generation,
           revision: assignment.revision,
-          phase: Phase.PHASE_SYNCED,
           health: verdict === 'healthy' ? Health.HEALTH_HEALTHY : Health.HEALTH_DEGRADED,
-          changes: [],
           errors: verdict === 'healthy' ? [] : [{ code: 'HEALTH_TIMEOUT', message: 'Deployment/web/api: 0 of 1 replicas available', file: '', line: 0 }],
           durationMs: 5,
-          inventory: [],
-        },
+        }),
       });
     }
   }

@@ -1,5 +1,19 @@
 import * as grpc from '@grpc/grpc-js';
-import { type AgentMessage, AgentServiceClient, Health, type HubMessage, type JoinResponse, Phase } from '@flotilla/proto';
+import { type AgentMessage, AgentServiceClient, Health, type HubMessage, type JoinResponse, Phase, type StatusReport } from '@flotilla/proto';
+
+/** A status report of a reconcile that synced and is healthy, with no changes; `fields` name the app and override the rest. */
+export function syncedReport(fields: Pick<StatusReport, 'app' | 'generation' | 'revision'> & Partial<StatusReport>): StatusReport {
+  return {
+    reportId: `${fields.app}-${fields.generation}-${Math.random()}`,
+    phase: Phase.PHASE_SYNCED,
+    health: Health.HEALTH_HEALTHY,
+    changes: [],
+    errors: [],
+    durationMs: 1,
+    inventory: [],
+    ...fields,
+  };
+}
 
 /** A real grpc-js client speaking AgentService.Connect, as an agent would, for hub tests. */
 export class TestAgent {
@@ -90,20 +104,7 @@ export class TestAgent {
         const assignment = this.received[seen]?.assignment;
         if (!assignment) continue;
         const generation = Number(assignment.generation);
-        this.send({
-          status: {
-            reportId: `${assignment.app}-${generation}`,
-            app: assignment.app,
-            generation,
-            revision: assignment.revision,
-            phase: Phase.PHASE_SYNCED,
-            health: Health.HEALTH_HEALTHY,
-            changes: [],
-            errors: [],
-            durationMs: 1,
-            inventory: [],
-          },
-        });
+        this.send({ status: syncedReport({ reportId: `${assignment.app}-${generation}`, app: assignment.app, generation, revision: assignment.revision }) });
       }
     }, 20);
     this.healthyReports.unref();

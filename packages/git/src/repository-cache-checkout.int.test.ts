@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type GitServer, startGitServer } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitError } from './git-error.js';
 import { RepositoryCache } from './repository-cache.js';
+import { gitRejection } from './testing/git-rejection.js';
 
 const run = promisify(execFile);
 
@@ -23,15 +23,6 @@ afterAll(async () => {
   await server.stop();
   await rm(scratch, { recursive: true, force: true });
 });
-
-async function rejection(promise: Promise<unknown>): Promise<GitError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GitError);
-  return error as GitError;
-}
 
 /** A repository on the Git server whose last commit adds symlinks (and anything else `prepare` does in the work tree). */
 async function repositoryWith(name: string, files: Record<string, string>, prepare: (dir: string) => Promise<void>): Promise<{ url: string; commit: string }> {
@@ -77,7 +68,7 @@ describe('RepositoryCache.checkout', () => {
       const { url, commit } = await repositoryWith(`out-${name}`, { 'apps/a.yaml': 'kind: ConfigMap\n' }, (dir) => symlink(target, join(dir, 'apps', 'escape')));
       const cache = new RepositoryCache({ dir: newDir('cache') });
       await cache.fetchCommit({ url, commit });
-      const error = await rejection(cache.checkout({ url, commit, dir: newDir('checkout') }));
+      const error = await gitRejection(cache.checkout({ url, commit, dir: newDir('checkout') }));
       expect(error.code).toBe('PATH_OUTSIDE_REPOSITORY');
       expect(error.message).toContain(`symlink "apps/escape" in commit ${commit}`);
       expect(error.message).toContain(`points outside the repository (to "${target}")`);
@@ -92,7 +83,7 @@ describe('RepositoryCache.checkout', () => {
     });
     const cache = new RepositoryCache({ dir: newDir('cache') });
     await cache.fetchCommit({ url, commit });
-    const error = await rejection(cache.checkout({ url, commit, dir: newDir('checkout') }));
+    const error = await gitRejection(cache.checkout({ url, commit, dir: newDir('checkout') }));
     expect(error.code).toBe('PATH_OUTSIDE_REPOSITORY');
     expect(error.message).toContain('symlink "a"');
     expect(error.message).toContain('leads outside the repository through other links');
@@ -101,12 +92,12 @@ describe('RepositoryCache.checkout', () => {
   it('needs the commit fetched first, an empty directory, and stays within the limits', async () => {
     const { url, commit } = await server.createRepository('plain', { 'a.yaml': 'a'.repeat(100), 'b.yaml': 'b'.repeat(100) });
     const cache = new RepositoryCache({ dir: newDir('cache') });
-    expect((await rejection(cache.checkout({ url, commit, dir: newDir('checkout') }))).code).toBe('COMMIT_NOT_FOUND');
+    expect((await gitRejection(cache.checkout({ url, commit, dir: newDir('checkout') }))).code).toBe('COMMIT_NOT_FOUND');
     await cache.fetchCommit({ url, commit });
     const used = newDir('checkout');
     await cache.checkout({ url, commit, dir: used });
-    expect((await rejection(cache.checkout({ url, commit, dir: used }))).message).toContain('is not empty');
-    expect((await rejection(cache.checkout({ url, commit, dir: newDir('checkout'), maxFiles: 1 }))).message).toMatch(/more than 1 files.*maxFiles/);
-    expect((await rejection(cache.checkout({ url, commit, dir: newDir('checkout'), maxTotalBytes: 150 }))).message).toMatch(/exceed 150 bytes.*maxTotalBytes/);
+    expect((await gitRejection(cache.checkout({ url, commit, dir: used }))).message).toContain('is not empty');
+    expect((await gitRejection(cache.checkout({ url, commit, dir: newDir('checkout'), maxFiles: 1 }))).message).toMatch(/more than 1 files.*maxFiles/);
+    expect((await gitRejection(cache.checkout({ url, commit, dir: newDir('checkout'), maxTotalBytes: 150 }))).message).toMatch(/exceed 150 bytes.*maxTotalBytes/);
   });
 });

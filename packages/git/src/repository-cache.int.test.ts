@@ -8,9 +8,9 @@ import { type GitServer, startGitServer } from '@flotilla/testenv';
 import { type HttpClient } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitError } from './git-error.js';
 import { packIndexObjectIds } from './pack-index.js';
 import { RepositoryCache } from './repository-cache.js';
+import { gitRejection } from './testing/git-rejection.js';
 
 /** An HTTP client that counts requests and response bytes, as the network sees them. */
 function countingHttp(): { http: HttpClient; stats: { requests: number; bytes: number } } {
@@ -31,15 +31,6 @@ function countingHttp(): { http: HttpClient; stats: { requests: number; bytes: n
       },
     },
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GitError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GitError);
-  return error as GitError;
 }
 
 /** Incompressible YAML, so transfer sizes show what was sent. */
@@ -206,7 +197,7 @@ describe('RepositoryCache', () => {
     const cache = new RepositoryCache({ dir: newCacheDir() });
     const commit = 'deadbeef'.repeat(5);
 
-    const error = await rejection(cache.fetchCommit({ url, commit, ref: 'main' }));
+    const error = await gitRejection(cache.fetchCommit({ url, commit, ref: 'main' }));
 
     expect(error.code).toBe('COMMIT_NOT_FOUND');
     expect(error.message).toContain(commit);
@@ -216,7 +207,7 @@ describe('RepositoryCache', () => {
 
   it('says COMMIT_NOT_FOUND when reading a commit that was never fetched', async () => {
     const { url, commit } = await server.createRepository('unfetched', { 'a.yaml': 'a\n' });
-    const error = await rejection(new RepositoryCache({ dir: newCacheDir() }).readTree({ url, commit, path: '' }));
+    const error = await gitRejection(new RepositoryCache({ dir: newCacheDir() }).readTree({ url, commit, path: '' }));
     expect(error.code).toBe('COMMIT_NOT_FOUND');
     expect(error.message).toMatch(/fetchCommit/);
   });
@@ -227,7 +218,7 @@ describe('RepositoryCache', () => {
     await cache.fetchCommit({ url, commit });
 
     for (const path of ['nowhere', 'deploy/missing', 'deploy/a.yaml/below']) {
-      const error = await rejection(cache.readTree({ url, commit, path }));
+      const error = await gitRejection(cache.readTree({ url, commit, path }));
       expect(error.code).toBe('NOT_FOUND');
       expect(error.message).toContain(`"${path}"`);
       expect(error.message).toContain(commit);
@@ -240,7 +231,7 @@ describe('RepositoryCache', () => {
     await cache.fetchCommit({ url, commit });
 
     for (const path of ['..', '../etc', 'deploy/../../x', 'deploy/..', '/etc/passwd', '/']) {
-      expect((await rejection(cache.readTree({ url, commit, path }))).code).toBe('PATH_OUTSIDE_REPOSITORY');
+      expect((await gitRejection(cache.readTree({ url, commit, path }))).code).toBe('PATH_OUTSIDE_REPOSITORY');
     }
   });
 
@@ -258,7 +249,7 @@ describe('RepositoryCache', () => {
 
     expect(await cache.readTree({ url, commit, path: 'deploy' })).toEqual([{ path: 'deploy/real.yaml', content: 'kind: ConfigMap\n' }]);
     for (const path of ['deploy/etc', 'deploy/etc/passwd', 'deploy/secrets', 'deploy/secrets/key.yaml', 'deploy/key.yaml']) {
-      const error = await rejection(cache.readTree({ url, commit, path }));
+      const error = await gitRejection(cache.readTree({ url, commit, path }));
       expect(error.code).toBe('PATH_OUTSIDE_REPOSITORY');
       expect(error.message).toMatch(/symlink/);
     }
@@ -269,12 +260,12 @@ describe('RepositoryCache', () => {
     const cache = new RepositoryCache({ dir: newCacheDir(), maxFiles: 2 });
     await cache.fetchCommit({ url, commit });
 
-    const tooMany = await rejection(cache.readTree({ url, commit, path: 'd' }));
+    const tooMany = await gitRejection(cache.readTree({ url, commit, path: 'd' }));
     expect(tooMany.code).toBe('TOO_LARGE');
     expect(tooMany.message).toMatch(/more than 2 files.*maxFiles/);
     expect(tooMany.data.limit).toBe(2);
 
-    const tooBig = await rejection(cache.readTree({ url, commit, path: 'd', maxFiles: 10, maxTotalBytes: 250 }));
+    const tooBig = await gitRejection(cache.readTree({ url, commit, path: 'd', maxFiles: 10, maxTotalBytes: 250 }));
     expect(tooBig.code).toBe('TOO_LARGE');
     expect(tooBig.message).toMatch(/exceed 250 bytes.*maxTotalBytes/);
     expect(await cache.readTree({ url, commit, path: 'd', maxFiles: 3, maxTotalBytes: 300 })).toHaveLength(3);
@@ -287,7 +278,7 @@ describe('RepositoryCache', () => {
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const url = `http://127.0.0.1:${port}/app.git`;
 
-    const error = await rejection(new RepositoryCache({ dir: newCacheDir() }).fetchCommit({ url, commit: 'a'.repeat(40) }));
+    const error = await gitRejection(new RepositoryCache({ dir: newCacheDir() }).fetchCommit({ url, commit: 'a'.repeat(40) }));
 
     expect(error.code).toBe('UNREACHABLE');
     expect(error.message).toContain(url);
@@ -302,7 +293,7 @@ describe('RepositoryCache', () => {
     const cache = new RepositoryCache({ dir: newCacheDir(), timeoutMs: 300 });
     try {
       const started = Date.now();
-      const error = await rejection(cache.fetchCommit({ url, commit: 'b'.repeat(40) }));
+      const error = await gitRejection(cache.fetchCommit({ url, commit: 'b'.repeat(40) }));
       expect(error.code).toBe('TIMEOUT');
       expect(error.message).toContain(url);
       expect(Date.now() - started).toBeLessThan(5_000);
@@ -431,7 +422,7 @@ describe('RepositoryCache with Basic auth', () => {
     const { url, commit } = await server.createRepository('private-2', { 'a.yaml': 'a\n' });
     const wrong = { username: 'agent', password: 'not-the-password-42' };
 
-    const error = await rejection(new RepositoryCache({ dir: newCacheDir() }).fetchCommit({ url, commit, credentials: wrong }));
+    const error = await gitRejection(new RepositoryCache({ dir: newCacheDir() }).fetchCommit({ url, commit, credentials: wrong }));
 
     expect(error.code).toBe('UNAUTHORIZED');
     expect(error.message).toContain(url);

@@ -3,22 +3,13 @@ import { type GitServer, startGitServer } from '@flotilla/testenv';
 import { type HttpClient } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitError } from './git-error.js';
 import { resolveRef } from './resolve-ref.js';
+import { gitRejection } from './testing/git-rejection.js';
 
 /** An HTTP client that counts the requests it makes. */
 function countingHttp(): { http: HttpClient; requests: string[] } {
   const requests: string[] = [];
   return { requests, http: { request: (request) => (requests.push(`${request.method ?? 'GET'} ${request.url}`), nodeHttp.request(request)) } };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GitError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GitError);
-  return error as GitError;
 }
 
 /** A port nothing listens on: bound, then released. */
@@ -97,28 +88,28 @@ describe('resolveRef', () => {
   });
 
   it('says REF_NOT_FOUND for a ref that does not exist, naming the ref and the URL', async () => {
-    const error = await rejection(resolveRef({ url, ref: 'no-such-branch' }));
+    const error = await gitRejection(resolveRef({ url, ref: 'no-such-branch' }));
     expect(error.code).toBe('REF_NOT_FOUND');
     expect(error.message).toContain('"no-such-branch"');
     expect(error.message).toContain(url);
     expect(error.data).toMatchObject({ url, ref: 'no-such-branch' });
-    expect((await rejection(resolveRef({ url, ref: 'refs/tags/v9' }))).code).toBe('REF_NOT_FOUND');
+    expect((await gitRejection(resolveRef({ url, ref: 'refs/tags/v9' }))).code).toBe('REF_NOT_FOUND');
   });
 
   it('refuses a ref name git would refuse', async () => {
-    expect((await rejection(resolveRef({ url, ref: 'main..x' }))).code).toBe('INVALID_ARGUMENT');
-    expect((await rejection(resolveRef({ url, ref: '' }))).code).toBe('INVALID_ARGUMENT');
+    expect((await gitRejection(resolveRef({ url, ref: 'main..x' }))).code).toBe('INVALID_ARGUMENT');
+    expect((await gitRejection(resolveRef({ url, ref: '' }))).code).toBe('INVALID_ARGUMENT');
   });
 
   it('says NOT_FOUND for a repository that does not exist', async () => {
-    const error = await rejection(resolveRef({ url: server.repoUrl('missing'), ref: 'main' }));
+    const error = await gitRejection(resolveRef({ url: server.repoUrl('missing'), ref: 'main' }));
     expect(error.code).toBe('NOT_FOUND');
     expect(error.message).toContain(server.repoUrl('missing'));
   });
 
   it('says UNREACHABLE for a server that is not there', async () => {
     const port = await closedPort();
-    const error = await rejection(resolveRef({ url: `http://127.0.0.1:${port}/app.git`, ref: 'main' }));
+    const error = await gitRejection(resolveRef({ url: `http://127.0.0.1:${port}/app.git`, ref: 'main' }));
     expect(error.code).toBe('UNREACHABLE');
     expect(error.message).toContain(`http://127.0.0.1:${port}/app.git`);
     expect(error.data.errno).toBe('ECONNREFUSED');
@@ -131,7 +122,7 @@ describe('resolveRef', () => {
     const { port } = silent.address() as { port: number };
     try {
       const started = Date.now();
-      const error = await rejection(resolveRef({ url: `http://127.0.0.1:${port}/app.git`, ref: 'main', timeoutMs: 300 }));
+      const error = await gitRejection(resolveRef({ url: `http://127.0.0.1:${port}/app.git`, ref: 'main', timeoutMs: 300 }));
       expect(error.code).toBe('TIMEOUT');
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
@@ -141,7 +132,7 @@ describe('resolveRef', () => {
   });
 
   it('refuses a URL with credentials in it before any request', async () => {
-    const error = await rejection(resolveRef({ url: url.replace('http://', 'http://user:s3cret@'), ref: 'main' }));
+    const error = await gitRejection(resolveRef({ url: url.replace('http://', 'http://user:s3cret@'), ref: 'main' }));
     expect(error.code).toBe('INVALID_URL');
     expect(error.message).not.toContain('s3cret');
   });
@@ -169,7 +160,7 @@ describe('resolveRef with Basic auth', () => {
 
   it('says UNAUTHORIZED for wrong credentials without revealing the password', async () => {
     const wrong = { username: 'flotilla', password: 'wrong-password-123' };
-    const error = await rejection(resolveRef({ url, ref: 'main', credentials: wrong }));
+    const error = await gitRejection(resolveRef({ url, ref: 'main', credentials: wrong }));
     expect(error.code).toBe('UNAUTHORIZED');
     expect(error.message).toContain(url);
     expect(error.message).toMatch(/refused the credentials/);
@@ -180,7 +171,7 @@ describe('resolveRef with Basic auth', () => {
   });
 
   it('says UNAUTHORIZED without credentials, asking for them', async () => {
-    const error = await rejection(resolveRef({ url, ref: 'main' }));
+    const error = await gitRejection(resolveRef({ url, ref: 'main' }));
     expect(error.code).toBe('UNAUTHORIZED');
     expect(error.message).toMatch(/requires credentials/);
   });

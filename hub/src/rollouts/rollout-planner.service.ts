@@ -21,6 +21,13 @@ import { type ClusterObservation, type RolloutTransition, stepRollout } from './
 const AWAITING_REPORT = new Set(['updating', 'verifying', 'reverting']);
 
 /**
+ * Reports step an app's rollouts at most this often: a fleet reporting one after the other would otherwise make one
+ * whole-app plan per report (100 clusters, about 200 plans per commit). Every report still counts, since a plan reads
+ * every stored status; one arriving meanwhile only waits for the next plan, at most this long.
+ */
+export const REPORT_COALESCE_MS = 200;
+
+/**
  * The rollout controller, and the assignments controller's gate: each time an app's assignments are computed it
  * starts a rollout for a new revision (superseding older ones), steps every open rollout from what agents reported,
  * stores the outcome in one transaction, and answers which commit each target may run now. Agent reports and the end
@@ -35,6 +42,9 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
   private readonly watching = new Set<string>();
   /** Per app, the timer that wakes it when a minimum healthy time ends, and when (epoch ms). */
   private readonly timers = new Map<string, { timer: NodeJS.Timeout; at: number }>();
+  /** Per app, when its last plan started (epoch ms), and the plan a report asked for meanwhile. */
+  private readonly lastPlanned = new Map<string, number>();
+  private readonly reportWaits = new Map<string, NodeJS.Timeout>();
   private subscription: Subscription | undefined;
 
   constructor(
@@ -49,7 +59,7 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
 
   onApplicationBootstrap(): void {
     this.subscription = merge(this.statusEvents.events, this.appEvents.events, this.clusterEvents.events).subscribe((event) => {
-      if (event.kind === 'status' && this.watching.has(event.status.appName)) this.request(event.status.appName);
+      if (event.kind === 'status' && this.watching.has(event.status.appName)) this.requestForReport(event.status.appName);
       if (event.kind === 'app' && event.type === 'removed') void this.forgetApp(event.app.name);
       if (event.kind === 'cluster' && event.type === 'removed') {
         void this.store.forgetCluster(event.cluster.name).catch((error: Error) => this.logger.error({ msg: 'forgetting the pins of a removed cluster failed', cluster: event.cluster.name, error: error.message }));
@@ -61,6 +71,8 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     this.subscription?.unsubscribe();
     for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    for (const timer of this.reportWaits.values()) clearTimeout(timer);
+    this.reportWaits.clear();
   }
 
   bind(recompute: (app: string) => void): void {
@@ -73,7 +85,26 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
   }
 
   plan(input: GateInput): Promise<ReadonlyMap<string, AllowedRevision | null>> {
-    return this.locks.run(input.app.name, () => this.planLocked(input));
+    return this.locks.run(input.app.name, () => {
+      if (!input.scope) this.lastPlanned.set(input.app.name, Date.now());
+      return this.planLocked(input);
+    });
+  }
+
+  /** Asks for a plan after a report: at once, or when {@link REPORT_COALESCE_MS} have passed since the last one. */
+  private requestForReport(app: string): void {
+    if (this.reportWaits.has(app)) return;
+    const wait = (this.lastPlanned.get(app) ?? 0) + REPORT_COALESCE_MS - Date.now();
+    if (wait <= 0) {
+      this.request(app);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.reportWaits.delete(app);
+      this.request(app);
+    }, wait);
+    timer.unref();
+    this.reportWaits.set(app, timer);
   }
 
   private async planLocked({ app, source, targets, existing, scope, stay }: GateInput): Promise<Map<string, AllowedRevision | null>> {
@@ -243,6 +274,9 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
         this.watching.delete(app);
         clearTimeout(this.timers.get(app)?.timer);
         this.timers.delete(app);
+        clearTimeout(this.reportWaits.get(app));
+        this.reportWaits.delete(app);
+        this.lastPlanned.delete(app);
         await this.store.forgetApp(app);
       })
       .catch((error: Error) => this.logger.error({ msg: 'forgetting the rollouts of a removed app failed', app, error: error.message }));

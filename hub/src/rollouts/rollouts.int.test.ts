@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { type Assignment, Health, type HubMessage, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
+import { type Assignment, Health, type HubMessage, Phase, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
 import { createPostgresDatabase, type GitServer, startGitServer } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHubConfig } from '../config/hub-config.js';
 import { type Hub, startHub } from '../start-hub.js';
 import { apiClient, TEST_ADMIN_TOKEN, TEST_DATABASES } from '../testing/start-test-hub.js';
 import { syncedReport, TestAgent } from '../testing/test-agent.js';
+import { REPORT_COALESCE_MS, RolloutPlanner } from './rollout-planner.service.js';
 import { RolloutStore } from './rollout-store.js';
 
 type Verdict = 'healthy' | 'degraded' | 'silent';
@@ -306,6 +307,42 @@ describe.each(TEST_DATABASES)('rollouts on %s', (database) => {
     for (const rollout of before.filter((r) => r.finishedAt === null)) expect(after.map((r) => r.id)).toContain(rollout.id);
     const work = await store.load('web');
     expect(Object.keys(CLUSTERS).map((c) => work.ownerOf(c) !== undefined)).toEqual([true, true, true]);
+  });
+
+  it('plans once per coalescing window under a burst of reports, and misses none of them', async () => {
+    const planner = hub.app.get(RolloutPlanner);
+    const plans: number[] = [];
+    const plan = planner.plan.bind(planner);
+    planner.plan = (input) => {
+      if (input.app.name === 'web' && !input.scope) plans.push(Date.now());
+      return plan(input);
+    };
+    try {
+      for (const agent of Object.values(agents)) agent.silent = true;
+      const next = await push('8b');
+      await expect.poll(() => commitOn('c-1')).toBe(next);
+      const canary = agents['c-1'] as ReportingAgent;
+      const assignment = canary.latest('web') as Assignment;
+      const generation = Number(assignment.generation);
+      // 60 reports within about 600 ms, as a fleet reporting one after the other: the canary waits for the last one.
+      const started = Date.now();
+      plans.length = 0;
+      for (let i = 0; i < 60; i++) {
+        canary.agent.send({ status: syncedReport({ app: 'web', generation, revision: assignment.revision, phase: Phase.PHASE_APPLYING, health: Health.HEALTH_PROGRESSING }) });
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const burst = Date.now() - started;
+      canary.agent.send({ status: syncedReport({ app: 'web', generation, revision: assignment.revision }) });
+      for (const agent of Object.values(agents)) agent.silent = false;
+      const { id } = await latestRollout();
+      await expect.poll(async () => (await rolloutOf(id)).state, { timeout: 15_000 }).toBe('completed');
+      expect(Object.keys(CLUSTERS).map((c) => commitOn(c))).toEqual([next, next, next]);
+      // One plan per report would be dozens during the burst; coalesced, at most one per window (and one at its end).
+      const duringBurst = plans.filter((at) => at - started <= burst).length;
+      expect(duringBurst).toBeLessThanOrEqual(Math.ceil(burst / REPORT_COALESCE_MS) + 1);
+    } finally {
+      planner.plan = plan;
+    }
   });
 
   it('carries on where it was after a hub restart, skipping no cluster and updating none twice', async () => {

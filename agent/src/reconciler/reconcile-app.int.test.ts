@@ -109,6 +109,49 @@ describe('reconcileApp applies the artifact its assignment names', () => {
     expect(await exists('/api/v1/namespaces/apps/configmaps/fine')).toBe(false);
   });
 
+  it('undoes every write when the API server refuses one after its dry-run passed, and reports the object and its file', async () => {
+    // A quota of two ConfigMaps: each new one passes its dry-run alone, only one more fits once both are written. (No
+    // quota controller runs here: its status is written as the controller would; admission keeps it after that.)
+    await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'limited' } } });
+    const quotaPath = '/api/v1/namespaces/limited/resourcequotas/two';
+    await client.request({ method: 'POST', path: '/api/v1/namespaces/limited/resourcequotas', body: { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'two' }, spec: { hard: { configmaps: '2' } } } });
+    const quota = await client.request<Record<string, unknown>>({ method: 'GET', path: quotaPath });
+    await client.request({ method: 'PUT', path: `${quotaPath}/status`, body: { ...quota, status: { hard: { configmaps: '2' }, used: { configmaps: '0' } } } });
+    const cm = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'limited' }, data });
+    const first = artifactOf([{ object: cm('kept', { version: '1' }), source: { file: 'limited/kept.yaml', line: 1 } }]);
+    const second = artifactOf([
+      { object: cm('kept', { version: '2' }), source: { file: 'limited/kept.yaml', line: 1 } },
+      { object: cm('a', { n: '1' }), source: { file: 'limited/a.yaml', line: 3 } },
+      { object: cm('b', { n: '2' }), source: { file: 'limited/b.yaml', line: 5 } },
+    ]);
+    server.serve(first.digest, first.bytes);
+    server.serve(second.digest, second.bytes);
+    expect(await run(assignment('limited', first.ref))).toMatchObject({ phase: 'Synced', summary: { created: 1 } });
+
+    const report = await run({ ...assignment('limited', second.ref), generation: 2 });
+    expect(report).toMatchObject({ phase: 'Failed', health: 'Unknown', changes: [] });
+    const [error] = report.errors;
+    expect(error?.code).toBe('APPLY_FAILED');
+    expect(error?.message).toMatch(/^ConfigMap\/limited\/(a|b) apply failed after its dry-run passed: .*exceeded quota: two.*; nothing is left applied \(/);
+    expect(error?.file).toBe(error?.message.startsWith('ConfigMap/limited/a') ? 'limited/a.yaml' : 'limited/b.yaml');
+    // The cluster is as the first revision left it, and so is the record of what is applied.
+    expect(await exists('/api/v1/namespaces/limited/configmaps/a')).toBe(false);
+    expect(await exists('/api/v1/namespaces/limited/configmaps/b')).toBe(false);
+    expect((await client.request<{ data: unknown }>({ method: 'GET', path: '/api/v1/namespaces/limited/configmaps/kept' })).data).toEqual({ version: '1' });
+    expect(await context.inventories.load('limited')).toMatchObject({ generation: 1, inventory: [{ kind: 'ConfigMap', namespace: 'limited', name: 'kept' }] });
+  });
+
+  it('reports nothing for a reconcile cut short (by a newer generation or a removal, which report for themselves)', async () => {
+    const cut = artifactOf([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cut-short' } }]);
+    server.serve(cut.digest, cut.bytes);
+    const controller = new AbortController();
+    controller.abort(new Error('a newer generation arrived'));
+    const before = reports.length;
+    await expect(reconcileApp(context, assignment('cut', cut.ref), controller.signal)).rejects.toThrow();
+    expect(reports.length).toBe(before);
+    expect(await exists('/api/v1/namespaces/apps/configmaps/cut-short')).toBe(false);
+  });
+
   it('refuses two objects that become one once namespaces are settled, naming both files', async () => {
     const twice = artifactOf([
       { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'twice' } }, source: { file: 'dup/a.yaml', line: 1 } },

@@ -76,6 +76,8 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
     inventory = [...createInventory(objects.map((o) => o.ref))];
   } catch (error) {
     context.drift?.release(assignment.app);
+    // Cut short for a newer generation or a removal: that one reports, not this one (its reason would be the abort).
+    if (signal.aborted) throw error;
     const errors = describeFailure(error, (id) => sources.get(id));
     log.warn({ code: errors[0]?.code, err: errors[0]?.message }, 'reconcile failed; nothing applied');
     const report = finish({ phase: 'Failed', health: 'Unknown', changes, errors, inventory: [...(previous?.inventory ?? [])] });

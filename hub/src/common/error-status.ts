@@ -21,5 +21,6 @@ export const ERROR_STATUS: Record<ErrorCode, { http: number; grpc: GrpcStatus }>
   MANIFEST_TOO_LARGE: { http: 413, grpc: GrpcStatus.RESOURCE_EXHAUSTED },
   INVALID_INVENTORY: { http: 500, grpc: GrpcStatus.DATA_LOSS },
   DRY_RUN_FAILED: { http: 422, grpc: GrpcStatus.FAILED_PRECONDITION },
+  APPLY_FAILED: { http: 422, grpc: GrpcStatus.FAILED_PRECONDITION },
   INVALID_ARTIFACT: { http: 500, grpc: GrpcStatus.DATA_LOSS },
 };

@@ -29,6 +29,9 @@ export const ERROR_CODES = [
   // The server-side dry-run of a revision rejected objects, so none was applied; `data.failures` lists every
   // `{ object, message, code }`.
   'DRY_RUN_FAILED',
+  // The API server refused writes whose dry-run had passed (an admission webhook, a quota, a conflict); every write of
+  // that apply was undone. `data.failures` as for DRY_RUN_FAILED; `data.undone` and `data.notUndone` what was put back.
+  'APPLY_FAILED',
   // An artifact's bytes do not match its digest, or are not an artifact.
   'INVALID_ARTIFACT',
 ] as const;

@@ -82,6 +82,7 @@ export { BOOKKEEPING_METADATA, isJsonEqual, isUnchanged, stripBookkeeping } from
 export { diffFields, type DiffFieldsOptions, type FieldDiff } from './diff-fields.js';
 export { fieldsManagedBy, findListItem, type FieldsManagedByOptions, type FieldsTrie, type ManagedFieldSet } from './fields-managed-by.js';
 export { isApplyNoop } from './apply-is-noop.js';
+export { extractOwned } from './extract-owned.js';
 export { normalizeStringData } from './normalize-string-data.js';
 export { valueAtPointer, withoutPointers, withValuesFrom } from './json-pointer-values.js';
 export { ignoredFieldsOf, matchesIgnoreRule, type DriftIgnoreRule, type IgnoredFields } from './drift-ignore.js';

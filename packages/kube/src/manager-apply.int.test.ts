@@ -144,7 +144,7 @@ describe('ResourceManager.apply', () => {
     expect(await existing([configMap(ns, 'fine')])).toEqual([]);
   });
 
-  it('leaves only the CRD and Namespace the others needed for their dry-run when one of those fails', async () => {
+  it('undoes the CRD and Namespace the others needed for their dry-run when one of those fails', async () => {
     const ns = uniqueName('web');
     const group = `${uniqueName('g')}.test.flotilla.dev`;
     const objects = [...revision(ns, group), deployment(ns, 'mismatch', { templateLabel: 'other' })];
@@ -152,11 +152,43 @@ describe('ResourceManager.apply', () => {
     const error = await managerFor().apply(objects).catch((e: unknown) => e);
 
     expect(FlotillaError.is(error, 'DRY_RUN_FAILED')).toBe(true);
-    const data = (error as FlotillaError).data as { failures: { object: string }[]; applied: { kind: string }[] };
+    const data = (error as FlotillaError).data as { failures: { object: string }[]; applied: { kind: string }[]; undone: { kind: string }[] };
     expect(data.failures.map((f) => f.object)).toEqual([`Deployment/${ns}/mismatch`]);
-    expect(data.applied.map((ref) => ref.kind)).toEqual(['CustomResourceDefinition', 'Namespace']);
-    expect((error as Error).message).toContain(`only CustomResourceDefinition/widgets.${group}, Namespace/${ns} were applied`);
-    expect((await existing(objects)).sort()).toEqual([`CustomResourceDefinition/widgets.${group}`, `Namespace/${ns}`]);
+    expect(data.applied).toEqual([]);
+    expect(data.undone.map((ref) => ref.kind).sort()).toEqual(['CustomResourceDefinition', 'Namespace']);
+    expect((error as Error).message).toMatch(/; nothing is left applied \((CustomResourceDefinition|Namespace)\/.* were applied and undone\)$/);
+    // The Namespace is terminating (its deletion finishes with a namespace controller); the CRD is gone or going.
+    const left = await Promise.all([namespace(ns), crd(group, 'Widget')].map((o) => managerFor().get(objectRefOf(o))));
+    for (const object of left) expect(object === undefined || object.metadata['deletionTimestamp'] !== undefined).toBe(true);
+  });
+
+  it('undoes every write when the API server refuses one after its dry-run passed: created objects deleted, changed ones restored', async () => {
+    const ns = await createNamespace();
+    const admin = managerFor();
+    // A quota of two ConfigMaps: each new one passes its dry-run alone, but only one more fits once both are written.
+    // (No quota controller runs here: its status is written as the controller would, and admission keeps it after.)
+    const quotaPath = `/api/v1/namespaces/${ns}/resourcequotas/two-configmaps`;
+    await admin.client.request({ method: 'POST', path: `/api/v1/namespaces/${ns}/resourcequotas`, body: { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'two-configmaps' }, spec: { hard: { configmaps: '2' } } } });
+    const quota = await admin.client.request<KubeObject>({ method: 'GET', path: quotaPath });
+    await admin.client.request({ method: 'PUT', path: `${quotaPath}/status`, body: { ...quota, status: { hard: { configmaps: '2' }, used: { configmaps: '0' } } } });
+    await admin.apply([configMap(ns, 'kept', { version: '1' })]);
+    await admin.client.request({ method: 'PATCH', path: `/api/v1/namespaces/${ns}/configmaps/kept`, body: { metadata: { labels: { edited: 'by-hand' } } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'kubectl-edit' } });
+
+    const revision2 = [configMap(ns, 'kept', { version: '2', added: 'yes' }), configMap(ns, 'a', { n: '1' }), configMap(ns, 'b', { n: '2' })];
+    const error = await admin.apply(revision2).catch((e: unknown) => e);
+
+    expect(FlotillaError.is(error, 'APPLY_FAILED')).toBe(true);
+    const data = (error as FlotillaError).data as { failures: { object: string; code: string }[]; undone: { name: string }[]; notUndone: unknown[] };
+    expect(data.failures).toHaveLength(1);
+    expect(['a', 'b'].map((n) => `ConfigMap/${ns}/${n}`)).toContain(data.failures[0]?.object);
+    expect((error as Error).message).toMatch(/apply failed after its dry-run passed: .*exceeded quota: two-configmaps.*; nothing is left applied \(/);
+    expect(data.notUndone).toEqual([]);
+    expect(data.undone.map((ref) => ref.name).sort()).toEqual(['a', 'b'].filter((n) => !data.failures[0]?.object.endsWith(`/${n}`)).concat('kept').sort());
+    // As before the apply: the new ConfigMaps gone, the changed one with its earlier data and the hand-made label.
+    expect(await existing(revision2)).toEqual(['ConfigMap/kept']);
+    const kept = await admin.get(objectRefOf(revision2[0] as KubeObject));
+    expect(kept?.['data']).toEqual({ version: '1' });
+    expect(kept?.metadata.labels).toEqual({ edited: 'by-hand' });
   });
 
   it('applies custom resources of a CRD changed in the same revision against the new schema', async () => {

@@ -7,6 +7,7 @@ import {
   normalizeStringData,
   planApplyStages,
   type ChangeSetEntry,
+  type ErrorCode,
   type IsNamespaced,
   type KubeObject,
   type ObjectRef,
@@ -16,7 +17,8 @@ import { APPLY_PATCH } from './kube-client.js';
 import { mapApiError } from './map-api-error.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { type ManagerContext } from './manager-context.js';
-import { applyQuery, dryRunError, dryRunItems, type ApplyItem, type ApplySettings, type DryRunFailure } from './manager-dry-run.js';
+import { applyQuery, dryRunError, dryRunItems, TRANSIENT_CODES, undoOutcome, type ApplyItem, type ApplySettings, type DryRunFailure } from './manager-dry-run.js';
+import { undoWrites, type UndoResult } from './manager-undo.js';
 import { waitForCrdsServed } from './manager-establish.js';
 import { readLive } from './manager-read-live.js';
 import { objectPath } from './object-path.js';
@@ -56,11 +58,15 @@ const wasWritten = (item: ApplyItem): boolean => item.entry?.action === 'created
  *    whose Namespace is created by this batch, can only be dry-run once that CRD or Namespace exists: it is deferred.
  * 2. If any dry-run fails, nothing is applied and DRY_RUN_FAILED lists every failure.
  * 3. If objects were deferred, the CRDs and Namespaces they need (and only those) are applied, the CRDs are waited
- *    for until Established and served, and the deferred objects are dry-run. If one fails, DRY_RUN_FAILED says so and
- *    lists those prerequisites in `data.applied`: they are the only part of the batch that can be left behind.
+ *    for until Established and served, and the deferred objects are dry-run. If one fails, those prerequisites are
+ *    undone (see 5) and DRY_RUN_FAILED says so.
  * 4. The rest is applied stage by stage (crds, namespaces, cluster, namespaced, webhooks), in parallel within a stage.
- *    Objects whose dry-run equals the live object are not sent and reported unchanged. An apply that fails after a
- *    passing dry-run is a `failed` entry; the others go on.
+ *    Objects whose dry-run equals the live object are not sent and reported unchanged.
+ * 5. A write the API server refuses after its dry-run passed (an admission webhook, a quota, a conflict), or a CRD
+ *    that is not served in time, stops the apply at the end of its stage: every write of the call is undone
+ *    (undoWrites: created objects deleted, changed ones given back the fields Flotilla's earlier applies set) and
+ *    APPLY_FAILED lists the refusals and anything that could not be undone. A revision is applied whole or not at all,
+ *    as far as the API server lets an undo succeed. An aborted apply is not undone: the newer generation applies over it.
  */
 export async function applyObjects(context: ManagerContext, objects: readonly KubeObject[], options: ApplyOptions = {}): Promise<ApplyResult> {
   const settings: ApplySettings = { fieldValidation: options.fieldValidation ?? 'Strict', force: options.force ?? true, signal: options.signal };
@@ -106,6 +112,13 @@ export async function applyObjects(context: ManagerContext, objects: readonly Ku
   if (failures.length > 0) throw dryRunError(failures, [], deferred.length);
 
   const entries: ChangeSetEntry[] = [];
+  const isNamespaced: IsNamespaced = (ref) => context.discovery.isNamespaced(ref) ?? crds.get(kindKey(ref))?.kind.namespaced;
+  /** Everything this call wrote, in order: what is undone when a later step fails. */
+  const written: ApplyItem[] = [];
+  const undoAndThrow = async (build: (undo: UndoResult) => FlotillaError): Promise<never> => {
+    throw build(await undoWrites(context, written, isNamespaced));
+  };
+
   if (deferred.length > 0) {
     // Pass 3: apply the CRDs and Namespaces the deferred objects need, wait for the CRDs, dry-run the deferred objects.
     const neededCrds = [...new Set(deferred.map((item) => crds.get(kindKey(item.ref))).filter((crd) => crd !== undefined))];
@@ -115,7 +128,7 @@ export async function applyObjects(context: ManagerContext, objects: readonly Ku
       ...items.filter((item) => isNamespace(item.ref) && neededNamespaces.has(item.ref.name)),
     ];
     entries.push(...(await applyItems(context, prerequisites, settings)));
-    const applied = prerequisites.filter(wasWritten).map((item) => item.ref);
+    written.push(...prerequisites.filter(wasWritten));
     const waited = neededCrds.filter((crd) => crd.item.entry?.action !== 'failed');
     const notServed = await waitForCrdsServed(context, waited.map((crd) => crd.kind), timeoutMs, settings.signal);
 
@@ -127,28 +140,51 @@ export async function applyObjects(context: ManagerContext, objects: readonly Ku
       if (problem) failures.push({ object: item.id, message: `${item.id} dry-run failed: ${problem}`, code: 'FAILED_PRECONDITION' });
       else ready.push(item);
     }
+    // Objects of a CRD that changed may exist already: their state before is read, should this apply be undone.
+    await readLive(context, ready, settings.signal);
     failures.push(...(await dryRunItems(context, ready, settings)));
-    if (failures.length > 0) throw dryRunError(failures, applied, 0);
+    if (failures.length > 0) {
+      // The prerequisites were applied only so that the others could be dry-run: they are undone.
+      await undoAndThrow((undo) => dryRunError(failures, undo.failed.map((f) => f.ref), 0, undo));
+    }
   }
 
-  // Apply, stage by stage.
-  const isNamespaced: IsNamespaced = (ref) => context.discovery.isNamespaced(ref) ?? crds.get(kindKey(ref))?.kind.namespaced;
+  // Apply, stage by stage. A write refused after its dry-run passed undoes every write of this call.
   for (const stage of planApplyStages(items.filter((item) => !item.entry), isNamespaced)) {
     settings.signal?.throwIfAborted();
     entries.push(...(await applyItems(context, stage.objects, settings)));
-    if (stage.name !== 'crds') continue;
-    const written = stage.objects.filter(wasWritten);
-    const kinds = written.map((item) => crdKindOf(item.body)).filter((kind) => kind !== undefined);
-    const notServed = await waitForCrdsServed(context, kinds, timeoutMs, settings.signal);
-    for (const item of written) {
-      const problem = notServed.get(item.ref.name);
-      if (problem && item.entry) {
-        item.entry.action = 'failed';
-        item.entry.error = { code: 'FAILED_PRECONDITION', message: problem };
+    written.push(...stage.objects.filter(wasWritten));
+    if (stage.name === 'crds') {
+      const kinds = stage.objects.filter(wasWritten).map((item) => crdKindOf(item.body)).filter((kind) => kind !== undefined);
+      const notServed = await waitForCrdsServed(context, kinds, timeoutMs, settings.signal);
+      for (const item of stage.objects.filter(wasWritten)) {
+        const problem = notServed.get(item.ref.name);
+        if (problem && item.entry) item.entry.error = { code: 'FAILED_PRECONDITION', message: problem };
       }
     }
+    const refused = stage.objects.filter((item) => item.entry?.error);
+    if (refused.length > 0) await undoAndThrow((undo) => applyError(refused, undo));
   }
   return { entries };
+}
+
+/**
+ * The error for writes the API server refused after their dry-run passed (an admission webhook, a quota, a conflict),
+ * once every write of the apply was undone: APPLY_FAILED (or the transient code of a refusal about reaching the
+ * server), `data.failures` as for DRY_RUN_FAILED, `data.undone` and `data.notUndone` what was put back or not.
+ */
+function applyError(refused: readonly ApplyItem[], undo: UndoResult): FlotillaError {
+  const failures: DryRunFailure[] = refused.map((item) => ({
+    object: item.id,
+    message: `${item.id} apply failed after its dry-run passed: ${item.entry?.error?.message ?? 'refused'}`,
+    code: (item.entry?.error?.code as ErrorCode | undefined) ?? 'APPLY_FAILED',
+  }));
+  const first = failures[0] as DryRunFailure;
+  const transient = failures.find((f) => TRANSIENT_CODES.has(f.code));
+  const more = failures.length > 1 ? ` (and ${failures.length - 1} more ${failures.length === 2 ? 'object' : 'objects'} refused)` : '';
+  return new FlotillaError(transient?.code ?? 'APPLY_FAILED', `${(transient ?? first).message}${more}; ${undoOutcome(undo)}`, {
+    data: { failures, undone: undo.undone.map((ref) => ({ ...ref })), notUndone: undo.failed.map((f) => ({ ...f.ref, message: f.message })) },
+  });
 }
 
 function toItem(object: KubeObject): ApplyItem {
@@ -203,7 +239,7 @@ async function applyItem(context: ManagerContext, item: ApplyItem, settings: App
   if (item.unchanged) return { ref: item.ref, action: 'unchanged' };
   try {
     if (!item.path) throw new Error('the kind is not served');
-    const { status } = await context.client.send({
+    const { status, body } = await context.client.send<{ metadata?: { uid?: string } }>({
       method: 'PATCH',
       path: item.path,
       query: applyQuery(context, settings, false),
@@ -212,6 +248,7 @@ async function applyItem(context: ManagerContext, item: ApplyItem, settings: App
       signal: settings.signal,
     });
     // Server-side apply answers 201 when it created the object, 200 when it updated one.
+    if (status === 201) item.createdUid = body.metadata?.uid;
     return { ref: item.ref, action: status === 201 ? 'created' : 'configured' };
   } catch (error) {
     settings.signal?.throwIfAborted();

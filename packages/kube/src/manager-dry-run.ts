@@ -12,9 +12,10 @@ import { APPLY_PATCH } from './kube-client.js';
 import { isNotFound, mapApiError } from './map-api-error.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { type ManagerContext } from './manager-context.js';
+import type { UndoResult } from './manager-undo.js';
 
 // Codes mapApiError gives to failures to reach the server (no answer, 429, 502-504).
-const TRANSIENT_CODES = new Set<ErrorCode>(['UNAVAILABLE', 'RESOURCE_EXHAUSTED']);
+export const TRANSIENT_CODES = new Set<ErrorCode>(['UNAVAILABLE', 'RESOURCE_EXHAUSTED']);
 
 /** One object on its way through apply. */
 export interface ApplyItem {
@@ -32,6 +33,8 @@ export interface ApplyItem {
   unchanged?: boolean;
   /** Once applied, or found unchanged. */
   entry?: ChangeSetEntry;
+  /** The uid of the object when this apply created it (so undoing it deletes that object and no other). */
+  createdUid?: string;
 }
 
 /** One object that failed its dry-run: `data.failures` of DRY_RUN_FAILED. */
@@ -109,6 +112,8 @@ async function dryRunItem(context: ManagerContext, item: ApplyItem, settings: Ap
       if (isNotFound(error)) return undefined;
       throw error;
     }));
+  // Kept as the state before, should the apply have to be undone.
+  item.live = live ?? null;
   item.existed = live !== undefined;
   item.unchanged = live !== undefined && isUnchanged(dryRun, live);
 }
@@ -117,19 +122,27 @@ async function dryRunItem(context: ManagerContext, item: ApplyItem, settings: Ap
  * The error for failed dry-runs. When any failure is about reaching the server (no answer, 429, 502-504) it carries
  * that failure's code (UNAVAILABLE, RESOURCE_EXHAUSTED): the manifests are not proven wrong. Otherwise DRY_RUN_FAILED.
  * The message starts with the first failure; `data.failures` lists them all, `data.applied` the prerequisites (CRDs,
- * Namespaces) applied before the failing dry-run could run.
+ * Namespaces) applied before the failing dry-run could run and left in place because undoing them failed, and
+ * `data.undone` those that were applied and undone.
  */
-export function dryRunError(failures: readonly DryRunFailure[], applied: readonly ObjectRef[], unchecked: number): FlotillaError {
+export function dryRunError(failures: readonly DryRunFailure[], applied: readonly ObjectRef[], unchecked: number, undo?: UndoResult): FlotillaError {
   const first = failures[0];
   if (!first) throw new Error('dryRunError needs at least one failure');
   const transient = failures.find((f) => TRANSIENT_CODES.has(f.code));
   const more = failures.length > 1 ? ` (and ${failures.length - 1} more ${failures.length === 2 ? 'object' : 'objects'} failed dry-run)` : '';
-  const outcome =
-    applied.length === 0
-      ? 'nothing was applied'
-      : `only ${applied.map(formatObjectRef).join(', ')} ${applied.length === 1 ? 'was' : 'were'} applied, as the others needed ${applied.length === 1 ? 'it' : 'them'} to be dry-run`;
   const skipped = unchecked > 0 ? `; ${unchecked} more could not be dry-run before their CRDs or Namespaces exist` : '';
-  return new FlotillaError(transient?.code ?? 'DRY_RUN_FAILED', `${(transient ?? first).message}${more}; ${outcome}${skipped}`, {
-    data: { failures: [...failures], applied: applied.map((ref) => ({ ...ref })), unchecked },
+  return new FlotillaError(transient?.code ?? 'DRY_RUN_FAILED', `${(transient ?? first).message}${more}; ${undoOutcome(undo)}${skipped}`, {
+    data: { failures: [...failures], applied: applied.map((ref) => ({ ...ref })), undone: (undo?.undone ?? []).map((ref) => ({ ...ref })), unchecked },
   });
+}
+
+/** What a failed apply left behind, for its message: nothing, or what could not be undone. */
+export function undoOutcome(undo: UndoResult | undefined): string {
+  if (!undo || undo.undone.length + undo.failed.length === 0) return 'nothing was applied';
+  const list = (refs: readonly ObjectRef[]) => refs.map(formatObjectRef).join(', ');
+  const undone = undo.undone.length > 0 ? `${list(undo.undone)} ${undo.undone.length === 1 ? 'was' : 'were'} applied and undone` : '';
+  if (undo.failed.length === 0) return `nothing is left applied (${undone})`;
+  const first = undo.failed[0] as UndoResult['failed'][number];
+  const left = `${list(undo.failed.map((f) => f.ref))} could not be undone (${first.message})`;
+  return undone ? `${left}; ${undone}` : left;
 }

@@ -45,8 +45,8 @@ export class ResourceManager {
 
   /**
    * Applies a revision's objects with server-side apply after a dry-run of all of them (see applyObjects for the
-   * order). Throws DRY_RUN_FAILED, listing every failure, when any object fails its dry-run; otherwise resolves to
-   * the change set, with `failed` entries for objects the server refused after all.
+   * order). Throws DRY_RUN_FAILED, listing every failure, when any object fails its dry-run, and APPLY_FAILED when the
+   * server refuses a write after all (every write of the call undone first); otherwise resolves to the change set.
    */
   apply(objects: readonly KubeObject[], options?: ApplyOptions): Promise<ApplyResult> {
     return applyObjects(this.context, objects, options);

@@ -57,6 +57,8 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   let changes: ChangeSetEntry[] = [];
   let inventory: ObjectRef[];
   let desired: KubeObject[];
+  // Whether this reconcile applied the objects (so they exist), rather than finding its generation applied before.
+  let justApplied: boolean;
   // Where each object came from, by `Kind/namespace/name`, for the errors that name an object.
   const sources = new Map<string, ArtifactSource>();
   try {
@@ -72,6 +74,7 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
     const isApplied = context.drift?.isApplied(assignment, previous) ?? false;
     if (!isApplied) context.drift?.hold(assignment.app);
     const applied = isApplied ? { entries: [] } : await context.manager.apply(desired, { signal });
+    justApplied = !isApplied;
     changes = applied.entries;
     inventory = [...createInventory(objects.map((o) => o.ref))];
   } catch (error) {
@@ -105,7 +108,7 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   log.info({ changes: formatChangeSet(changes) }, 'applied');
   context.report(finish({ phase, health: 'Progressing', changes, errors: failures, inventory }));
 
-  const health = await context.manager.waitForHealth(inventory, { timeoutMs: assignment.policy.healthTimeoutMs, intervalMs: 1000, signal });
+  const health = await context.manager.waitForHealth(inventory, { timeoutMs: assignment.policy.healthTimeoutMs, intervalMs: 1000, justApplied, signal });
   const status: ReportHealth = health.timedOut ? 'Degraded' : health.health.status;
   const healthErrors: ReportError[] = health.objects
     .filter((o) => o.status === 'Degraded' || (health.timedOut && o.status === 'Progressing'))

@@ -1,6 +1,6 @@
 import { isBuiltinNamespaced } from './is-builtin-namespaced.js';
 import { isPlainObject, type KubeObject } from './kube-object.js';
-import { formatObjectRef, objectRefOf } from './object-ref.js';
+import { formatObjectRef, objectRefOf, type ObjectRef } from './object-ref.js';
 import { HEALTH_RULES, type Condition, type HealthContext } from './health-rules.js';
 
 /** Health of one object or of a whole App, worst last; mirrors flotilla.v1.Health. */
@@ -75,6 +75,29 @@ export function assessHealth(obj: KubeObject): HealthAssessment {
   }
   const rule = HEALTH_RULES[ref.group ? `${ref.group}/${ref.kind}` : ref.kind];
   return rule ? rule(context) : assessConditions(context, isBuiltinNamespaced(ref) !== undefined);
+}
+
+/** Built-in kinds that have no status at all: Healthy whenever they exist (`group/Kind`, core group: just `Kind`). */
+const STATUSLESS_KINDS = new Set([
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+  'LimitRange',
+  'rbac.authorization.k8s.io/Role',
+  'rbac.authorization.k8s.io/ClusterRole',
+  'rbac.authorization.k8s.io/RoleBinding',
+  'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'scheduling.k8s.io/PriorityClass',
+  'storage.k8s.io/StorageClass',
+  'networking.k8s.io/IngressClass',
+  'node.k8s.io/RuntimeClass',
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration',
+]);
+
+/** Whether objects of a kind have no status, so that one that exists is Healthy without being read. */
+export function isStatusless(ref: Pick<ObjectRef, 'group' | 'kind'>): boolean {
+  return STATUSLESS_KINDS.has(ref.group ? `${ref.group}/${ref.kind}` : ref.kind);
 }
 
 /**

@@ -87,7 +87,7 @@ export { normalizeStringData } from './normalize-string-data.js';
 export { valueAtPointer, withoutPointers, withValuesFrom } from './json-pointer-values.js';
 export { ignoredFieldsOf, matchesIgnoreRule, type DriftIgnoreRule, type IgnoredFields } from './drift-ignore.js';
 export { detectDrift, type DetectDriftOptions, type DriftFinding } from './detect-drift.js';
-export { HEALTH_STATUSES, aggregateHealth, assessHealth, type HealthAssessment, type HealthStatus } from './assess-health.js';
+export { HEALTH_STATUSES, aggregateHealth, assessHealth, isStatusless, type HealthAssessment, type HealthStatus } from './assess-health.js';
 export { ConfigError, type ConfigProblem } from './config-error.js';
 export { envName, flagName, parseSettings, readSettings, type Settings, type SettingsSource } from './read-settings.js';
 export { crdKindOf, isCrd, type CrdKind } from './crd-kinds.js';

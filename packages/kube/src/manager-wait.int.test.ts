@@ -3,6 +3,7 @@ import { brokenImage, startControlPlane, type ControlPlane } from '@flotilla/tes
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResourceManager } from './resource-manager.js';
 import { configMap, deployment, namespace, uniqueName } from './testing/fixtures.js';
+import { RequestLog } from './testing/request-log.js';
 
 const k8sCacheDir = process.env.FLOTILLA_K8S_CACHE;
 const kwokCacheDir = process.env.FLOTILLA_KWOK_CACHE;
@@ -73,5 +74,26 @@ describe('ResourceManager.waitForHealth', () => {
 
     expect(report).toMatchObject({ timedOut: true, health: { status: 'Progressing' } });
     expect(report.objects[0]?.message).toMatch(/^ConfigMap\/.*\/absent: not found$/);
+  });
+
+  it('reads only the objects whose health can change when they were just applied', async () => {
+    const ns = uniqueName('web');
+    const api = deployment(ns, 'api');
+    const objects = [namespace(ns), configMap(ns, 'settings'), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'token', namespace: ns }, data: {} }, api];
+    await manager.apply(objects);
+    const log = new RequestLog();
+    const logged = new ResourceManager({ kubeConfig: plane.kubeConfig(), hooks: [log] });
+    try {
+      const report = await logged.waitForHealth(objects.map(objectRefOf), { timeoutMs: 30_000, intervalMs: 100, justApplied: true });
+      expect(report.timedOut).toBe(false);
+      expect(report.objects.map((o) => o.status)).toEqual(['Healthy', 'Healthy', 'Healthy', 'Healthy']);
+      expect(report.objects[1]?.message).toBe(`ConfigMap/${ns}/settings: applied; a ConfigMap has no status to wait for`);
+      // Discovery (/api, /apis/…/v1) aside, only the Namespace and the Deployment are read.
+      const objectReads = log.requests.filter((r) => r.method === 'GET' && r.url.pathname.includes('/namespaces/'));
+      const read = new Set(objectReads.map((r) => r.url.pathname.split('/').at(-2)));
+      expect([...read].sort()).toEqual(['deployments', 'namespaces']);
+    } finally {
+      logged.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { aggregateHealth, assessHealth, formatObjectRef, type HealthAssessment, type ObjectRef } from '@flotilla/core';
+import { aggregateHealth, assessHealth, formatObjectRef, isStatusless, type HealthAssessment, type ObjectRef } from '@flotilla/core';
 import { mapConcurrent } from './map-concurrent.js';
 import { sleep, type ManagerContext } from './manager-context.js';
 import { getObject } from './manager-get.js';
@@ -9,6 +9,11 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** Between two reads of every object; default 2 s. */
   intervalMs?: number;
+  /**
+   * The objects were just applied (so they exist): those of kinds without status (ConfigMaps, Secrets, RBAC, …;
+   * core's isStatusless) are Healthy without a read. A revision's health wait reads only what can change. Default false.
+   */
+  justApplied?: boolean;
   signal?: AbortSignal;
 }
 
@@ -28,14 +33,18 @@ export interface HealthReport {
  * Reads the objects every `intervalMs` and assesses each with core's assessHealth, until all are Healthy (or Unknown:
  * their health cannot be told, so there is nothing to wait for), any is Degraded, or the timeout passes; objects
  * still converging then stay Progressing. A missing object is Progressing; one that cannot be read is Unknown and
- * waited for.
+ * waited for. With `justApplied`, objects of kinds without status are not read: they exist, so they are Healthy.
  */
 export async function waitForHealth(context: ManagerContext, refs: readonly ObjectRef[], options: WaitOptions = {}): Promise<HealthReport> {
   const timeoutMs = options.timeoutMs ?? 300_000;
   const intervalMs = options.intervalMs ?? 2_000;
   const deadline = Date.now() + timeoutMs;
+  const assess = async (ref: ObjectRef): Promise<{ health: ObjectHealth; readable: boolean }> =>
+    options.justApplied && isStatusless(ref)
+      ? { health: { ref, status: 'Healthy', message: `${formatObjectRef(ref)}: applied; a ${ref.kind} has no status to wait for` }, readable: true }
+      : assessOne(context, ref, options.signal);
   for (;;) {
-    const assessed = await mapConcurrent(refs, context.concurrency, (ref) => assessOne(context, ref, options.signal));
+    const assessed = await mapConcurrent(refs, context.concurrency, assess);
     const objects = assessed.map(({ health }) => health);
     const degraded = objects.some((o) => o.status === 'Degraded');
     const settled = assessed.every(({ health, readable }) => readable && (health.status === 'Healthy' || health.status === 'Unknown'));

@@ -7,8 +7,9 @@ import { ensureKubernetesBinaries, type ControlPlane } from '@flotilla/testenv';
 import { type Fleet, startFleet } from '../e2e/fleet.js';
 import { type BenchReport, percentile } from './bench-report.js';
 import { pushCommit, WEBHOOK_SECRET } from './push-webhook.js';
+import { SyncedWatch } from './synced-watch.js';
 
-// Commit → fleet: git push → signed webhook → every cluster Synced at the new commit (the hub's REST status), over
+// Commit → fleet: git push → signed webhook → every cluster Synced at the new commit (StatusService.Watch), over
 // several commits on 3 real clusters. Baseline: the same commit pulled into a clone and applied with
 // `kubectl apply --server-side` to the 3 clusters in sequence (timed from the same push).
 
@@ -37,6 +38,7 @@ export async function commitBench(full: boolean): Promise<BenchReport> {
   const { kubectl } = await ensureKubernetesBinaries();
   const fleet = await startFleet({ clusters: Object.fromEntries(CLUSTERS.map((c) => [c, { env: 'bench' }])), files: configMaps(0) });
   const work = mkdtempSync(join(tmpdir(), 'flotilla-bench-commit-'));
+  let watch: SyncedWatch | undefined;
   try {
     await fleet.api().post('/api/v1/sources').send({ name: 'fleet', url: fleet.git.repoUrl('fleet'), pollIntervalSeconds: 3600, webhookSecret: WEBHOOK_SECRET }).expect(201);
     await fleet.api().post('/api/v1/apps').send({ name: 'bench', source: 'fleet', path: 'app', namespace: 'bench', targets: { selector: { matchLabels: { env: 'bench' } } } }).expect(201);
@@ -52,16 +54,16 @@ export async function commitBench(full: boolean): Promise<BenchReport> {
 
     // The ConfigMaps only: the bench Namespace is Flotilla's.
     const configMapFiles = Array.from({ length: OBJECTS }, (_, i) => ['-f', join(mirror, 'app', `cm-${i}.yaml`)]).flat();
+    watch = await SyncedWatch.open(fleet, 'bench');
     const flotilla: number[] = [];
     const recorded: number[] = [];
     const baseline: number[] = [];
     for (let i = 1; i <= commits; i++) {
       const { commit, started, pushedMs, recordedMs } = await pushCommit(fleet, author, configMaps(i), `bench: version ${i}`);
       recorded.push(recordedMs);
-      for (const deadline = Date.now() + 60_000; !(await allSynced(fleet, commit)); await sleep(10)) {
-        if (Date.now() > deadline) throw new Error(`the clusters never synced ${commit}`);
-      }
-      flotilla.push(performance.now() - started);
+      const syncedAt = await watch.waitForAll(commit, CLUSTERS.length, 60_000);
+      flotilla.push(Math.max(...syncedAt.values()) - started);
+      if (!(await allSynced(fleet, commit))) throw new Error(`the status stream said every cluster Synced ${commit}, REST says not`);
 
       // Baseline: the same commit, pulled and applied by kubectl to each cluster in turn (push time included).
       const baselineStarted = performance.now();
@@ -81,9 +83,10 @@ export async function commitBench(full: boolean): Promise<BenchReport> {
         { name: 'push → all Synced, p99', value: p(flotilla, 99), unit: 'ms', baseline: p(baseline, 99), baselineName, target: '< 3000 ms', met: p(flotilla, 99) < 3000 },
         { name: 'push → hub recorded the revision, p50', value: p(recorded, 50), unit: 'ms' },
       ],
-      notes: ['timed from the start of `git push`; the webhook is sent as soon as the push returns; Synced is read from GET /api/v1/apps/{app}/status every 10 ms'],
+      notes: ['timed from the start of `git push`; the webhook is sent as soon as the push returns; Synced is the StatusService.Watch event of each cluster\'s report (until 2026-12-07: GET /api/v1/apps/{app}/status polled every 10 ms)'],
     };
   } finally {
+    watch?.close();
     await fleet.stop();
     rmSync(work, { recursive: true, force: true });
   }

@@ -80,6 +80,7 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
     channelOptions: channel.options,
     logger,
     outboxLimit: config.outboxLimit,
+    reconnectBackoffMaxMs: config.reconnectBackoffMaxMs,
     handlers: {
       hello: () => ({
         cluster: config.cluster,

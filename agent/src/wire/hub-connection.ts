@@ -33,17 +33,31 @@ export interface HubConnectionOptions {
   logger: Logger;
   /** Reports kept while the hub is unreachable; default 1000. */
   outboxLimit?: number;
+  /** Longest wait between two tries to reach the hub (full jitter below it); default 5 s. */
+  reconnectBackoffMaxMs?: number;
+  /** The delays between tries; default exponential from 500 ms up to reconnectBackoffMaxMs, with full jitter. */
   backoff?: Backoff;
   maxMessageBytes?: number;
 }
 
+/** The default of HubConnectionOptions.reconnectBackoffMaxMs. */
+export const DEFAULT_RECONNECT_BACKOFF_MAX_MS = 5_000;
+
 /**
  * The agent's one stream to the hub: dials out, says hello, handles what arrives in order, sends heartbeats, and
- * reconnects with exponential backoff and jitter whenever the stream ends. Reports and acks wait in a bounded
- * outbox while the hub is away and are delivered, oldest first, after the next hello.
+ * reconnects with exponential backoff and full jitter, capped at reconnectBackoffMaxMs, whenever the stream ends.
+ * Reports and acks wait in a bounded outbox while the hub is away and are delivered, oldest first, after the next
+ * hello.
+ *
+ * The agent's backoff, not grpc-js's, decides when the hub is dialled again: grpc-js keeps reconnecting a channel that
+ * lost its server on its own schedule (1 s growing by 1.6 up to 120 s), and a stream opened on such a channel fails at
+ * once until that schedule's next try succeeds, so an agent whose hub was down for minutes stayed away up to two
+ * minutes after the hub came back. A stream that ends UNAVAILABLE therefore drops its channel, and the next try dials
+ * on a new one (with its own subchannel, not one shared through grpc-js's global pool, which would keep the old
+ * backoff); grpc-js's own backoff is capped at the same maximum for whatever still waits on a channel.
  */
 export class HubConnection {
-  private readonly client: AgentServiceClient;
+  private client: AgentServiceClient | undefined;
   private readonly outbox: Outbox;
   private readonly backoff: Backoff;
   private call: grpc.ClientDuplexStream<AgentMessage, HubMessage> | undefined;
@@ -57,18 +71,9 @@ export class HubConnection {
   private credential: string | undefined;
 
   constructor(private readonly options: HubConnectionOptions) {
-    const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.credential = options.credential;
-    this.client = new AgentServiceClient(options.address, options.channelCredentials ?? grpc.credentials.createInsecure(), {
-      ...options.channelOptions,
-      'grpc.max_receive_message_length': maxMessageBytes,
-      'grpc.max_send_message_length': maxMessageBytes,
-      'grpc.keepalive_time_ms': 30_000,
-      'grpc.keepalive_timeout_ms': 10_000,
-      'grpc.keepalive_permit_without_calls': 1,
-    });
     this.outbox = new Outbox(options.outboxLimit);
-    this.backoff = options.backoff ?? new Backoff();
+    this.backoff = options.backoff ?? new Backoff(500, options.reconnectBackoffMaxMs ?? DEFAULT_RECONNECT_BACKOFF_MAX_MS);
   }
 
   /** Whether the stream is up and the hub has said hello. */
@@ -113,7 +118,7 @@ export class HubConnection {
     if (this.credential === undefined) {
       return Promise.reject(new ArtifactError('ARTIFACT_UNAVAILABLE', `fetching artifact ${artifact.digest}: the agent has no credential for the hub yet`, artifact.digest));
     }
-    return fetchArtifact({ client: this.client, credential: this.credential, artifact, ...(signal ? { signal } : {}) });
+    return fetchArtifact({ client: this.channel(), credential: this.credential, artifact, ...(signal ? { signal } : {}) });
   }
 
   /** Closes the stream for good. */
@@ -122,14 +127,39 @@ export class HubConnection {
     clearTimeout(this.reconnect);
     this.close();
     await this.inbound;
-    this.client.close();
+    this.dropChannel();
+  }
+
+  /** The channel to the hub, made on first use and again after dropChannel(). */
+  private channel(): AgentServiceClient {
+    if (this.client) return this.client;
+    const maxMessageBytes = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    const maxBackoffMs = this.options.reconnectBackoffMaxMs ?? DEFAULT_RECONNECT_BACKOFF_MAX_MS;
+    this.client = new AgentServiceClient(this.options.address, this.options.channelCredentials ?? grpc.credentials.createInsecure(), {
+      ...this.options.channelOptions,
+      'grpc.max_receive_message_length': maxMessageBytes,
+      'grpc.max_send_message_length': maxMessageBytes,
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.use_local_subchannel_pool': 1,
+      'grpc.initial_reconnect_backoff_ms': Math.min(1_000, maxBackoffMs),
+      'grpc.max_reconnect_backoff_ms': maxBackoffMs,
+    });
+    return this.client;
+  }
+
+  /** Closes the channel (calls under way finish on it); the next use dials on a new one. */
+  private dropChannel(): void {
+    this.client?.close();
+    this.client = undefined;
   }
 
   private open(): void {
     if (this.stopped) return;
     const metadata = new grpc.Metadata();
     metadata.set('authorization', `Bearer ${this.credential as string}`);
-    const call = this.client.connect(metadata);
+    const call = this.channel().connect(metadata);
     this.call = call;
     call.write(toHelloMessage(this.options.handlers.hello(), this.outbox.size));
     call.on('data', (message: HubMessage) => {
@@ -171,6 +201,8 @@ export class HubConnection {
     if (call !== this.call) return;
     this.close();
     if (this.stopped) return;
+    // The hub could not be reached (or went away): the next try dials afresh, on this backoff rather than grpc-js's.
+    if (status.code === grpc.status.UNAVAILABLE) this.dropChannel();
     const delay = this.backoff.next();
     const level = status.code === grpc.status.UNAUTHENTICATED || status.code === grpc.status.PERMISSION_DENIED ? 'error' : 'warn';
     this.options.logger[level]({ code: grpc.status[status.code], details: status.details, retryInMs: delay }, 'hub stream ended; reconnecting');

@@ -16,6 +16,7 @@ import { RollbackStore } from './rollback/rollback-store.js';
 import { routeHubMessage } from './route-hub-message.js';
 import { ArtifactStore } from './state/artifact-store.js';
 import { AssignmentStore } from './state/assignment-store.js';
+import { ensureStateNamespace } from './state/state-namespace.js';
 import { AGENT_VERSION } from './version.js';
 import { HubConnection } from './wire/hub-connection.js';
 import { joinHub } from './wire/join-hub.js';
@@ -121,7 +122,8 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
   });
   // Bound before any work starts, so a port in use stops the agent at once.
   const metricsServer = config.metricsPort === 0 ? undefined : await startMetricsServer({ registry: metrics.registry, host: config.metricsHost, port: config.metricsPort });
-  await ensureNamespace(client, config.stateNamespace);
+  const stateNamespace = await ensureStateNamespace(client, config.stateNamespace);
+  if (stateNamespace === 'created') logger.info({ stateNamespace: config.stateNamespace }, 'created the state namespace');
   // Agents before artifacts kept Git credentials in their state: gone before anything else reads it.
   const removed = [...(await store.removeGitEra()), ...(await rollbacks.removeGitEra())];
   if (removed.length > 0) logger.info({ secrets: removed.map((r) => r.secret), withCredentials: removed.filter((r) => r.hadCredentials).length }, 'deleted state stored by a Git-fetching agent');
@@ -154,15 +156,4 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
       client.close();
     },
   };
-}
-
-/** Creates the state namespace when it is missing (server-side apply, so it is a no-op otherwise). */
-async function ensureNamespace(client: KubeClient, name: string): Promise<void> {
-  await client.request({
-    method: 'PATCH',
-    path: `/api/v1/namespaces/${name}`,
-    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'flotilla' } } },
-    contentType: 'application/apply-patch+yaml',
-    query: { fieldManager: 'flotilla', force: 'true' },
-  });
 }

@@ -16,6 +16,7 @@ import { RollbackStore } from './rollback/rollback-store.js';
 import { routeHubMessage } from './route-hub-message.js';
 import { ArtifactStore } from './state/artifact-store.js';
 import { AssignmentStore } from './state/assignment-store.js';
+import { OutboxStore } from './state/outbox-store.js';
 import { ensureStateNamespace } from './state/state-namespace.js';
 import { AGENT_VERSION } from './version.js';
 import { HubConnection } from './wire/hub-connection.js';
@@ -73,7 +74,7 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
     .catch(() => '');
 
   const lastReports = new Map<string, ReconcileReport>();
-  const metrics: AgentMetrics = new AgentMetrics({ isConnected: () => connection.isConnected, pending: () => connection.pending, apps: (): number => reconciler.states().length });
+  const metrics: AgentMetrics = new AgentMetrics({ isConnected: () => connection.isConnected, pending: () => connection.pending, dropped: () => connection.dropped, apps: (): number => reconciler.states().length });
   // Handlers run only after start(), when the reconciler below exists.
   const connection: HubConnection = new HubConnection({
     address: config.hubAddress,
@@ -81,6 +82,7 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
     channelOptions: channel.options,
     logger,
     outboxLimit: config.outboxLimit,
+    outboxStorage: new OutboxStore(client, config.stateNamespace),
     reconnectBackoffMaxMs: config.reconnectBackoffMaxMs,
     handlers: {
       hello: () => ({
@@ -127,6 +129,8 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
   // Agents before artifacts kept Git credentials in their state: gone before anything else reads it.
   const removed = [...(await store.removeGitEra()), ...(await rollbacks.removeGitEra())];
   if (removed.length > 0) logger.info({ secrets: removed.map((r) => r.secret), withCredentials: removed.filter((r) => r.hadCredentials).length }, 'deleted state stored by a Git-fetching agent');
+  // Reports a previous run could not deliver go before anything this run reports.
+  await connection.restoreOutbox();
   await reconciler.start();
 
   // Stored assignments are enforced from here on; the stream follows once there is a credential (joining may wait for the hub).

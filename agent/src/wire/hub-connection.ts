@@ -8,6 +8,7 @@ import { Backoff } from './backoff.js';
 import { fetchArtifact } from './fetch-artifact.js';
 import { fromHubMessage, logFieldsOf, toAgentMessage, toHelloMessage } from './hub-message-mapping.js';
 import { Outbox } from './outbox.js';
+import { OutboxJournal, type OutboxStorage } from './outbox-journal.js';
 
 /** What the connection needs from the rest of the agent. */
 export interface HubConnectionHandlers {
@@ -33,6 +34,10 @@ export interface HubConnectionOptions {
   logger: Logger;
   /** Reports kept while the hub is unreachable; default 1000. */
   outboxLimit?: number;
+  /** Where the outbox is kept across restarts (written in batches, see OutboxJournal); default: in memory only. */
+  outboxStorage?: OutboxStorage;
+  /** Delay of a batch of outbox writes; default 1 s. */
+  outboxWriteDelayMs?: number;
   /** Longest wait between two tries to reach the hub (full jitter below it); default 5 s. */
   reconnectBackoffMaxMs?: number;
   /** The delays between tries; default exponential from 500 ms up to reconnectBackoffMaxMs, with full jitter. */
@@ -47,7 +52,11 @@ export const DEFAULT_RECONNECT_BACKOFF_MAX_MS = 5_000;
  * The agent's one stream to the hub: dials out, says hello, handles what arrives in order, sends heartbeats, and
  * reconnects with exponential backoff and full jitter, capped at reconnectBackoffMaxMs, whenever the stream ends.
  * Reports and acks wait in a bounded outbox while the hub is away and are delivered, oldest first, after the next
- * hello.
+ * hello. They stay in the outbox until the hub has handled them, and the outbox is written through to outboxStorage,
+ * so a restarted agent still delivers them. The hub handles the messages of a stream in order and answers a heartbeat
+ * when it comes to it, so the answer to a heartbeat sent after some messages confirms them all: a heartbeat follows
+ * each batch of messages at once (on the next turn of the event loop). What a dying stream did not confirm is sent
+ * again on the next: at least once, and a status report sent twice is stored once (its report id).
  *
  * The agent's backoff, not grpc-js's, decides when the hub is dialled again: grpc-js keeps reconnecting a channel that
  * lost its server on its own schedule (1 s growing by 1.6 up to 120 s), and a stream opened on such a channel fails at
@@ -59,6 +68,10 @@ export const DEFAULT_RECONNECT_BACKOFF_MAX_MS = 5_000;
 export class HubConnection {
   private client: AgentServiceClient | undefined;
   private readonly outbox: Outbox;
+  private readonly journal: OutboxJournal | undefined;
+  /** Heartbeats sent on the open stream, each with the newest outbox message written before it. */
+  private readonly confirmations = new Map<number, number>();
+  private isConfirmationDue = false;
   private readonly backoff: Backoff;
   private call: grpc.ClientDuplexStream<AgentMessage, HubMessage> | undefined;
   private ready = false;
@@ -73,6 +86,7 @@ export class HubConnection {
   constructor(private readonly options: HubConnectionOptions) {
     this.credential = options.credential;
     this.outbox = new Outbox(options.outboxLimit);
+    this.journal = options.outboxStorage ? new OutboxJournal(this.outbox, options.outboxStorage, options.logger, options.outboxWriteDelayMs) : undefined;
     this.backoff = options.backoff ?? new Backoff(500, options.reconnectBackoffMaxMs ?? DEFAULT_RECONNECT_BACKOFF_MAX_MS);
   }
 
@@ -84,6 +98,27 @@ export class HubConnection {
   /** Messages waiting for the hub. */
   get pending(): number {
     return this.outbox.size;
+  }
+
+  /** Messages dropped because the outbox was full (kept across restarts with the outbox). */
+  get dropped(): number {
+    return this.outbox.droppedCount;
+  }
+
+  /**
+   * Puts back into the outbox what a previous run of the agent had not delivered (call before anything is sent, so
+   * it goes first); nothing without outboxStorage.
+   */
+  async restoreOutbox(): Promise<void> {
+    if (!this.journal) return;
+    const restored = await this.journal.restore().catch((error: Error) => {
+      // Unreadable reports must not keep the agent from enforcing its assignments; the next write replaces them.
+      this.options.logger.error({ err: error.message }, 'the reports kept for the hub by the previous run cannot be read; starting without them');
+      return { messages: [], dropped: 0 };
+    });
+    if (restored.messages.length > 0 || restored.dropped > 0) {
+      this.options.logger.info({ messages: restored.messages.length, dropped: restored.dropped }, 'reports kept for the hub by the previous run will be sent');
+    }
   }
 
   /** The credential of the next connects (a rotated one); the open stream keeps the one it began with. */
@@ -106,8 +141,14 @@ export class HubConnection {
   /** Sends now when connected, otherwise queues in the outbox (in wire form: a report's per-object list is capped). */
   send(message: OutboundMessage): void {
     const wire = toAgentMessage(message);
-    if (this.ready && this.call) this.call.write(wire);
-    else this.outbox.push(wire);
+    if (this.ready && this.call) {
+      this.call.write(wire);
+      this.outbox.sent(wire);
+      this.confirmSoon(this.call);
+    } else {
+      this.outbox.push(wire);
+    }
+    this.journal?.schedule();
   }
 
   /**
@@ -128,6 +169,7 @@ export class HubConnection {
     this.close();
     await this.inbound;
     this.dropChannel();
+    await this.journal?.flush();
   }
 
   /** The channel to the hub, made on first use and again after dropChannel(). */
@@ -178,13 +220,18 @@ export class HubConnection {
       this.ready = true;
       this.backoff.reset();
       this.options.logger.info({ hub: this.options.address, hubVersion: message.hello.hubVersion, buffered: this.outbox.size }, 'connected to hub');
+      if (this.outbox.droppedCount > 0) this.options.logger.warn({ dropped: this.outbox.droppedCount }, 'reports for the hub were dropped while it was away (the outbox was full)');
       for (const queued of this.outbox.drain()) call.write(queued);
+      this.confirmSoon(call);
       this.options.handlers.onConnected?.();
       this.startHeartbeats(call, message.hello.heartbeatIntervalMs || 10_000);
       for (const resolve of this.connectedWaiters.splice(0)) resolve();
       return;
     }
-    if (message.heartbeatAck) return;
+    if (message.heartbeatAck) {
+      this.confirmed(message.heartbeatAck.sequence);
+      return;
+    }
     const inbound = fromHubMessage(message);
     if (inbound) await this.options.handlers.onMessage(inbound);
   }
@@ -192,9 +239,35 @@ export class HubConnection {
   private startHeartbeats(call: grpc.ClientDuplexStream<AgentMessage, HubMessage>, intervalMs: number): void {
     clearInterval(this.heartbeat);
     this.heartbeat = setInterval(() => {
-      if (call === this.call && this.ready) call.write({ heartbeat: { sequence: ++this.sequence, sentAt: toTimestamp(new Date()) } });
+      if (call === this.call && this.ready) this.writeHeartbeat(call);
     }, intervalMs);
     this.heartbeat.unref();
+  }
+
+  /** A heartbeat, noting which outbox messages its answer confirms. */
+  private writeHeartbeat(call: grpc.ClientDuplexStream<AgentMessage, HubMessage>): void {
+    const sequence = ++this.sequence;
+    this.confirmations.set(sequence, this.outbox.newest);
+    call.write({ heartbeat: { sequence, sentAt: toTimestamp(new Date()) } });
+  }
+
+  /** Asks the hub to confirm what was just written: one heartbeat after this turn's messages. */
+  private confirmSoon(call: grpc.ClientDuplexStream<AgentMessage, HubMessage>): void {
+    if (this.isConfirmationDue) return;
+    this.isConfirmationDue = true;
+    setImmediate(() => {
+      this.isConfirmationDue = false;
+      if (call === this.call && this.ready) this.writeHeartbeat(call);
+    });
+  }
+
+  /** The hub answered a heartbeat: it has handled every message written before it. */
+  private confirmed(sequence: number): void {
+    const upTo = this.confirmations.get(sequence);
+    if (upTo === undefined) return;
+    for (const key of this.confirmations.keys()) if (key <= sequence) this.confirmations.delete(key);
+    this.outbox.acknowledge(upTo);
+    this.journal?.schedule();
   }
 
   private ended(call: grpc.ClientDuplexStream<AgentMessage, HubMessage>, status: grpc.StatusObject): void {
@@ -211,6 +284,12 @@ export class HubConnection {
 
   private close(): void {
     clearInterval(this.heartbeat);
+    if (this.call) {
+      // What this stream did not confirm goes again on the next one.
+      this.outbox.requeueUnconfirmed();
+      this.confirmations.clear();
+      this.journal?.schedule();
+    }
     this.ready = false;
     const call = this.call;
     this.call = undefined;

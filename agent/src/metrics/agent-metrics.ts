@@ -60,7 +60,7 @@ export class AgentMetrics {
     });
     new Gauge({
       name: 'flotilla_agent_outbox_dropped',
-      help: 'Reports and acks dropped because the outbox was full while the hub was away, counted across restarts',
+      help: 'Reports and acks dropped because the outbox was full while the hub was away, since the agent started (with those a previous run had not told the hub of)',
       registers: [this.registry],
       collect() {
         this.set(sources.dropped());

@@ -72,6 +72,8 @@ export class HubConnection {
   /** Heartbeats sent on the open stream, each with the newest outbox message written before it. */
   private readonly confirmations = new Map<number, number>();
   private isConfirmationDue = false;
+  /** Drops told of in the hello of the open stream. */
+  private helloDrops = 0;
   private readonly backoff: Backoff;
   private call: grpc.ClientDuplexStream<AgentMessage, HubMessage> | undefined;
   private ready = false;
@@ -203,7 +205,8 @@ export class HubConnection {
     metadata.set('authorization', `Bearer ${this.credential as string}`);
     const call = this.channel().connect(metadata);
     this.call = call;
-    call.write(toHelloMessage(this.options.handlers.hello(), this.outbox.size));
+    this.helloDrops = this.outbox.unreportedDrops;
+    call.write(toHelloMessage(this.options.handlers.hello(), this.outbox.size, this.helloDrops));
     call.on('data', (message: HubMessage) => {
       // Handle messages strictly in order: an assignment must be stored before a later one is compared with it.
       this.inbound = this.inbound.then(() => this.receive(call, message)).catch((error: Error) => {
@@ -220,7 +223,9 @@ export class HubConnection {
       this.ready = true;
       this.backoff.reset();
       this.options.logger.info({ hub: this.options.address, hubVersion: message.hello.hubVersion, buffered: this.outbox.size }, 'connected to hub');
-      if (this.outbox.droppedCount > 0) this.options.logger.warn({ dropped: this.outbox.droppedCount }, 'reports for the hub were dropped while it was away (the outbox was full)');
+      if (this.helloDrops > 0) this.options.logger.warn({ dropped: this.helloDrops }, 'reports for the hub were dropped while it was away (the outbox was full); the hub was told how many');
+      this.outbox.dropsReported(this.helloDrops);
+      this.journal?.schedule();
       for (const queued of this.outbox.drain()) call.write(queued);
       this.confirmSoon(call);
       this.options.handlers.onConnected?.();

@@ -2,7 +2,7 @@ import { AgentMessage } from '@flotilla/proto';
 import type { Logger } from 'pino';
 import type { Outbox } from './outbox.js';
 
-/** An outbox as kept across restarts: its messages in wire form, oldest first, and how many were dropped. */
+/** An outbox as kept across restarts: its messages in wire form, oldest first, and how many were dropped unreported. */
 export interface StoredOutbox {
   messages: Uint8Array[];
   dropped: number;
@@ -64,7 +64,7 @@ export class OutboxJournal {
     if (key === this.savedKey) return;
     const entries = this.outbox.entries();
     try {
-      await this.storage.save({ messages: entries.map((entry) => AgentMessage.encode(entry.message).finish()), dropped: this.outbox.droppedCount });
+      await this.storage.save({ messages: entries.map((entry) => AgentMessage.encode(entry.message).finish()), dropped: this.outbox.unreportedDrops });
       this.savedKey = key;
     } catch (error) {
       this.logger.warn({ err: (error as Error).message, messages: entries.length }, 'keeping the reports for the hub in the cluster failed; trying again');
@@ -74,7 +74,7 @@ export class OutboxJournal {
 
   /** Which messages the outbox holds (numbers are unique and never reused) and its drop count. */
   private keyOf(): string {
-    return `${this.outbox.droppedCount}:${this.outbox
+    return `${this.outbox.unreportedDrops}:${this.outbox
       .entries()
       .map((entry) => entry.number)
       .join(',')}`;

@@ -71,4 +71,14 @@ describe('Outbox until the hub confirms', () => {
     expect(outbox.entries().map((e) => e.message)).toEqual([status('sent'), status('2')]);
     expect(outbox.droppedCount).toBe(1);
   });
+
+  it('counts drops until a hello that told the hub of them is answered, across a restart', () => {
+    const outbox = new Outbox(10);
+    for (let i = 0; i < 12; i++) outbox.push(status(String(i)));
+    expect([outbox.droppedCount, outbox.unreportedDrops]).toEqual([2, 2]);
+    const restarted = new Outbox(10);
+    restarted.restore([], outbox.unreportedDrops);
+    restarted.dropsReported(2);
+    expect([restarted.droppedCount, restarted.unreportedDrops]).toEqual([2, 0]);
+  });
 });

@@ -19,6 +19,8 @@ export class Outbox {
   /** Waiting for the hub, oldest first. */
   private waiting: OutboxEntry[] = [];
   private dropped = 0;
+  /** Dropped messages the hub has not been told of (in a hello it answered). */
+  private unreported = 0;
   private lastNumber = 0;
 
   constructor(private readonly limit = 1000) {}
@@ -60,11 +62,17 @@ export class Outbox {
     return [...this.unconfirmed, ...this.waiting];
   }
 
-  /** Puts back what a previous run of the agent had not delivered, before anything queued since, and its drop count. */
+  /** Puts back what a previous run of the agent had not delivered, before anything queued since, and the drops it had not reported. */
   restore(messages: AgentMessage[], dropped: number): void {
     this.waiting = [...messages.map((message) => ({ number: ++this.lastNumber, message })), ...this.waiting];
     this.dropped += dropped;
+    this.unreported += dropped;
     this.trim();
+  }
+
+  /** The hub answered a hello that told it of this many drops. */
+  dropsReported(count: number): void {
+    this.unreported = Math.max(0, this.unreported - count);
   }
 
   /** The number of the newest message taken. */
@@ -77,9 +85,14 @@ export class Outbox {
     return this.waiting.length;
   }
 
-  /** Messages dropped because the outbox was full, since the agent's state began (restarts included). */
+  /** Messages dropped because the outbox was full since the agent started, with those a previous run had not reported. */
   get droppedCount(): number {
     return this.dropped;
+  }
+
+  /** Messages dropped that the hub has not been told of yet. */
+  get unreportedDrops(): number {
+    return this.unreported;
   }
 
   private withoutOlderAck(entries: OutboxEntry[], message: AgentMessage): OutboxEntry[] {
@@ -95,6 +108,7 @@ export class Outbox {
       else if (this.waiting.length > 0) this.waiting.shift();
       else this.unconfirmed.shift();
       this.dropped++;
+      this.unreported++;
     }
   }
 }

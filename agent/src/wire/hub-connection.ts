@@ -38,9 +38,9 @@ export interface HubConnectionOptions {
   outboxStorage?: OutboxStorage;
   /** Delay of a batch of outbox writes; default 1 s. */
   outboxWriteDelayMs?: number;
-  /** Longest wait between two tries to reach the hub (full jitter below it); default 5 s. */
+  /** Longest wait between two dials of the hub (grpc-js's reconnect backoff), and between two streams; default 5 s. */
   reconnectBackoffMaxMs?: number;
-  /** The delays between tries; default exponential from 500 ms up to reconnectBackoffMaxMs, with full jitter. */
+  /** The delays before a new stream after one ended; default exponential from 500 ms up to reconnectBackoffMaxMs, with full jitter. */
   backoff?: Backoff;
   maxMessageBytes?: number;
 }
@@ -58,12 +58,14 @@ export const DEFAULT_RECONNECT_BACKOFF_MAX_MS = 5_000;
  * each batch of messages at once (on the next turn of the event loop). What a dying stream did not confirm is sent
  * again on the next: at least once, and a status report sent twice is stored once (its report id).
  *
- * The agent's backoff, not grpc-js's, decides when the hub is dialled again: grpc-js keeps reconnecting a channel that
- * lost its server on its own schedule (1 s growing by 1.6 up to 120 s), and a stream opened on such a channel fails at
- * once until that schedule's next try succeeds, so an agent whose hub was down for minutes stayed away up to two
- * minutes after the hub came back. A stream that ends UNAVAILABLE therefore drops its channel, and the next try dials
- * on a new one (with its own subchannel, not one shared through grpc-js's global pool, which would keep the old
- * backoff); grpc-js's own backoff is capped at the same maximum for whatever still waits on a channel.
+ * How soon the hub is dialled again is bounded by reconnectBackoffMaxMs. grpc-js reconnects a channel that lost its
+ * server on its own schedule, by default 1 s growing by 1.6 up to 120 s (±20 % jitter), and a stream opened meanwhile
+ * failed at once, so an agent whose hub was down for minutes stayed away up to two minutes after the hub came back.
+ * That schedule is now capped at reconnectBackoffMaxMs (`grpc.max_reconnect_backoff_ms`, which grpc-js 1.x honours for
+ * its subchannels, its DNS resolver and its load balancer), and the stream waits for the channel (`waitForReady`)
+ * instead of failing, so it opens as soon as a dial succeeds. The agent's own backoff (full jitter, same cap) spaces
+ * new streams after a stream ended, whatever the reason. One channel for the agent's life: a channel dropped while
+ * grpc-js is between two dials still dials once more and may keep that connection.
  */
 export class HubConnection {
   private client: AgentServiceClient | undefined;
@@ -174,7 +176,7 @@ export class HubConnection {
     await this.journal?.flush();
   }
 
-  /** The channel to the hub, made on first use and again after dropChannel(). */
+  /** The channel to the hub, made on first use. */
   private channel(): AgentServiceClient {
     if (this.client) return this.client;
     const maxMessageBytes = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
@@ -186,14 +188,13 @@ export class HubConnection {
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
       'grpc.keepalive_permit_without_calls': 1,
-      'grpc.use_local_subchannel_pool': 1,
       'grpc.initial_reconnect_backoff_ms': Math.min(1_000, maxBackoffMs),
       'grpc.max_reconnect_backoff_ms': maxBackoffMs,
     });
     return this.client;
   }
 
-  /** Closes the channel (calls under way finish on it); the next use dials on a new one. */
+  /** Closes the channel (calls under way finish on it). */
   private dropChannel(): void {
     this.client?.close();
     this.client = undefined;
@@ -201,7 +202,8 @@ export class HubConnection {
 
   private open(): void {
     if (this.stopped) return;
-    const metadata = new grpc.Metadata();
+    // waitForReady: the stream waits for the channel to connect instead of failing while grpc-js is between two dials.
+    const metadata = new grpc.Metadata({ waitForReady: true });
     metadata.set('authorization', `Bearer ${this.credential as string}`);
     const call = this.channel().connect(metadata);
     this.call = call;
@@ -279,8 +281,6 @@ export class HubConnection {
     if (call !== this.call) return;
     this.close();
     if (this.stopped) return;
-    // The hub could not be reached (or went away): the next try dials afresh, on this backoff rather than grpc-js's.
-    if (status.code === grpc.status.UNAVAILABLE) this.dropChannel();
     const delay = this.backoff.next();
     const level = status.code === grpc.status.UNAUTHENTICATED || status.code === grpc.status.PERMISSION_DENIED ? 'error' : 'warn';
     this.options.logger[level]({ code: grpc.status[status.code], details: status.details, retryInMs: delay }, 'hub stream ended; reconnecting');

@@ -2,3 +2,4 @@
 export { agentConfigSchema, parseAgentConfig, type AgentConfig } from './config/agent-config.js';
 export { startAgent, loadKubeConfig, type Agent, type AgentOverrides } from './start-agent.js';
 export { AGENT_VERSION } from './version.js';
+export { describeStartFailure } from './describe-start-failure.js';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError } from '@flotilla/core';
 import { parseAgentConfig } from './config/agent-config.js';
+import { describeStartFailure } from './describe-start-failure.js';
 import { startAgent } from './start-agent.js';
 
 // Entry point: the only place that reads the environment and argv.
@@ -17,6 +18,7 @@ try {
     console.error(error.message);
     process.exit(2);
   }
-  console.error(error);
+  // One line naming what failed (a refused permission: its verb, resource and namespace); no stack, no HTTP headers.
+  console.error(`flotilla agent: ${describeStartFailure(error)}`);
   process.exit(1);
 }

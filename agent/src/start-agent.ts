@@ -16,6 +16,8 @@ import { RollbackStore } from './rollback/rollback-store.js';
 import { routeHubMessage } from './route-hub-message.js';
 import { ArtifactStore } from './state/artifact-store.js';
 import { AssignmentStore } from './state/assignment-store.js';
+import { OutboxStore } from './state/outbox-store.js';
+import { ensureStateNamespace } from './state/state-namespace.js';
 import { AGENT_VERSION } from './version.js';
 import { HubConnection } from './wire/hub-connection.js';
 import { joinHub } from './wire/join-hub.js';
@@ -72,7 +74,7 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
     .catch(() => '');
 
   const lastReports = new Map<string, ReconcileReport>();
-  const metrics: AgentMetrics = new AgentMetrics({ isConnected: () => connection.isConnected, pending: () => connection.pending, apps: (): number => reconciler.states().length });
+  const metrics: AgentMetrics = new AgentMetrics({ isConnected: () => connection.isConnected, pending: () => connection.pending, dropped: () => connection.dropped, apps: (): number => reconciler.states().length });
   // Handlers run only after start(), when the reconciler below exists.
   const connection: HubConnection = new HubConnection({
     address: config.hubAddress,
@@ -80,6 +82,8 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
     channelOptions: channel.options,
     logger,
     outboxLimit: config.outboxLimit,
+    outboxStorage: new OutboxStore(client, config.stateNamespace),
+    reconnectBackoffMaxMs: config.reconnectBackoffMaxMs,
     handlers: {
       hello: () => ({
         cluster: config.cluster,
@@ -120,10 +124,13 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
   });
   // Bound before any work starts, so a port in use stops the agent at once.
   const metricsServer = config.metricsPort === 0 ? undefined : await startMetricsServer({ registry: metrics.registry, host: config.metricsHost, port: config.metricsPort });
-  await ensureNamespace(client, config.stateNamespace);
+  const stateNamespace = await ensureStateNamespace(client, config.stateNamespace);
+  if (stateNamespace === 'created') logger.info({ stateNamespace: config.stateNamespace }, 'created the state namespace');
   // Agents before artifacts kept Git credentials in their state: gone before anything else reads it.
   const removed = [...(await store.removeGitEra()), ...(await rollbacks.removeGitEra())];
   if (removed.length > 0) logger.info({ secrets: removed.map((r) => r.secret), withCredentials: removed.filter((r) => r.hadCredentials).length }, 'deleted state stored by a Git-fetching agent');
+  // Reports a previous run could not deliver go before anything this run reports.
+  await connection.restoreOutbox();
   await reconciler.start();
 
   // Stored assignments are enforced from here on; the stream follows once there is a credential (joining may wait for the hub).
@@ -153,15 +160,4 @@ export async function startAgent(config: AgentConfig, overrides: AgentOverrides 
       client.close();
     },
   };
-}
-
-/** Creates the state namespace when it is missing (server-side apply, so it is a no-op otherwise). */
-async function ensureNamespace(client: KubeClient, name: string): Promise<void> {
-  await client.request({
-    method: 'PATCH',
-    path: `/api/v1/namespaces/${name}`,
-    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'flotilla' } } },
-    contentType: 'application/apply-patch+yaml',
-    query: { fieldManager: 'flotilla', force: 'true' },
-  });
 }

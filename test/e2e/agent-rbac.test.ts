@@ -10,6 +10,7 @@ import { type Hub, parseHubConfig, startHub } from '@flotilla/hub';
 import { type ControlPlane, ensureHelm, ensureKubernetesBinaries, type GitServer, startControlPlane, startGitServer } from '@flotilla/testenv';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgentProcess, tokenKubeconfig } from './support/agent-process.js';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
@@ -56,6 +57,7 @@ const PLATFORM_FILES: Record<string, string> = {
   'platform/widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: gadget, namespace: rbac-demo }\nspec: { size: 3 }\n',
   'team/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings, namespace: team-a }\ndata: { mode: team }\n',
   'team/deployment.yaml': deployment('team-a'),
+  'minimal/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings, namespace: team-b }\ndata: { mode: minimal }\n',
   'forbidden/serviceaccount.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: sneaky, namespace: team-a }\n',
 };
 
@@ -255,6 +257,67 @@ describe('agent RBAC from deploy/ against a real API server', () => {
       expect(await as(token, ['get', 'pods', '-n', 'team-a'])).toMatch(/REFUSED .*cannot list resource "pods"/);
       // What it does hold works: the state namespace and its own kinds in team-a.
       expect(await as(token, ['get', 'configmaps', '-n', 'team-a', '-o', 'name'])).toContain('configmap/settings');
+    });
+  });
+
+  describe('the documented minimum (rbac.namespaceAccess=false): its state Role and what it applies, nothing cluster-wide', () => {
+    const namespace = 'flotilla-minimal';
+    let token: string;
+    let rendered: string;
+
+    beforeAll(async () => {
+      await admin(['create', 'namespace', 'team-b']);
+      ({ stdout: rendered } = await run(helm, [
+        'template', 'flotilla-agent', join(root, 'deploy/charts/flotilla-agent'),
+        '--namespace', namespace,
+        '--set', 'namespace.create=true,clusterName=rbac-minimal,credential.token=unused-join-token',
+        '--set', 'rbac.namespaceAccess=false',
+        '--set', 'rbac.apply.scope=namespaces', '--set', 'rbac.apply.namespaces={team-b}',
+        '--set', 'rbac.apply.rules[0].apiGroups[0]=',
+        '--set', 'rbac.apply.rules[0].resources={configmaps}',
+        '--set', 'rbac.apply.rules[0].verbs={get,list,watch,create,patch,delete}',
+      ], { encoding: 'utf8' }));
+      const file = join(scratch, 'agent-minimal.yaml');
+      await writeFile(file, rendered);
+      await admin(['apply', '--server-side', '--field-manager=installer', '-f', file]);
+      token = await mintToken(namespace, 'flotilla-agent');
+    });
+
+    it('starts without any right on namespaces, although its state namespace exists, and applies an app', async () => {
+      expect(rendered).not.toMatch(/kind: Cluster(Role|RoleBinding)\b/);
+      expect(await as(token, ['get', 'namespace', namespace])).toMatch(/REFUSED .*cannot get resource "namespaces"/);
+      const agent = await startAgentAs('rbac-minimal', token, namespace);
+      await api.createApp({ name: 'minimal', source: 'fleet', path: 'minimal', namespace: 'team-b', targets: { clusters: ['rbac-minimal'] }, policy: { health: { timeoutSeconds: 30 } } });
+      const revision = (await api.getSource('fleet')).revision as string;
+      expect((await waitForApp('minimal', revision))?.applied).toMatchObject({ objects: 1, changes: { created: 1, failed: 0 } });
+      expect((await admin(['get', 'configmap', 'settings', '-n', 'team-b', '-o', 'jsonpath={.data.mode}'])).stdout).toBe('minimal');
+      expect((await admin(['get', 'secret', 'flotilla-assignment-minimal', '-n', namespace, '-o', 'name'])).stdout.trim()).toBe('secret/flotilla-assignment-minimal');
+      await agent.stop();
+    });
+
+    it('exits at start with one line naming the permission it lacks when its state Role is not bound, and no stack trace', async () => {
+      await admin(['delete', 'rolebinding', 'flotilla-agent-state', '-n', namespace]);
+      await expect.poll(() => as(token, ['get', 'secrets', '-n', namespace]), { timeout: 10_000 }).toMatch(/^REFUSED/);
+      const kubeconfig = join(scratch, 'kubeconfig-minimal.json');
+      await writeFile(kubeconfig, tokenKubeconfig(plane.server, plane.caCertPath, token));
+      const agent = startAgentProcess({
+        FLOTILLA_HUB_ADDRESS: hub.grpcAddress,
+        FLOTILLA_CLUSTER: 'rbac-minimal',
+        FLOTILLA_TOKEN: 'unused-join-token',
+        FLOTILLA_INSECURE: 'true',
+        FLOTILLA_KUBECONFIG: kubeconfig,
+        FLOTILLA_STATE_NAMESPACE: namespace,
+        FLOTILLA_METRICS_PORT: '0',
+        FLOTILLA_LOG_LEVEL: 'silent',
+      });
+      const exit = await Promise.race([agent.exited, new Promise<undefined>((resolve) => setTimeout(resolve, 60_000))]);
+      if (!exit) await agent.kill();
+      expect(exit?.code).toBe(1);
+      const lines = (exit?.stderr ?? '').split('\n').filter((line) => line.trim() !== '' && !line.includes('DeprecationWarning') && !line.includes('--trace-deprecation'));
+      expect(lines).toEqual([
+        `flotilla agent: cannot start: Secret/${namespace} list failed: secrets is forbidden: User "system:serviceaccount:${namespace}:flotilla-agent" cannot list resource "secrets" in API group "" in the namespace "${namespace}"; grant it to the agent's identity (deploy/README.md lists what the agent needs)`,
+      ]);
+      expect(exit?.stderr).not.toMatch(/^\s+at |audit-id|content-type|KubeApiError/m);
     });
   });
 });

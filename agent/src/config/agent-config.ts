@@ -18,6 +18,7 @@ export const agentConfigSchema = z
     applyConcurrency: z.coerce.number().int().min(1).max(256).default(16).describe('API requests in flight within one apply stage'),
     resyncIntervalMs: ms(1000, 86_400_000, 300_000).describe('every app is reconciled again this often'),
     driftCheckIntervalMs: ms(1000, 86_400_000, 300_000).describe('full drift comparison interval, for apps whose policy sets none'),
+    reconnectBackoffMaxMs: ms(500, 120_000, 5_000).describe('longest wait between two tries to reach the hub (grpc-js reconnects from 1 s, growing by 1.6, up to this)'),
     outboxLimit: z.coerce.number().int().min(10).max(1_000_000).default(1000).describe('reports kept while the hub is unreachable'),
     metricsPort: z.coerce.number().int().min(0).max(65535).default(9100).describe('port of /metrics (Prometheus); 0 disables it'),
     metricsHost: z.string().min(1).default('0.0.0.0').describe('address /metrics listens on'),

@@ -33,7 +33,7 @@ describe('agent /metrics', () => {
 
   it('counts each reconcile once, with its duration and the objects it applied', async () => {
     const sent: ReconcileReport[] = [];
-    const metrics = new AgentMetrics({ isConnected: () => true, pending: () => 3, apps: () => 1 });
+    const metrics = new AgentMetrics({ isConnected: () => true, pending: () => 3, dropped: () => 2, apps: () => 1 });
     const sink = metrics.instrument({ report: (r) => sent.push(r), ack: () => undefined });
     const changes = [
       { ref: ref('a'), action: 'created' as const },
@@ -53,13 +53,14 @@ describe('agent /metrics', () => {
     expect(metricValue(samples, 'flotilla_agent_objects_applied_total', { app: 'web', action: 'created' })).toBe(2);
     expect(metricValue(samples, 'flotilla_agent_objects_applied_total', { app: 'web', action: 'pruned' })).toBe(1);
     expect(metricValue(samples, 'flotilla_agent_hub_connected')).toBe(1);
+    expect(metricValue(samples, 'flotilla_agent_outbox_dropped')).toBe(2);
     expect(metricValue(samples, 'flotilla_agent_outbox_messages')).toBe(3);
     expect(metricValue(samples, 'flotilla_agent_apps')).toBe(1);
     expect(samples.filter((s) => !s.name.startsWith('flotilla_')).map((s) => s.name)).toEqual([]);
   });
 
   it('answers other paths with 404 and other methods with 405', async () => {
-    server = await startMetricsServer({ registry: new AgentMetrics({ isConnected: () => false, pending: () => 0, apps: () => 0 }).registry, host: '127.0.0.1', port: 0 });
+    server = await startMetricsServer({ registry: new AgentMetrics({ isConnected: () => false, pending: () => 0, dropped: () => 0, apps: () => 0 }).registry, host: '127.0.0.1', port: 0 });
     const base = server.url.replace('/metrics', '');
     expect((await fetch(`${base}/other`)).status).toBe(404);
     expect((await fetch(server.url, { method: 'POST' })).status).toBe(405);

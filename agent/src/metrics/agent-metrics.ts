@@ -8,6 +8,8 @@ export interface AgentMetricsSources {
   isConnected(): boolean;
   /** Reports and acks waiting for the hub. */
   pending(): number;
+  /** Reports and acks dropped because the outbox was full (kept across restarts). */
+  dropped(): number;
   /** Apps this agent holds an assignment for. */
   apps(): number;
 }
@@ -54,6 +56,14 @@ export class AgentMetrics {
       registers: [this.registry],
       collect() {
         this.set(sources.pending());
+      },
+    });
+    new Gauge({
+      name: 'flotilla_agent_outbox_dropped',
+      help: 'Reports and acks dropped because the outbox was full while the hub was away, since the agent started (with those a previous run had not told the hub of)',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.dropped());
       },
     });
     new Gauge({

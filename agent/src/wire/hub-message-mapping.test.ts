@@ -1,8 +1,13 @@
 import { toTimestamp } from '@flotilla/proto';
 import { describe, expect, it } from 'vitest';
-import { fromHubMessage, toAgentMessage } from './hub-message-mapping.js';
+import { fromHubMessage, toAgentMessage, toHelloMessage } from './hub-message-mapping.js';
 
 describe('the mapping of the stream messages', () => {
+  it('tells the hub in the hello how many reports wait and how many were dropped', () => {
+    const hello = { cluster: 'eu-1', agentVersion: '0.1.0', kubernetesVersion: 'v1.36.3', assignments: [], capabilities: ['rollback.v1'] };
+    expect(toHelloMessage(hello, 12, 3)).toEqual({ hello: { ...hello, bufferedReports: 12, droppedReports: 3 } });
+  });
+
   it('names each message of the hub by its kind, in the types of the agent', () => {
     expect(fromHubMessage({ unassignment: { app: 'web', generation: 7, prune: true } })).toEqual({ kind: 'unassign', app: 'web', generation: 7, prune: true });
     expect(fromHubMessage({ assignmentsComplete: { apps: ['api', 'web'] } })).toEqual({ kind: 'assignmentsComplete', apps: ['api', 'web'] });

@@ -48,6 +48,6 @@ export function toAgentMessage(message: OutboundMessage): AgentMessage {
 }
 
 /** The wire form of the agent's hello. */
-export function toHelloMessage(hello: AgentHello, bufferedReports: number): AgentMessage {
-  return { hello: { ...hello, bufferedReports } };
+export function toHelloMessage(hello: AgentHello, bufferedReports: number, droppedReports: number): AgentMessage {
+  return { hello: { ...hello, bufferedReports, droppedReports } };
 }

@@ -7,7 +7,8 @@ import type { AgentReport } from '../status/agent-report.js';
 
 /** A message from an agent. */
 export type AgentMessage =
-  | { kind: 'hello'; cluster: string; agentVersion: string; kubernetesVersion: string }
+  /** `droppedReports`: reports the agent dropped (its outbox was full) since a hub last answered its hello. */
+  | { kind: 'hello'; cluster: string; agentVersion: string; kubernetesVersion: string; droppedReports: number }
   | { kind: 'heartbeat'; sequence: number }
   | { kind: 'ack'; app: string; generation: number }
   | { kind: 'status'; report: AgentReport }

@@ -34,10 +34,12 @@ export class AgentPresence implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** An agent said hello on a new stream: its cluster is connected, and the hub says hello back. */
-  async connected(session: AgentSession, hello: { agentVersion: string; kubernetesVersion: string }): Promise<void> {
+  async connected(session: AgentSession, hello: { agentVersion: string; kubernetesVersion: string; droppedReports?: number }): Promise<void> {
     const { cluster } = session;
     await this.clusters.setConnection(cluster, { connected: true, agentVersion: hello.agentVersion, kubernetesVersion: hello.kubernetesVersion, heartbeatAt: new Date() });
     this.logger.log({ msg: 'agent connected', cluster, agentVersion: hello.agentVersion || 'unknown' });
+    // Status and history of this cluster may miss what those reports said; the agent's next reports are complete again.
+    if (hello.droppedReports) this.logger.warn({ msg: 'agent dropped reports while it could not reach the hub (its outbox was full)', cluster, droppedReports: hello.droppedReports });
     session.send({
       kind: 'hello',
       cluster,

@@ -15,8 +15,8 @@ import { findReportProblems } from './report-problems.js';
 /** The domain form of a message from an agent. */
 export function fromAgentMessage(message: WireAgentMessage): AgentMessage {
   if (message.hello) {
-    const { cluster, agentVersion, kubernetesVersion } = message.hello;
-    return { kind: 'hello', cluster, agentVersion, kubernetesVersion };
+    const { cluster, agentVersion, kubernetesVersion, droppedReports } = message.hello;
+    return { kind: 'hello', cluster, agentVersion, kubernetesVersion, droppedReports: droppedReports ?? 0 };
   }
   if (message.heartbeat) return { kind: 'heartbeat', sequence: message.heartbeat.sequence };
   if (message.ack) return { kind: 'ack', app: message.ack.app, generation: Number(message.ack.generation) };

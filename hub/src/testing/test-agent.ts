@@ -78,7 +78,7 @@ export class TestAgent {
   /** Connects and says hello as the given cluster. */
   static connect(address: string, credential: string, cluster: string, channelCredentials?: grpc.ChannelCredentials, options?: grpc.ClientOptions): TestAgent {
     const agent = new TestAgent(address, credential, channelCredentials, options);
-    agent.send({ hello: { cluster, agentVersion: 'test', kubernetesVersion: 'v1.36.3', assignments: [], bufferedReports: 0, capabilities: [] } });
+    agent.send({ hello: { cluster, agentVersion: 'test', kubernetesVersion: 'v1.36.3', assignments: [], bufferedReports: 0, droppedReports: 0, capabilities: [] } });
     return agent;
   }
 

@@ -1,4 +1,5 @@
-import { agentConfigSchema, parseAgentConfig, startAgent } from '@flotilla/agent';
+import { agentConfigSchema, describeStartFailure, parseAgentConfig, startAgent } from '@flotilla/agent';
+import { CliError } from '../errors/cli-error.js';
 import { type Command } from './command.js';
 import { describeSettings, formatSettingsHelp } from './describe-settings.js';
 import { untilAborted } from './until-aborted.js';
@@ -16,7 +17,11 @@ Example:
   FLOTILLA_HUB_ADDRESS=hub.example:9090 FLOTILLA_CLUSTER=eu-1 FLOTILLA_TOKEN=<join token> flotilla agent --kubeconfig ~/.kube/config`,
   isPassThrough: true,
   async run(context, args) {
-    const agent = await startAgent(parseAgentConfig({ env: context.env, argv: args.raw }));
+    const config = parseAgentConfig({ env: context.env, argv: args.raw });
+    // A start-up failure is one line (a refused permission names its verb, resource and namespace), not a stack.
+    const agent = await startAgent(config).catch((error: unknown) => {
+      throw new CliError('FAILED', describeStartFailure(error), {}, { cause: error });
+    });
     await untilAborted(context.signal);
     await agent.stop();
   },

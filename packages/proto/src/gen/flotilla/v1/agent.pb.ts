@@ -115,6 +115,11 @@ export interface AgentHello {
   bufferedReports: number;
   /** Feature names this agent understands, for compatible evolution ("drift.v1", "rollback.v1"). */
   capabilities: string[];
+  /**
+   * Reports and acks the agent dropped, because its outbox was full while the hub was unreachable, since the last
+   * hello a hub answered (counted across restarts of the agent). 0 from agents that do not count them.
+   */
+  droppedReports: number;
 }
 
 /** What an agent holds for one App. */
@@ -772,6 +777,7 @@ function createBaseAgentHello(): AgentHello {
     assignments: [],
     bufferedReports: 0,
     capabilities: [],
+    droppedReports: 0,
   };
 }
 
@@ -794,6 +800,9 @@ export const AgentHello: MessageFns<AgentHello> = {
     }
     for (const v of message.capabilities) {
       writer.uint32(50).string(v!);
+    }
+    if (message.droppedReports !== 0) {
+      writer.uint32(56).int32(message.droppedReports);
     }
     return writer;
   },
@@ -859,6 +868,14 @@ export const AgentHello: MessageFns<AgentHello> = {
             message.capabilities.push(reader.string());
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.droppedReports = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -895,6 +912,11 @@ export const AgentHello: MessageFns<AgentHello> = {
       capabilities: globalThis.Array.isArray(object?.capabilities)
         ? object.capabilities.map((e: any) => globalThis.String(e))
         : [],
+      droppedReports: isSet(object.droppedReports)
+        ? globalThis.Number(object.droppedReports)
+        : isSet(object.dropped_reports)
+        ? globalThis.Number(object.dropped_reports)
+        : 0,
     };
   },
 
@@ -918,6 +940,9 @@ export const AgentHello: MessageFns<AgentHello> = {
     if (message.capabilities?.length) {
       obj.capabilities = message.capabilities;
     }
+    if (message.droppedReports !== 0) {
+      obj.droppedReports = Math.round(message.droppedReports);
+    }
     return obj;
   },
 
@@ -932,6 +957,7 @@ export const AgentHello: MessageFns<AgentHello> = {
     message.assignments = object.assignments?.map((e) => AssignmentState.fromPartial(e)) || [];
     message.bufferedReports = object.bufferedReports ?? 0;
     message.capabilities = object.capabilities?.map((e) => e) || [];
+    message.droppedReports = object.droppedReports ?? 0;
     return message;
   },
 };

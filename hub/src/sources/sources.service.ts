@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { FlotillaError, formatRevision } from '@flotilla/core';
 import { In, LessThan, MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { decodeContinue, type Page, toPage } from '../common/page.js';
+import { decodeContinue, decodeIdContinue, type Page, toPage } from '../common/page.js';
 import { SourceEvents } from './source-events.js';
 import { SourceSecrets } from './source-secrets.js';
 import { GitRefResolver } from './git-ref-resolver.js';
@@ -145,8 +145,8 @@ export class SourcesService {
   /** Revisions of a source, newest first. */
   async listRevisions(name: string, query: { limit: number; continue?: string }): Promise<Page<Revision>> {
     await this.get(name);
-    const after = decodeContinue(query.continue);
-    const where = after === undefined ? { sourceName: name } : { sourceName: name, id: LessThan(Number(after)) };
+    const after = decodeIdContinue(query.continue);
+    const where = after === undefined ? { sourceName: name } : { sourceName: name, id: LessThan(after) };
     const rows = await this.revisions.find({ where, order: { id: 'DESC' }, take: query.limit + 1 });
     return toPage(rows, query.limit, (r) => String(r.id));
   }

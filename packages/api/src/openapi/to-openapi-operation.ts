@@ -1,4 +1,5 @@
 import type { OperationSpec } from '../operations/operation-spec.js';
+import { MAX_ID } from '../common/id-schema.js';
 import { ERROR_RESPONSES } from './error-responses.js';
 import { jsonSchemaOf } from './json-schema-of.js';
 
@@ -21,7 +22,11 @@ export function toOpenApiOperation(operation: OperationSpec, componentNameOf: Co
   for (const code of errorStatusesOf(operation)) responses[String(code)] = { $ref: `#/components/responses/${ERROR_RESPONSES[code]?.name}` };
 
   const parameters: Record<string, unknown>[] = [];
-  for (const [name, type] of Object.entries(operation.params ?? {})) parameters.push({ name, in: 'path', required: true, schema: { type } });
+  for (const [name, type] of Object.entries(operation.params ?? {})) {
+    // Ids are the database's int4; text parameters may hold anything but a NUL (refused with 400, as in bodies).
+    const schema = type === 'integer' ? { type, format: 'int32', minimum: 1, maximum: MAX_ID } : { type };
+    parameters.push({ name, in: 'path', required: true, schema });
+  }
   for (const [name, field] of Object.entries(operation.query?.shape ?? {})) {
     const { description, ...schema } = jsonSchemaOf(field, 'input');
     parameters.push({ name, in: 'query', required: false, ...(description ? { description } : {}), schema });
@@ -45,7 +50,7 @@ export function toOpenApiOperation(operation: OperationSpec, componentNameOf: Co
 /** The error statuses an operation may answer: bad input, no or a weak token, an unknown name, its own, and 500. */
 export function errorStatusesOf(operation: OperationSpec): number[] {
   const statuses = new Set<number>(operation.errors ?? []);
-  const hasInput = operation.body !== undefined || operation.query !== undefined || Object.values(operation.params ?? {}).includes('integer');
+  const hasInput = operation.body !== undefined || operation.query !== undefined || operation.params !== undefined;
   if (hasInput) statuses.add(400);
   if (operation.role !== 'public') [401, 403].forEach((code) => statuses.add(code));
   if (operation.body !== undefined) statuses.add(413);

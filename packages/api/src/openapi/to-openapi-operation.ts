@@ -47,7 +47,7 @@ export function toOpenApiOperation(operation: OperationSpec, componentNameOf: Co
   };
 }
 
-/** The error statuses an operation may answer: bad input, no or a weak token, an unknown name, its own, and 500. */
+/** The error statuses an operation may answer: bad input, no or a weak token, an unknown name, its own, 500, and 503 when the database is unreachable. */
 export function errorStatusesOf(operation: OperationSpec): number[] {
   const statuses = new Set<number>(operation.errors ?? []);
   const hasInput = operation.body !== undefined || operation.query !== undefined || operation.params !== undefined;
@@ -56,6 +56,8 @@ export function errorStatusesOf(operation: OperationSpec): number[] {
   if (operation.body !== undefined) statuses.add(413);
   if (operation.params) statuses.add(404);
   statuses.add(500);
+  // A call that reads the database (a token is looked up there, input names what it reads) meets its outages.
+  if (hasInput || operation.role !== 'public') statuses.add(503);
   return [...statuses].sort((a, b) => a - b);
 }
 

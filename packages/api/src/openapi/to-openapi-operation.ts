@@ -62,13 +62,25 @@ export function errorStatusesOf(operation: OperationSpec): number[] {
 }
 
 const WEBHOOK_HEADERS = [
-  { name: 'x-hub-signature-256', in: 'header', required: false, description: '`sha256=<hex>` HMAC of the body with the source’s webhook secret', schema: { type: 'string' } },
-  { name: 'x-github-event', in: 'header', required: false, description: '`push`, or `ping` to check the hook', schema: { type: 'string' } },
-  { name: 'x-github-delivery', in: 'header', required: false, description: 'a unique id per delivery; a replay is refused', schema: { type: 'string' } },
+  { name: 'x-hub-signature-256', in: 'header', required: false, description: 'GitHub: `sha256=<hex>` HMAC-SHA256 of the body with the source’s webhook secret', schema: { type: 'string' } },
+  { name: 'x-github-event', in: 'header', required: false, description: 'GitHub: `push` (also when absent), or `ping` to check the hook; other events are ignored', schema: { type: 'string' } },
+  { name: 'x-github-delivery', in: 'header', required: false, description: 'GitHub: a unique id per delivery; a replay is refused', schema: { type: 'string' } },
+  { name: 'x-gitlab-token', in: 'header', required: false, description: 'GitLab: the source’s webhook secret itself', schema: { type: 'string' } },
+  { name: 'x-gitlab-event', in: 'header', required: false, description: 'GitLab: `Push Hook` or `Tag Push Hook`; other events are ignored', schema: { type: 'string' } },
+  { name: 'x-gitlab-event-uuid', in: 'header', required: false, description: 'GitLab: a unique id per delivery; a replay is refused', schema: { type: 'string' } },
+  { name: 'x-gitea-signature', in: 'header', required: false, description: 'Gitea: `<hex>` HMAC-SHA256 of the body with the source’s webhook secret (Forgejo: `x-forgejo-signature`)', schema: { type: 'string' } },
+  { name: 'x-gitea-event', in: 'header', required: false, description: 'Gitea: `push`; other events are ignored (Forgejo: `x-forgejo-event`)', schema: { type: 'string' } },
+  { name: 'x-gitea-delivery', in: 'header', required: false, description: 'Gitea: a unique id per delivery; a replay is refused (Forgejo: `x-forgejo-delivery`)', schema: { type: 'string' } },
+  { name: 'x-forgejo-signature', in: 'header', required: false, description: 'Forgejo: as `x-gitea-signature`', schema: { type: 'string' } },
+  { name: 'x-forgejo-event', in: 'header', required: false, description: 'Forgejo: as `x-gitea-event`', schema: { type: 'string' } },
+  { name: 'x-forgejo-delivery', in: 'header', required: false, description: 'Forgejo: as `x-gitea-delivery`', schema: { type: 'string' } },
+  { name: 'x-hub-signature', in: 'header', required: false, description: 'Bitbucket Cloud: `sha256=<hex>` HMAC-SHA256 of the body with the source’s webhook secret', schema: { type: 'string' } },
+  { name: 'x-event-key', in: 'header', required: false, description: 'Bitbucket Cloud: `repo:push`; other events are ignored', schema: { type: 'string' } },
+  { name: 'x-request-uuid', in: 'header', required: false, description: 'Bitbucket Cloud: a unique id per delivery; a replay is refused', schema: { type: 'string' } },
 ];
 
 const WEBHOOK_BODY = {
   required: true,
-  description: 'The push event as the Git host sends it; only `ref` is read (a push to another ref is ignored)',
+  description: 'The push event as the Git host sends it; only the pushed ref is read (`ref`; Bitbucket: `push.changes[].new`), and a push to another ref is ignored',
   content: { 'application/json': { schema: { type: 'object', properties: { ref: { type: 'string' } }, additionalProperties: true } } },
 };

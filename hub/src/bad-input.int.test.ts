@@ -92,6 +92,69 @@ describe.each(TEST_DATABASES)('bad input changes nothing on %s', (database) => {
     });
   });
 
+  describe('characters a database cannot store and integers out of range', () => {
+    it('refuses a NUL character in a body string or key, naming the field', async () => {
+      await snapshot();
+      let error = await refused((api) => api.post('/api/v1/clusters').send({ name: '\u0000' }), 400, 'INVALID_ARGUMENT');
+      expect(error.details?.fields).toEqual([{ field: 'name', message: 'must not contain the NUL character (U+0000)' }]);
+      error = await refused((api) => api.patch('/api/v1/clusters/eu-1').send({ labels: { env: 'prod', 'tier\u0000': 'web' } }), 400, 'INVALID_ARGUMENT');
+      expect(error.details?.fields?.map((f) => f.field)).toEqual(['labels.tier\\u0000']);
+      error = await refused((api) => api.patch('/api/v1/apps/web').send({ variables: { greeting: 'a\u0000b' } }), 400, 'INVALID_ARGUMENT');
+      expect(error.message).toBe('invalid request body: variables.greeting: must not contain the NUL character (U+0000)');
+      error = await refused((api) => api.post('/api/v1/apps').send({ name: 'other', source: 'fleet', targets: { clusters: ['eu-1', 'eu-1\u0000'] } }), 400, 'INVALID_ARGUMENT');
+      expect(error.details?.fields?.map((f) => f.field)).toEqual(['targets.clusters.1']);
+    });
+
+    it('refuses a NUL character in a path parameter or query value, naming it', async () => {
+      await snapshot();
+      for (const path of ['/api/v1/apps/a%00b', '/api/v1/clusters/a%00b/status', '/api/v1/sources/a%00b/revisions', '/api/v1/tokens/a%00b']) {
+        const error = await refused((api) => api.get(path), 400, 'INVALID_ARGUMENT');
+        expect(error.message, path).toBe('invalid path parameter: name: must not contain the NUL character (U+0000)');
+      }
+      await refused((api) => api.delete('/api/v1/clusters/a%00b'), 400, 'INVALID_ARGUMENT');
+      const error = await refused((api) => api.get('/api/v1/drift?app=a%00b'), 400, 'INVALID_ARGUMENT');
+      expect(error.details?.fields).toEqual([{ field: 'app', message: 'must not contain the NUL character (U+0000)' }]);
+      await refused((api) => api.get('/api/v1/audit?actor=%00'), 400, 'INVALID_ARGUMENT');
+      await refused((api) => api.get('/api/v1/clusters?selector=env%3D%00'), 400, 'INVALID_ARGUMENT');
+    });
+
+    it('refuses a NUL character in the webhook path, which needs no token', async () => {
+      await snapshot();
+      const body = JSON.stringify({ ref: 'refs/heads/main' });
+      const error = await refused(
+        (api) => api.post('/api/v1/webhooks/a%00b').set('content-type', 'application/json').set('x-hub-signature-256', signWebhookBody(WEBHOOK_SECRET, body)).send(body),
+        400,
+        'INVALID_ARGUMENT',
+      );
+      expect(error.message).toBe('invalid path parameter: source: must not contain the NUL character (U+0000)');
+    });
+
+    it('refuses continue tokens the hub never gave out', async () => {
+      await snapshot();
+      const token = (key: string): string => Buffer.from(key).toString('base64url');
+      for (const path of ['/api/v1/clusters', '/api/v1/apps', '/api/v1/sources', '/api/v1/tokens', '/api/v1/drift']) {
+        const error = await refused((api) => api.get(path).query({ continue: token('a\u0000b') }), 400, 'INVALID_ARGUMENT');
+        expect(error.details?.fields?.map((f) => f.field), path).toEqual(['continue']);
+      }
+      for (const path of ['/api/v1/audit', '/api/v1/rollouts', '/api/v1/sources/fleet/revisions', '/api/v1/apps/web/history']) {
+        for (const key of ['2147483648', '-1', 'abc', '1e3', '99999999999999999999']) {
+          const error = await refused((api) => api.get(path).query({ continue: token(key) }), 400, 'INVALID_ARGUMENT');
+          expect(error.details?.fields?.map((f) => f.field), `${path} ${key}`).toEqual(['continue']);
+        }
+      }
+    });
+
+    it('refuses rollout ids outside 1..2147483647, the int32 of the contract, as bad input', async () => {
+      await snapshot();
+      for (const id of ['2147483648', '0', '-1', '99999999999999999999', '1.5', 'abc']) {
+        const error = await refused((api) => api.get(`/api/v1/rollouts/${id}`), 400, 'INVALID_ARGUMENT');
+        expect(error.message, id).toBe('invalid path parameter: id: must be an integer from 1 to 2147483647');
+        await refused((api) => api.post(`/api/v1/rollouts/${id}/pause`).send({}), 400, 'INVALID_ARGUMENT');
+      }
+      await refused((api) => api.get('/api/v1/rollouts/2147483647'), 404, 'NOT_FOUND');
+    });
+  });
+
   it('refuses malformed label selectors, in queries and in app targets', async () => {
     await snapshot();
     for (const selector of ['env in (prod', 'env notin prod', '!', 'env=a=b', 'tier in (web,)x', 'a b', ',env',  `${'k'.repeat(64)}=v`, 'env=' + 'v'.repeat(64)]) {

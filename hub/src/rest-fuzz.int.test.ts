@@ -3,11 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssignmentsService } from './assignments/assignments.service.js';
 import { readHubState } from './testing/hub-state.js';
 import { SeededRandom } from '@flotilla/testenv';
-import { startTestHub, type TestHub } from './testing/start-test-hub.js';
+import { startTestHub, TEST_DATABASES, type TestHub } from './testing/start-test-hub.js';
 
 // Fuzz-style: generated requests (random methods, paths, bodies, queries and tokens, mostly garbage, some nearly
-// valid) against a hub with state in it. No answer may be a 5xx or crash the hub, every refusal is a JSON error with
-// a code, and a refused request changes no state table. The seed is fixed; failures name the request number.
+// valid) against a hub with state in it, on each database: PostgreSQL refuses what SQLite stores (a NUL in text, an
+// integer past int4), so NUL characters and out-of-range ids are among the inputs. No answer may be a 5xx or crash
+// the hub, every refusal is a JSON error with a code, and a refused request changes no state table. The seed is
+// fixed; failures name the request number.
 const SEED = 0xf1075a;
 const REQUESTS = 400;
 
@@ -30,6 +32,10 @@ const PATHS = [
   '/api/v1/tokens',
   '/api/v1/tokens/{name}',
   '/api/v1/audit',
+  '/api/v1/drift',
+  '/api/v1/rollouts',
+  '/api/v1/rollouts/{name}',
+  '/api/v1/rollouts/{name}/pause',
   '/api/v1/webhooks/{name}',
   '/api/v1/{name}',
   '/{name}',
@@ -37,10 +43,10 @@ const PATHS = [
 const KEYS = [
   'name', 'labels', 'url', 'ref', 'credentials', 'username', 'password', 'webhookSecret', 'pollIntervalSeconds', 'source', 'path', 'targets',
   'selector', 'matchLabels', 'matchExpressions', 'key', 'operator', 'values', 'clusters', 'variables', 'namespace', 'policy', 'prune', 'drift',
-  'mode', 'ignore', 'health', 'timeoutSeconds', 'rollback', 'auto', 'role', 'expiresAt', 'constructor', 'toString', 'env', '',
+  'mode', 'ignore', 'health', 'timeoutSeconds', 'rollback', 'auto', 'role', 'expiresAt', 'constructor', 'toString', 'env', '', 'nul\u0000',
 ];
 
-describe('REST API under generated garbage (fuzz)', () => {
+describe.each(TEST_DATABASES)('REST API under generated garbage (fuzz) on %s', (database) => {
   let git: GitServer;
   let hub: TestHub;
   let viewer: string;
@@ -48,7 +54,7 @@ describe('REST API under generated garbage (fuzz)', () => {
   beforeAll(async () => {
     git = await startGitServer();
     await git.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
-    hub = await startTestHub('sqlite', { FLOTILLA_MAX_BODY_BYTES: '65536', FLOTILLA_POLL_TICK_MS: '60000' });
+    hub = await startTestHub(database, { FLOTILLA_MAX_BODY_BYTES: '65536', FLOTILLA_POLL_TICK_MS: '60000' });
     await hub.api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet'), pollIntervalSeconds: 86_400, webhookSecret: 'fuzz-webhook-secret' }).expect(201);
     for (const [name, env] of [['eu-1', 'prod'], ['us-1', 'dev']]) await hub.api().post('/api/v1/clusters').send({ name, labels: { env } }).expect(201);
     await hub.api().post('/api/v1/apps').send({ name: 'web', source: 'fleet', path: 'web', targets: { selector: { matchLabels: { env: 'prod' } } } }).expect(201);
@@ -61,16 +67,16 @@ describe('REST API under generated garbage (fuzz)', () => {
 
   it(`answers ${REQUESTS} generated requests without a 5xx, and refusals change nothing`, async () => {
     const random = new SeededRandom(SEED);
-    const names = ['eu-1', 'us-1', 'fleet', 'web', 'viewer', 'admin', 'new-one', '..', '%2e%2e', '%00', 'A', 'x'.repeat(300), '%F0%9F%92%A5', '%ZZ', '__proto__'];
+    const names = ['eu-1', 'us-1', 'fleet', 'web', 'viewer', 'admin', 'new-one', '..', '%2e%2e', '%00', 'A', 'x'.repeat(300), '%F0%9F%92%A5', '%ZZ', '__proto__', 'a%00b', '1', '2147483647', '2147483648', '-1', '99999999999999999999'];
 
     const value = (depth: number): unknown => {
       switch (random.int(0, depth > 3 ? 4 : 7)) {
         case 0:
-          return random.pick([null, true, false, 0, -1, 1.5, 1e308, Number.MAX_SAFE_INTEGER]);
+          return random.pick([null, true, false, 0, -1, 1.5, 1e308, Number.MAX_SAFE_INTEGER, 2_147_483_648, -2_147_483_649]);
         case 1:
           return random.garbage(random.int(0, 40));
         case 2:
-          return random.pick(['', 'main', 'prod', 'web', '../x', '/etc', 'env=prod', 'env in (prod', git.repoUrl('fleet'), 'file:///etc', 'x'.repeat(5000)]);
+          return random.pick(['', 'main', 'prod', 'web', '../x', '/etc', 'env=prod', 'env in (prod', git.repoUrl('fleet'), 'file:///etc', 'x'.repeat(5000), '\u0000', 'a\u0000b', 'main\u0000']);
         case 3:
           return random.pick(names);
         case 4:
@@ -104,7 +110,10 @@ describe('REST API under generated garbage (fuzz)', () => {
       const method = random.pick(METHODS);
       const path = random.pick(PATHS).replace('{name}', random.pick(names));
       const text = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
-      const query = random.chance(0.3) ? { selector: text(value(3)), limit: text(value(3)), continue: text(value(3)) } : {};
+      const pageToken = (): string => Buffer.from(random.pick(['2147483648', '-1', 'a\u0000b', 'web', '7', text(value(3))])).toString('base64url');
+      const query = random.chance(0.3)
+        ? { selector: text(value(3)), limit: text(value(3)), continue: random.chance(0.5) ? pageToken() : text(value(3)), [random.pick(['app', 'cluster', 'actor', 'state'])]: text(value(3)) }
+        : {};
       const token = random.chance(0.85) ? undefined : random.pick([null, viewer, 'flt_garbage']);
       const kind = random.int(0, 3);
       const client = hub.api(token);

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { FlotillaExceptionFilter } from './common/flotilla-exception.filter.js';
+import { StorableInputPipe } from './common/storable-input.pipe.js';
 import type { HubConfig } from './config/hub-config.js';
 import { createLogger, NestPinoLogger } from './logging/create-logger.js';
 import { connectGrpc } from './grpc/connect-grpc.js';
@@ -47,6 +48,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
   });
   app.useBodyParser('json', { limit: config.maxBodyBytes, reviver: refuseProtoKeys });
   app.useGlobalFilters(new FlotillaExceptionFilter());
+  app.useGlobalPipes(new StorableInputPipe());
   if (options.handleSignals !== false) app.enableShutdownHooks();
   setUpOpenApi(app);
   const grpcAddress = await connectGrpc(app, config);

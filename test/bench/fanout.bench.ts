@@ -95,6 +95,8 @@ async function hubFanout(n: number, git: GitServer, dir: string) {
       FLOTILLA_GRPC_PORT: String(grpcPort),
       FLOTILLA_LOG_LEVEL: process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'warn',
       FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN,
+      // The test Git server listens on loopback, which the Git host policy refuses unless allowed.
+      FLOTILLA_GIT_ALLOWED_ADDRESSES: '127.0.0.1',
       FLOTILLA_JOIN_RATE_LIMIT: '100000',
       FLOTILLA_HEARTBEAT_INTERVAL_MS: '60000',
       FLOTILLA_HEARTBEAT_TIMEOUT_MS: '600000',

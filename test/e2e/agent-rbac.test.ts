@@ -146,6 +146,8 @@ describe('agent RBAC from deploy/ against a real API server', () => {
           FLOTILLA_GRPC_PORT: '0',
           FLOTILLA_LOG_LEVEL: logLevel,
           FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN,
+          // The test Git server listens on loopback, which the Git host policy refuses unless allowed.
+          FLOTILLA_GIT_ALLOWED_ADDRESSES: '127.0.0.1',
         },
       }),
     );

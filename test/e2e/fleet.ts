@@ -88,6 +88,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       FLOTILLA_HEARTBEAT_INTERVAL_MS: '1000',
       FLOTILLA_HEARTBEAT_TIMEOUT_MS: '5000',
       FLOTILLA_ADMIN_TOKEN: FLEET_ADMIN_TOKEN,
+      // The test Git server listens on loopback, which the Git host policy refuses unless allowed.
+      FLOTILLA_GIT_ALLOWED_ADDRESSES: '127.0.0.1',
       FLOTILLA_GRPC_TLS_CERT: certificates.server.certPath,
       FLOTILLA_GRPC_TLS_KEY: certificates.server.keyPath,
       ...(options.mutualTls ? { FLOTILLA_GRPC_TLS_CLIENT_CA: certificates.ca.certPath } : {}),

@@ -17,9 +17,13 @@ import { AppRenderer, type RenderOutcome } from '../rendering/app-renderer.servi
 import type { RenderFailure } from '../rendering/render-failure.js';
 import { RenderStatus } from '../rendering/render-status.js';
 import type { AssignmentGate } from './assignment-gate.js';
+import { isDatabaseUnavailable } from '../database/database-unavailable.js';
 import { AssignmentEvents } from './assignment-events.js';
 import { Assignment } from './assignment.entity.js';
 import { clusterVariables, desiredAssignment, desiredCommit, isSameAssignment, isTarget } from './desired-assignment.js';
+
+/** How long the worker waits before trying again when the database could not be reached. */
+const RETRY_AFTER_OUTAGE_MS = 2_000;
 
 /** Past this many changed clusters, recomputing the apps whole costs less than recomputing them for each cluster. */
 const MAX_SCOPED_CLUSTERS = 500;
@@ -39,6 +43,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
   /** Set when the hub closes: nothing new is started (the rollouts may still ask, whatever order modules close in). */
   private stopped = false;
   private worker: Promise<void> | undefined;
+  private retry: NodeJS.Timeout | undefined;
   private subscription: Subscription | undefined;
 
   constructor(
@@ -74,6 +79,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.retry);
     this.subscription?.unsubscribe();
     await this.whenIdle();
   }
@@ -159,11 +165,22 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private schedule(): void {
-    if (this.worker || this.stopped) return;
-    this.worker = this.drain().finally(() => {
-      this.worker = undefined;
-      if (this.hasWork()) this.schedule();
-    });
+    if (this.worker || this.retry || this.stopped) return;
+    let failed = false;
+    this.worker = this.drain()
+      .catch((error: unknown) => {
+        // The pass put its work back: try again once the database may be back, rather than lose it.
+        failed = true;
+        this.logger.warn({ msg: 'recomputing assignments failed; retrying', retryInMs: RETRY_AFTER_OUTAGE_MS, error: (error as Error).message });
+        this.retry = setTimeout(() => {
+          this.retry = undefined;
+          this.schedule();
+        }, RETRY_AFTER_OUTAGE_MS).unref();
+      })
+      .finally(() => {
+        this.worker = undefined;
+        if (!failed && this.hasWork()) this.schedule();
+      });
   }
 
   private hasWork(): boolean {
@@ -178,14 +195,22 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
       this.everything = false;
       this.dirty.clear();
       this.dirtyClusters.clear();
-      if (whole.length > 0) {
-        const clusters = await this.clusters.all();
-        for (const name of whole) await this.recomputeLogged(name, clusters);
-      }
-      if (scope.length > 0) {
-        // The apps just recomputed whole have seen these clusters already.
-        const clusters = await this.clusters.findMany(scope);
-        for (const name of await this.allAppNames()) if (!whole.includes(name)) await this.recomputeLogged(name, clusters, scope);
+      try {
+        if (whole.length > 0) {
+          const clusters = await this.clusters.all();
+          for (const name of whole) await this.recomputeLogged(name, clusters);
+        }
+        if (scope.length > 0) {
+          // The apps just recomputed whole have seen these clusters already.
+          const clusters = await this.clusters.findMany(scope);
+          for (const name of await this.allAppNames()) if (!whole.includes(name)) await this.recomputeLogged(name, clusters, scope);
+        }
+      } catch (error) {
+        // Recomputing is idempotent: the whole pass is marked again, what it finished included.
+        this.everything ||= everything;
+        for (const name of whole) this.dirty.add(name);
+        for (const cluster of scope) this.dirtyClusters.add(cluster);
+        throw error;
       }
     }
   }
@@ -200,6 +225,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     try {
       await this.recompute(appName, clusters, scope);
     } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
       this.logger.error({ msg: 'recomputing the assignments of an app failed', app: appName, error: (error as Error).stack });
     }
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, type FindOptionsWhere, Repository } from 'typeorm';
-import { decodeContinue, type Page, toPage } from '../common/page.js';
+import { decodeIdContinue, type Page, toPage } from '../common/page.js';
 import { AuditEvent } from './audit-event.entity.js';
 import { auditScope } from './audit-scope.js';
 
@@ -32,7 +32,10 @@ export class AuditService {
   async record(record: AuditRecord): Promise<void> {
     const scope = auditScope.getStore();
     if (scope) scope.recorded = true;
-    await this.events.save(this.events.create({ ...record, details: record.details ?? {}, createdAt: new Date() }));
+    const { actor, action, target } = record;
+    await this.events.save(
+      this.events.create({ ...record, actor: printable(actor), action: printable(action), target: printable(target), details: record.details ?? {}, createdAt: new Date() }),
+    );
   }
 
   /** Lists events newest first, filtered by exact actor, action and target. */
@@ -41,9 +44,14 @@ export class AuditService {
     if (query.actor) where.actor = query.actor;
     if (query.action) where.action = query.action;
     if (query.target) where.target = query.target;
-    const after = decodeContinue(query.continue);
-    if (after !== undefined) where.id = LessThan(Number(after));
+    const after = decodeIdContinue(query.continue);
+    if (after !== undefined) where.id = LessThan(after);
     const rows = await this.events.find({ where, order: { id: 'DESC' }, take: query.limit + 1 });
     return toPage(rows, query.limit, (row) => String(row.id));
   }
+}
+
+/** Refused requests are recorded with what they named, which may hold a NUL no text column stores: written out. */
+function printable(text: string): string {
+  return text.replaceAll('\u0000', '\\u0000');
 }

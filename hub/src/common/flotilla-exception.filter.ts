@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import { type ErrorCode, FlotillaError } from '@flotilla/core';
 import type { Response } from 'express';
 import type { ErrorBody } from '@flotilla/api';
+import { isDatabaseUnavailable } from '../database/database-unavailable.js';
 import { ERROR_STATUS } from './error-status.js';
 
 const HTTP_CODES: Record<number, ErrorCode> = {
@@ -16,7 +17,13 @@ const HTTP_CODES: Record<number, ErrorCode> = {
   429: 'RESOURCE_EXHAUSTED',
 };
 
-/** Turns every error of a REST call into `{ error: { code, message, details } }` with the mapped status. */
+/** How long a client is asked to wait before retrying a call the database's absence failed. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Turns every error of a REST call into `{ error: { code, message, details } }` with the mapped status; a call that
+ * failed because the database could not be reached is 503 UNAVAILABLE (`details.dependency: "database"`), not 500.
+ */
 @Catch()
 export class FlotillaExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
@@ -24,6 +31,13 @@ export class FlotillaExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const response = host.switchToHttp().getResponse<Response>();
+    if (isDatabaseUnavailable(exception)) {
+      // The address and the driver's words stay in the log: callers learn what failed and when to retry.
+      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
+      response.setHeader('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      response.status(503).json(DATABASE_UNAVAILABLE);
+      return;
+    }
     const [status, body] = this.describe(exception);
     if (status >= 500) this.logger.error((exception as Error)?.stack ?? String(exception));
     response.status(status).json(body);
@@ -41,6 +55,14 @@ export class FlotillaExceptionFilter implements ExceptionFilter {
     return [500, { error: { code: 'INTERNAL', message: 'internal error; see the hub log' } }];
   }
 }
+
+const DATABASE_UNAVAILABLE: ErrorBody = {
+  error: {
+    code: 'UNAVAILABLE',
+    message: `the database is unavailable; the hub serves again as soon as it answers (retry in ${DATABASE_RETRY_AFTER_SECONDS} s)`,
+    details: { dependency: 'database' },
+  },
+};
 
 /** The Express adapter wraps body-parser errors (malformed JSON, too large) in HttpExceptions; say what they mean. */
 function describeHttpException(exception: HttpException): string {

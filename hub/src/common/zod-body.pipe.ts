@@ -8,12 +8,12 @@ export interface FieldProblem {
   message: string;
 }
 
-/** Parses a value against a zod schema; throws INVALID_ARGUMENT listing a message per bad field. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = 'request body'): z.infer<S> {
+/** Parses a value against a zod schema; throws INVALID_ARGUMENT listing a message per bad field (`root` names the value itself). */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = 'request body', root = '(body)'): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const fields: FieldProblem[] = result.error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || '(body)',
+    field: issue.path.map(String).join('.') || root,
     message: issue.message,
   }));
   throw new FlotillaError('INVALID_ARGUMENT', `invalid ${what}: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, {

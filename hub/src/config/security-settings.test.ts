@@ -46,4 +46,15 @@ describe('security settings of the hub', () => {
       'FLOTILLA_GRPC_TLS_CERT: mutual TLS (grpc-tls-client-ca) needs the server certificate too',
     ]);
   });
+
+  it('refuse loopback, link-local and unspecified Git addresses by default, and stop at start on a malformed range', () => {
+    expect(parseHubConfig({ env: {} })).toMatchObject({ gitDeniedAddresses: '127.0.0.0/8,::1/128,169.254.0.0/16,fe80::/10,0.0.0.0/8,::/128' });
+    expect(problems({ FLOTILLA_GIT_ALLOWED_ADDRESSES: '127.0.0.1, 10.0.0.0/40' })).toEqual([
+      'FLOTILLA_GIT_ALLOWED_ADDRESSES: allowed address "10.0.0.0/40" is not an IP address or CIDR range (10.0.0.0/8, ::1/128)',
+    ]);
+    expect(problems({ FLOTILLA_GIT_DENIED_ADDRESSES: 'loopback' })).toEqual([
+      'FLOTILLA_GIT_DENIED_ADDRESSES: denied address "loopback" is not an IP address or CIDR range (10.0.0.0/8, ::1/128)',
+    ]);
+    expect(problems({ FLOTILLA_GIT_ALLOWED_ADDRESSES: '127.0.0.1', FLOTILLA_GIT_ALLOWED_HOSTS: 'git.example.com,*.corp.example' })).toEqual([]);
+  });
 });

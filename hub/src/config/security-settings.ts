@@ -1,3 +1,4 @@
+import { DEFAULT_DENIED_GIT_ADDRESSES, GitHostPolicy } from '@flotilla/git';
 import { z } from 'zod';
 import { decodeSecretKey } from './secret-key.js';
 
@@ -32,10 +33,50 @@ export const securitySettings = {
   joinRateLimit: perMinute(30).describe('Join calls accepted per minute from one client address'),
   webhookRateLimit: perMinute(120).describe('webhook calls accepted per minute for one source from one client address'),
   webhookReplayWindowSeconds: seconds(1, 7 * 86_400, 86_400).describe('how long webhook delivery ids and bodies are remembered to refuse replays'),
+  gitAllowedHosts: z
+    .string()
+    .optional()
+    .describe('Git hosts a Source may name, comma-separated: names (git.example.com, *.example.com) or IP literals; empty: any host'),
+  gitAllowedAddresses: z
+    .string()
+    .optional()
+    .describe('IP addresses or CIDR ranges Git hosts may resolve to although git-denied-addresses holds them, comma-separated (127.0.0.1 for a Git server on this machine)'),
+  gitDeniedAddresses: z
+    .string()
+    .default(DEFAULT_DENIED_GIT_ADDRESSES.join(','))
+    .describe('IP addresses or CIDR ranges no Git host may resolve to, checked on every connection; default loopback, link-local and unspecified'),
 };
 
+/** The setting names a refused Git host is told to look at. */
+const GIT_POLICY_HINT = ' (settings FLOTILLA_GIT_ALLOWED_HOSTS, FLOTILLA_GIT_ALLOWED_ADDRESSES, FLOTILLA_GIT_DENIED_ADDRESSES)';
+
+const listOf = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+
+/** The Git host policy the settings describe; throws a GitError naming a malformed address or range. */
+export function gitHostPolicyOf(config: { gitAllowedHosts?: string; gitAllowedAddresses?: string; gitDeniedAddresses: string }): GitHostPolicy {
+  return new GitHostPolicy({
+    allowedHosts: listOf(config.gitAllowedHosts),
+    allowedAddresses: listOf(config.gitAllowedAddresses),
+    deniedAddresses: listOf(config.gitDeniedAddresses),
+    hint: GIT_POLICY_HINT,
+  });
+}
+
 /** Cross-key rules of the security settings, reported with the other configuration problems. */
-export function checkSecuritySettings(config: { grpcTlsCert?: string; grpcTlsKey?: string; grpcTlsClientCa?: string }, ctx: z.RefinementCtx): void {
+export function checkSecuritySettings(
+  config: { grpcTlsCert?: string; grpcTlsKey?: string; grpcTlsClientCa?: string; gitAllowedHosts?: string; gitAllowedAddresses?: string; gitDeniedAddresses: string },
+  ctx: z.RefinementCtx,
+): void {
+  try {
+    gitHostPolicyOf(config);
+  } catch (error) {
+    const message = (error as Error).message;
+    ctx.addIssue({ code: 'custom', path: [message.startsWith('allowed') ? 'gitAllowedAddresses' : 'gitDeniedAddresses'], message });
+  }
   if (config.grpcTlsCert !== undefined && config.grpcTlsKey === undefined) {
     ctx.addIssue({ code: 'custom', path: ['grpcTlsKey'], message: 'is required with grpc-tls-cert' });
   }

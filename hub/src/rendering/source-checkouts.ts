@@ -5,6 +5,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RepositoryCache } from '@flotilla/git';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
+import { gitHostPolicyOf } from '../config/security-settings.js';
 import type { StoredGitCredentials } from '../sources/source.entity.js';
 
 /** Checkouts kept on disk when no render uses them (the newest commits of the busiest sources). */
@@ -40,7 +41,7 @@ export class SourceCheckouts {
   fetches = 0;
 
   constructor(@Inject(HUB_CONFIG) config: HubConfig) {
-    this.cache = new RepositoryCache({ dir: join(config.dataDir, 'git-cache') });
+    this.cache = new RepositoryCache({ dir: join(config.dataDir, 'git-cache'), hostPolicy: gitHostPolicyOf(config) });
     this.root = join(config.dataDir, 'checkouts');
   }
 

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { OPERATIONS, type RolloutActionBody, rolloutActionSchema, type RolloutDetailView, type RolloutListQuery, rolloutListQuerySchema, type RolloutPage } from '@flotilla/api';
 import { RequireRole } from '../auth/require-role.decorator.js';
 import { Actor } from '../common/actor.decorator.js';
+import { IdPipe } from '../common/id.pipe.js';
 import { ZodPipe } from '../common/zod-body.pipe.js';
 import { ApiOperationOf } from '../openapi/api-operation-of.js';
 import { toRolloutDetailView, toRolloutView } from './rollout-view.js';
@@ -21,7 +22,7 @@ export class RolloutsController {
 
   @Get(':id')
   @ApiOperationOf(OPERATIONS.getRollout)
-  async get(@Param('id', ParseIntPipe) id: number): Promise<RolloutDetailView> {
+  async get(@Param('id', IdPipe) id: number): Promise<RolloutDetailView> {
     const { rollout, rows } = await this.rollouts.get(id);
     return toRolloutDetailView(rollout, rows);
   }
@@ -30,7 +31,7 @@ export class RolloutsController {
   @RequireRole('operator')
   @HttpCode(200)
   @ApiOperationOf(OPERATIONS.pauseRollout)
-  async pause(@Param('id', ParseIntPipe) id: number, @Body(new ZodPipe(rolloutActionSchema)) body: RolloutActionBody, @Actor() actor: string): Promise<RolloutDetailView> {
+  async pause(@Param('id', IdPipe) id: number, @Body(new ZodPipe(rolloutActionSchema)) body: RolloutActionBody, @Actor() actor: string): Promise<RolloutDetailView> {
     const { rollout, rows } = await this.rollouts.pause(id, actor, body.reason);
     return toRolloutDetailView(rollout, rows);
   }
@@ -39,7 +40,7 @@ export class RolloutsController {
   @RequireRole('operator')
   @HttpCode(200)
   @ApiOperationOf(OPERATIONS.resumeRollout)
-  async resume(@Param('id', ParseIntPipe) id: number, @Body(new ZodPipe(rolloutActionSchema)) body: RolloutActionBody, @Actor() actor: string): Promise<RolloutDetailView> {
+  async resume(@Param('id', IdPipe) id: number, @Body(new ZodPipe(rolloutActionSchema)) body: RolloutActionBody, @Actor() actor: string): Promise<RolloutDetailView> {
     const { rollout, rows } = await this.rollouts.resume(id, actor, body.reason);
     return toRolloutDetailView(rollout, rows);
   }
@@ -48,7 +49,7 @@ export class RolloutsController {
   @RequireRole('operator')
   @HttpCode(200)
   @ApiOperationOf(OPERATIONS.abortRollout)
-  async abort(@Param('id', ParseIntPipe) id: number, @Body(new ZodPipe(rolloutActionSchema)) body: RolloutActionBody, @Actor() actor: string): Promise<RolloutDetailView> {
+  async abort(@Param('id', IdPipe) id: number, @Body(new ZodPipe(rolloutActionSchema)) body: RolloutActionBody, @Actor() actor: string): Promise<RolloutDetailView> {
     const { rollout, rows } = await this.rollouts.abort(id, actor, body.reason);
     return toRolloutDetailView(rollout, rows);
   }

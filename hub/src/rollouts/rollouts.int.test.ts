@@ -7,7 +7,7 @@ import { createPostgresDatabase, type GitServer, startGitServer } from '@flotill
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHubConfig } from '../config/hub-config.js';
 import { type Hub, startHub } from '../start-hub.js';
-import { apiClient, TEST_ADMIN_TOKEN, TEST_DATABASES } from '../testing/start-test-hub.js';
+import { apiClient, TEST_ADMIN_TOKEN, TEST_DATABASES, TEST_GIT_ALLOWED_ADDRESSES } from '../testing/start-test-hub.js';
 import { syncedReport, TestAgent } from '../testing/test-agent.js';
 import { REPORT_COALESCE_MS, RolloutPlanner } from './rollout-planner.service.js';
 import { RolloutStore } from './rollout-store.js';
@@ -118,6 +118,7 @@ describe.each(TEST_DATABASES)('rollouts on %s', (database) => {
         FLOTILLA_GRPC_HOST: '127.0.0.1',
         FLOTILLA_LOG_LEVEL: process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'silent',
         FLOTILLA_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+        FLOTILLA_GIT_ALLOWED_ADDRESSES: TEST_GIT_ALLOWED_ADDRESSES,
         ...(postgres ? { FLOTILLA_DATABASE_URL: postgres.url } : {}),
       },
     });

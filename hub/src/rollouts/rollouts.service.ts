@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FlotillaError } from '@flotilla/core';
 import { type FindOptionsWhere, In, LessThan } from 'typeorm';
-import { decodeContinue, type Page, toPage } from '../common/page.js';
+import { decodeIdContinue, type Page, toPage } from '../common/page.js';
 import { RolloutLocks } from './rollout-locks.js';
 import { RolloutNotifier } from './rollout-notifier.js';
 import { RolloutPlanner } from './rollout-planner.service.js';
@@ -32,8 +32,8 @@ export class RolloutsService {
     const where: FindOptionsWhere<Rollout> = {};
     if (query.app) where.appName = query.app;
     if (query.state) where.state = query.state;
-    const after = decodeContinue(query.continue);
-    if (after !== undefined) where.id = LessThan(Number(after));
+    const after = decodeIdContinue(query.continue);
+    if (after !== undefined) where.id = LessThan(after);
     const page = toPage(await this.store.rollouts.find({ where, order: { id: 'DESC' }, take: query.limit + 1 }), query.limit, (r) => String(r.id));
     const rows = page.items.length > 0 ? await this.store.rows.find({ where: { rolloutId: In(page.items.map((r) => r.id)) } }) : [];
     return { ...page, items: page.items.map((rollout) => ({ rollout, rows: rows.filter((row) => row.rolloutId === rollout.id) })) };

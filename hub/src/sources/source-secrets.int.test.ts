@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHubConfig } from '../config/hub-config.js';
 import { signWebhookBody } from './webhook-signature.js';
 import { type Hub, startHub } from '../start-hub.js';
-import { apiClient, startTestHub, TEST_ADMIN_TOKEN, TEST_DATABASES, type TestHub } from '../testing/start-test-hub.js';
+import { apiClient, startTestHub, TEST_ADMIN_TOKEN, TEST_DATABASES, TEST_GIT_ALLOWED_ADDRESSES, type TestHub } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
 import { secretKeyId } from '../secrets/secret-box.js';
 
@@ -113,7 +113,7 @@ describe('the secret key', () => {
   const start = (env: Record<string, string>): Promise<Hub> =>
     startHub(
       parseHubConfig({
-        env: { FLOTILLA_DATA_DIR: dataDir, FLOTILLA_HTTP_PORT: '0', FLOTILLA_GRPC_PORT: '0', FLOTILLA_LOG_LEVEL: 'silent', FLOTILLA_ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...env },
+        env: { FLOTILLA_DATA_DIR: dataDir, FLOTILLA_HTTP_PORT: '0', FLOTILLA_GRPC_PORT: '0', FLOTILLA_LOG_LEVEL: 'silent', FLOTILLA_ADMIN_TOKEN: TEST_ADMIN_TOKEN, FLOTILLA_GIT_ALLOWED_ADDRESSES: TEST_GIT_ALLOWED_ADDRESSES, ...env },
       }),
     );
   const sealedValues = async (hub: Hub): Promise<string> => JSON.stringify(await hub.app.get(DataSource).query('SELECT "credentials", "webhookSecret" FROM "sources"'));

@@ -3,8 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { FlotillaError, formatRevision } from '@flotilla/core';
 import { In, LessThan, MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { decodeContinue, type Page, toPage } from '../common/page.js';
+import { decodeContinue, decodeIdContinue, type Page, toPage } from '../common/page.js';
 import { SourceEvents } from './source-events.js';
+import { sourceErrorMessage } from './source-error-message.js';
 import { SourceSecrets } from './source-secrets.js';
 import { GitRefResolver } from './git-ref-resolver.js';
 import { Revision } from './revision.entity.js';
@@ -44,6 +45,7 @@ export class SourcesService {
     if (await this.sources.existsBy({ name: body.name })) {
       throw new FlotillaError('ALREADY_EXISTS', `source "${body.name}" already exists`, { data: { source: body.name } });
     }
+    this.resolver.checkUrl(body.url);
     const now = new Date();
     const source = this.sources.create({
       name: body.name,
@@ -86,6 +88,7 @@ export class SourcesService {
   /** Changes a source; a new URL or ref is resolved at once. */
   async update(name: string, body: UpdateSourceBody, actor: string): Promise<Source> {
     const source = await this.get(name);
+    if (body.url !== undefined) this.resolver.checkUrl(body.url);
     const moved = (body.url !== undefined && body.url !== source.url) || (body.ref !== undefined && body.ref !== source.ref);
     if (body.url !== undefined) source.url = body.url;
     if (body.ref !== undefined) source.ref = body.ref;
@@ -145,8 +148,8 @@ export class SourcesService {
   /** Revisions of a source, newest first. */
   async listRevisions(name: string, query: { limit: number; continue?: string }): Promise<Page<Revision>> {
     await this.get(name);
-    const after = decodeContinue(query.continue);
-    const where = after === undefined ? { sourceName: name } : { sourceName: name, id: LessThan(Number(after)) };
+    const after = decodeIdContinue(query.continue);
+    const where = after === undefined ? { sourceName: name } : { sourceName: name, id: LessThan(after) };
     const rows = await this.revisions.find({ where, order: { id: 'DESC' }, take: query.limit + 1 });
     return toPage(rows, query.limit, (r) => String(r.id));
   }
@@ -170,8 +173,8 @@ export class SourcesService {
     try {
       commit = await this.resolver.resolve(source);
     } catch (error) {
-      const message = (error as Error).message;
-      if (source.lastError !== message) this.logger.warn({ msg: 'resolving the ref of a source failed', source: name, error: message });
+      const message = sourceErrorMessage(error);
+      if (source.lastError !== message) this.logger.warn({ msg: 'resolving the ref of a source failed', source: name, error: (error as Error).message });
       await this.sources.update({ name }, { checkedAt, lastError: message });
       return { source: { ...source, checkedAt, lastError: message }, changed: false };
     }

@@ -11,8 +11,9 @@ const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Limits of the webhook endpoint: a rate per source and client address, and replay protection. A delivery is refused
- * when its X-GitHub-Delivery id or its exact body was accepted within the window: the signature covers the body
- * only, so a replayed body with a made-up delivery id is caught by its digest.
+ * when its delivery id (X-GitHub-Delivery, X-Gitlab-Event-UUID, X-Gitea-Delivery, X-Request-UUID) or its exact body
+ * was accepted within the window: the signature covers the body only (GitLab's token not even that), so a replayed
+ * body with a made-up delivery id is caught by its digest.
  */
 @Injectable()
 export class WebhookLimits {
@@ -38,9 +39,9 @@ export class WebhookLimits {
    * Records a signed delivery; CONFLICT when it is a replay, INVALID_ARGUMENT for a malformed delivery id.
    * Returns the keys to forget if the delivery cannot be handled.
    */
-  admit(source: string, deliveryId: string | undefined, body: Buffer): string[] {
+  admit(source: string, deliveryId: string | undefined, body: Buffer, deliveryHeader = 'X-GitHub-Delivery'): string[] {
     if (deliveryId !== undefined && !DELIVERY_ID.test(deliveryId)) {
-      throw new FlotillaError('INVALID_ARGUMENT', 'X-GitHub-Delivery must be a delivery id (letters, digits, ".", "_", ":" and "-", at most 128)', {
+      throw new FlotillaError('INVALID_ARGUMENT', `${deliveryHeader} must be a delivery id (letters, digits, ".", "_", ":" and "-", at most 128)`, {
         data: { source },
       });
     }

@@ -5,7 +5,7 @@ import { In, LessThan, Repository } from 'typeorm';
 import { AppEvents } from '../apps/app-events.js';
 import { Assignment } from '../assignments/assignment.entity.js';
 import { ClusterEvents } from '../clusters/cluster-events.js';
-import { decodeContinue, type Page, toPage } from '../common/page.js';
+import { decodeIdContinue, type Page, toPage } from '../common/page.js';
 import type { AgentReport } from './agent-report.js';
 import { ClusterAppStatus } from './cluster-app-status.entity.js';
 import { HistoryEntry } from './history-entry.entity.js';
@@ -114,9 +114,9 @@ export class StatusService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** History of an app, newest first, optionally for one cluster. */
   async listHistory(app: string, query: { cluster?: string; limit: number; continue?: string }): Promise<Page<HistoryEntry>> {
-    const after = decodeContinue(query.continue);
+    const after = decodeIdContinue(query.continue);
     const rows = await this.history.find({
-      where: { appName: app, ...(query.cluster ? { clusterName: query.cluster } : {}), ...(after ? { id: LessThan(Number(after)) } : {}) },
+      where: { appName: app, ...(query.cluster ? { clusterName: query.cluster } : {}), ...(after !== undefined ? { id: LessThan(after) } : {}) },
       order: { id: 'DESC' },
       take: query.limit + 1,
     });

@@ -10,6 +10,9 @@ import { type Hub, startHub } from '../start-hub.js';
 /** The databases every hub suite runs against. */
 export const TEST_DATABASES = ['sqlite', 'postgres'] as const;
 
+/** What test hubs allow Git hosts to resolve to: testenv's Git server, on 127.0.0.1. */
+export const TEST_GIT_ALLOWED_ADDRESSES = '127.0.0.1';
+
 /** The admin API token every test hub accepts (FLOTILLA_ADMIN_TOKEN), unless a test sets its own. */
 export const TEST_ADMIN_TOKEN = 'flt_test-admin-token-of-the-test-hubs';
 
@@ -54,6 +57,8 @@ export async function startTestHub(database: (typeof TEST_DATABASES)[number], en
       FLOTILLA_GRPC_HOST: '127.0.0.1',
       FLOTILLA_LOG_LEVEL: process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'silent',
       FLOTILLA_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      // The test Git server listens on loopback, which the Git host policy refuses unless allowed.
+      FLOTILLA_GIT_ALLOWED_ADDRESSES: TEST_GIT_ALLOWED_ADDRESSES,
       ...(postgres ? { FLOTILLA_DATABASE_URL: postgres.url } : {}),
       ...env,
     },

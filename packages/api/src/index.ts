@@ -6,6 +6,8 @@ export { labelsSchema } from './common/labels-schema.js';
 export { type PageQuery, pageQuerySchema } from './common/page-query-schema.js';
 export { type Page, pageSchemaOf } from './common/page-schema.js';
 export { resourceName } from './common/resource-name.js';
+export { findUnstorableText, isStorableText, UNSTORABLE_TEXT_MESSAGE, type UnstorableText } from './common/storable-text.js';
+export { ID_RANGE_MESSAGE, idSchema, MAX_ID } from './common/id-schema.js';
 export { timestampSchema } from './common/timestamp-schema.js';
 
 export * from './clusters/clusters.schemas.js';

@@ -60,6 +60,8 @@ describe('flotilla verbs that need agents, against a real hub and a real cluster
           FLOTILLA_HEARTBEAT_TIMEOUT_MS: '5000',
           FLOTILLA_LOG_LEVEL: process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'silent',
           FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN,
+          // The test Git server listens on loopback, which the Git host policy refuses unless allowed.
+          FLOTILLA_GIT_ALLOWED_ADDRESSES: '127.0.0.1',
         },
       }),
     );

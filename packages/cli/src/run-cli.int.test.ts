@@ -30,7 +30,7 @@ describe('flotilla fleet verbs against a real hub', () => {
     git = await startGitServer();
     await git.createRepository('fleet', { 'apps/web/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n' });
     hub = await startHub(
-      parseHubConfig({ env: { FLOTILLA_DATA_DIR: dataDir, FLOTILLA_HTTP_HOST: '127.0.0.1', FLOTILLA_GRPC_HOST: '127.0.0.1', FLOTILLA_HTTP_PORT: '0', FLOTILLA_GRPC_PORT: '0', FLOTILLA_LOG_LEVEL: 'silent', FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN } }),
+      parseHubConfig({ env: { FLOTILLA_DATA_DIR: dataDir, FLOTILLA_HTTP_HOST: '127.0.0.1', FLOTILLA_GRPC_HOST: '127.0.0.1', FLOTILLA_HTTP_PORT: '0', FLOTILLA_GRPC_PORT: '0', FLOTILLA_LOG_LEVEL: 'silent', FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN, FLOTILLA_GIT_ALLOWED_ADDRESSES: '127.0.0.1' } }),
     );
   });
   afterAll(async () => {

@@ -89,6 +89,8 @@ export async function startLocalFleet(options: LocalFleetOptions): Promise<Local
             FLOTILLA_HEARTBEAT_TIMEOUT_MS: '10000',
             FLOTILLA_LOG_LEVEL: logLevel,
             FLOTILLA_ADMIN_TOKEN: adminToken,
+            // The demo's Git server listens on loopback, which the Git host policy refuses unless allowed.
+            FLOTILLA_GIT_ALLOWED_ADDRESSES: '127.0.0.1',
             FLOTILLA_KUSTOMIZE_PATH: options.kustomize.path,
           },
         }),

@@ -12,6 +12,7 @@ export const GIT_ERROR_CODES = [
   'COMMIT_NOT_FOUND',
   'INVALID_URL',
   'INVALID_ARGUMENT',
+  'HOST_REFUSED',
   'PATH_OUTSIDE_REPOSITORY',
   'TOO_LARGE',
   'TIMEOUT',
@@ -35,6 +36,8 @@ export interface GitErrorData {
   limit?: number;
   actual?: number;
   timeoutMs?: number;
+  /** The Git host a policy refused. */
+  host?: string;
 }
 
 /** Options of a GitError: typed data and the underlying cause. */
@@ -55,6 +58,7 @@ const FLOTILLA_CODES: Record<GitErrorCode, ErrorCode> = {
   COMMIT_NOT_FOUND: 'NOT_FOUND',
   INVALID_URL: 'INVALID_ARGUMENT',
   INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  HOST_REFUSED: 'INVALID_ARGUMENT',
   PATH_OUTSIDE_REPOSITORY: 'INVALID_ARGUMENT',
   TOO_LARGE: 'RESOURCE_EXHAUSTED',
   TIMEOUT: 'UNAVAILABLE',

@@ -2,6 +2,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { type GitHttpRequest, type GitHttpResponse, type HttpClient } from 'isomorphic-git';
 import { type GitCredentials } from './git-credentials.js';
+import type { GitHostPolicy } from './git-host-policy.js';
+import { policyAgents } from './policy-agents.js';
 
 /** How one Git operation talks HTTP. */
 export interface HttpSessionOptions {
@@ -17,6 +19,8 @@ export interface HttpSessionOptions {
    * the same objects as deltas of each other, and reading one loops until the heap is gone.
    */
   extraHaves?: readonly string[];
+  /** The hosts and addresses connections may go to; absent: any. */
+  hostPolicy?: GitHostPolicy | undefined;
 }
 
 /**
@@ -74,7 +78,8 @@ export class HttpSession {
       // An array (not a stream) keeps isomorphic-git's node client sending a Content-Length, which some hosts require.
       body = [rewritten] as unknown as AsyncIterableIterator<Uint8Array>;
     }
-    const agent = request.agent ?? AGENTS[new URL(request.url).protocol as keyof typeof AGENTS];
+    const agents = this.options.hostPolicy === undefined ? AGENTS : policyAgents(this.options.hostPolicy);
+    const agent = request.agent ?? agents[new URL(request.url).protocol as keyof typeof AGENTS];
     const response = await this.inner.request({ ...request, headers, body, agent, signal: request.signal ?? signal });
     this.responseCount++;
     if (response.body === undefined) return response;

@@ -3,6 +3,7 @@
 export { type CacheFileStats, type CacheFileSystem } from './cache-file-system.js';
 export { type GitCredentials } from './git-credentials.js';
 export { GIT_ERROR_CODES, GitError, type GitErrorCode, type GitErrorData, type GitErrorOptions } from './git-error.js';
+export { DEFAULT_DENIED_GIT_ADDRESSES, GitHostPolicy, type GitHostPolicyOptions } from './git-host-policy.js';
 export { normalizeGitUrl } from './normalize-git-url.js';
 export { type TreeFile } from './read-tree-files.js';
 export { redactUrl } from './redact-url.js';

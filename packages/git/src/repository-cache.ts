@@ -7,6 +7,7 @@ import nodeHttp from 'isomorphic-git/http/node';
 import { type CacheFileSystem, removeDirectory, withAtomicWrites, withRememberedReads } from './cache-file-system.js';
 import { type GitCredentials } from './git-credentials.js';
 import { GitError } from './git-error.js';
+import type { GitHostPolicy } from './git-host-policy.js';
 import { HttpSession } from './http-session.js';
 import { KeyedLock } from './keyed-lock.js';
 import { normalizeGitUrl } from './normalize-git-url.js';
@@ -25,6 +26,8 @@ export interface RepositoryCacheOptions {
   dir: string;
   /** HTTP client; default isomorphic-git's node client. */
   http?: HttpClient;
+  /** The Git hosts and addresses fetches may connect to (checked before and as each connection is made); absent: any. */
+  hostPolicy?: GitHostPolicy | undefined;
   /** File system; default node:fs. */
   fs?: CacheFileSystem;
   /** Most files readTree returns; default 10,000. */
@@ -104,12 +107,14 @@ export class RepositoryCache {
   private readonly dir: string;
   private readonly http: HttpClient;
   private readonly fs: CacheFileSystem;
-  private readonly limits: Required<Omit<RepositoryCacheOptions, 'dir' | 'http' | 'fs'>>;
+  private readonly hostPolicy: GitHostPolicy | undefined;
+  private readonly limits: Required<Omit<RepositoryCacheOptions, 'dir' | 'http' | 'fs' | 'hostPolicy'>>;
 
   constructor(options: RepositoryCacheOptions) {
     // Absolute, so that two caches over one directory, named differently, share its locks.
     this.dir = resolve(options.dir);
     this.http = options.http ?? nodeHttp;
+    this.hostPolicy = options.hostPolicy;
     this.fs = withAtomicWrites(options.fs ?? nodeFs);
     this.limits = {
       maxFiles: positiveInteger('maxFiles', options.maxFiles ?? DEFAULTS.maxFiles),
@@ -286,7 +291,7 @@ export class RepositoryCache {
     { url, commit, ref, credentials, signal }: { url: string; commit: string; ref: string | undefined; credentials: GitCredentials | undefined; signal: AbortSignal },
   ): Promise<void> {
     const baseRef = ref !== undefined && (await this.refExists(gitdir, fetchedRefFor(ref))) ? fetchedRefFor(ref) : LAST_FETCHED_REF;
-    const session = new HttpSession(this.http, { credentials, signal, isThinPackWanted: true, extraHaves: await this.fetchedCommits(gitdir) });
+    const session = new HttpSession(this.http, { credentials, signal, isThinPackWanted: true, extraHaves: await this.fetchedCommits(gitdir), hostPolicy: this.hostPolicy });
     let failure: GitError | undefined;
     try {
       // `ref` here is the local ref whose commit is sent as a "have"; `remoteRef` is what is wanted, by id.

@@ -2,6 +2,7 @@ import git, { type HttpClient, type ServerRef } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import { type GitCredentials } from './git-credentials.js';
 import { GitError } from './git-error.js';
+import type { GitHostPolicy } from './git-host-policy.js';
 import { HttpSession } from './http-session.js';
 import { redactUrl } from './redact-url.js';
 import { toGitError } from './to-git-error.js';
@@ -19,6 +20,8 @@ export interface ResolveRefOptions {
   timeoutMs?: number;
   /** HTTP client; default isomorphic-git's node client. */
   http?: HttpClient;
+  /** The Git hosts and addresses that may be connected to (checked before and as each connection is made); absent: any. */
+  hostPolicy?: GitHostPolicy | undefined;
 }
 
 /** A ref and the commit it points at. */
@@ -37,8 +40,9 @@ const COMMIT_ID = /^[0-9a-fA-F]{40}$/;
  * as a branch, then as a tag (like `git clone --branch`); a missing ref is REF_NOT_FOUND.
  */
 export async function resolveRef(options: ResolveRefOptions): Promise<ResolvedRef> {
-  const { ref, credentials, timeoutMs = DEFAULT_TIMEOUT_MS, http = nodeHttp } = options;
+  const { ref, credentials, timeoutMs = DEFAULT_TIMEOUT_MS, http = nodeHttp, hostPolicy } = options;
   const url = validateGitUrl(options.url);
+  hostPolicy?.checkUrl(url);
   checkRefName(ref, url);
   if (COMMIT_ID.test(ref)) return { ref, commit: ref.toLowerCase() };
 
@@ -47,7 +51,7 @@ export async function resolveRef(options: ResolveRefOptions): Promise<ResolvedRe
       data: { url: redactUrl(url), ref, timeoutMs },
     });
   return withTimeout(timeoutMs, onTimeout, async (signal) => {
-    const session = new HttpSession(http, { credentials, signal });
+    const session = new HttpSession(http, { credentials, signal, hostPolicy });
     try {
       if (ref === 'HEAD') return await resolveHead(session.http, url);
       for (const candidate of candidateNames(ref)) {

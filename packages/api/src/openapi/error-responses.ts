@@ -9,5 +9,5 @@ export const ERROR_RESPONSES: Record<number, { name: string; description: string
   413: { name: 'PayloadTooLarge', description: 'The body is larger than the hub accepts (RESOURCE_EXHAUSTED)' },
   429: { name: 'TooManyRequests', description: 'Too many calls (RESOURCE_EXHAUSTED); `details.retryAfterSeconds` says when to retry' },
   500: { name: 'InternalError', description: 'The hub failed (INTERNAL); its log has the cause' },
-  503: { name: 'Unavailable', description: 'Something the hub depends on did not answer (UNAVAILABLE)' },
+  503: { name: 'Unavailable', description: 'Something the hub depends on did not answer (UNAVAILABLE): `details.dependency` is `database` when the database is unreachable; retry after `Retry-After` seconds' },
 };

@@ -28,7 +28,7 @@ export interface OperationSpec {
   status?: 200 | 201 | 202 | 204;
   /** The least role a token needs; `public` needs none. Absent: viewer for GET, admin otherwise. */
   role?: Role | 'public';
-  /** Error statuses besides those every operation may answer (401, 403, 500) and those implied (400, 404). */
+  /** Error statuses besides those every operation may answer (401, 403, 500, 503) and those implied (400, 404). */
   errors?: number[];
   /** Other statuses answered with the response body (202 of a webhook still refreshing, 503 of a hub not ready). */
   alsoAnswers?: number[];

@@ -81,7 +81,7 @@ export const SOURCE_OPERATIONS = {
     method: 'POST',
     path: '/api/v1/webhooks/{source}',
     tag: 'webhooks',
-    summary: 'Receive a push event (X-Hub-Signature-256 signed, X-GitHub-Delivery once) and refresh the source at once',
+    summary: 'Receive a push event of GitHub, GitLab, Gitea/Forgejo or Bitbucket Cloud (signed, each delivery once) and refresh the source at once',
     params: { source: 'string' },
     response: webhookResultViewSchema,
     role: 'public',

@@ -33,6 +33,12 @@ export interface ReconcileContext {
   drift?: DriftTracker;
 }
 
+/** How one reconcile goes. */
+export interface ReconcileOptions {
+  /** Apply even a generation applied before (the hub's "sync now"): drift is undone whatever the drift policy says. */
+  force?: boolean;
+}
+
 /** Inventory fields the agent keeps beside the inventory. */
 const HEALTHY_REVISION = 'healthyRevision';
 
@@ -41,7 +47,7 @@ const HEALTHY_REVISION = 'healthyRevision';
  * dry-run and apply everything (all or nothing), record the inventory, prune what left it, wait for health. Every
  * outcome, failure included, ends in a report; errors about an object name the file and line it came from.
  */
-export async function reconcileApp(context: ReconcileContext, assignment: AgentAssignment, signal: AbortSignal): Promise<ReconcileReport> {
+export async function reconcileApp(context: ReconcileContext, assignment: AgentAssignment, signal: AbortSignal, options: ReconcileOptions = {}): Promise<ReconcileReport> {
   const startedAt = new Date();
   const log = context.logger.child({ app: assignment.app, revision: assignment.revision, generation: assignment.generation });
   const base = { app: assignment.app, generation: assignment.generation, revision: assignment.revision, startedAt };
@@ -69,7 +75,7 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
     for (const o of objects) sources.set(formatObjectRef(o.ref), o.source);
     desired = objects.map((o) => o.object);
     // A generation applied before (restart, resync) is not applied again: what changed since is drift, for its policy.
-    const isApplied = context.drift?.isApplied(assignment, previous) ?? false;
+    const isApplied = !options.force && (context.drift?.isApplied(assignment, previous) ?? false);
     if (!isApplied) context.drift?.hold(assignment.app);
     const applied = isApplied ? { entries: [] } : await context.manager.apply(desired, { signal });
     changes = applied.entries;

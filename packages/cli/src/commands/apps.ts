@@ -7,6 +7,7 @@ import { formatAge, formatCell, formatChanges, formatLabels, shortRevision } fro
 import { Progress } from '../output/progress.js';
 import { keyValues, listOption, noMoreArguments, numberOption, requiredArgument, stringOption, subcommandOf } from './arguments.js';
 import { type Command, type CommandArgs, printData } from './command.js';
+import { runAppsSync } from './apps-sync.js';
 import { unsupportedRollouts } from './rollouts.js';
 import { formatStatusTable } from './status-table.js';
 
@@ -18,6 +19,7 @@ flotilla apps create NAME --source SOURCE [--path PATH] (--selector SELECTOR | -
 flotilla apps update NAME [--source SOURCE] [--path PATH] [--selector SELECTOR] [--cluster NAME]... [--namespace NS]
                      [--var key=value]... [--drift report|correct|off] [--prune | --no-prune] [--health-timeout SECONDS]
                      [--allow-remote-bases | --no-allow-remote-bases]
+flotilla apps sync NAME [--cluster NAME]... [--wait [--timeout SECONDS]]
 flotilla apps history NAME [--cluster NAME]
 flotilla apps manifests NAME --cluster NAME
 flotilla apps pins NAME
@@ -36,12 +38,15 @@ Apps: a path in a source, deployed to the clusters a label selector (or a list o
   --timeout         how long --wait waits; default 300
 "update" changes only what is given: --selector and --cluster replace the targets, --var replaces the variables,
 policy flags merge into the policy. "manifests" shows the objects the app applies on one cluster, as the hub rendered
-them (Secret values redacted). "pins" lists clusters a rollback pinned at a revision; "unpin" lets them (or the
+them (Secret values redacted). "sync" has the agents reconcile the app now (all its clusters, or the --cluster
+ones): they apply its current revision again, undoing drift whatever the drift policy; --wait waits for their
+reports. "pins" lists clusters a rollback pinned at a revision; "unpin" lets them (or the
 --cluster ones) follow the branch again, through a rollout.
 
 Examples:
   flotilla apps create web --source fleet --path apps/web --selector env=prod --var replicas=3 --wait
   flotilla apps update web --drift correct --var replicas=5
+  flotilla apps sync web --cluster eu-1 --wait
   flotilla apps history web --cluster eu-1 -o yaml
   flotilla apps manifests web --cluster eu-1 -o yaml
   flotilla apps unpin web --cluster eu-1`;
@@ -71,10 +76,10 @@ const columns: Array<Column<AppView & { synced: string }>> = [
   { header: 'age', value: (a) => formatAge(a.createdAt) },
 ];
 
-/** `flotilla apps`: list, get, create, update, history, manifests, pins, unpin, delete. */
+/** `flotilla apps`: list, get, create, update, sync, history, manifests, pins, unpin, delete. */
 export const appsCommand: Command = {
   name: 'apps',
-  summary: 'list, create, change and delete apps; their history, manifests, pins and unpinning',
+  summary: 'list, create, change, sync now and delete apps; their history, manifests, pins and unpinning',
   usage: USAGE,
   options: {
     source: { type: 'string' },
@@ -94,7 +99,7 @@ export const appsCommand: Command = {
   },
   async run(context, args) {
     const hub = context.hub();
-    const action = subcommandOf(args, ['list', 'get', 'create', 'update', 'history', 'manifests', 'pins', 'unpin', 'delete'], 'list', 'apps');
+    const action = subcommandOf(args, ['list', 'get', 'create', 'update', 'sync', 'history', 'manifests', 'pins', 'unpin', 'delete'], 'list', 'apps');
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
       const list = await hub.listApps({ limit: 1000 });
@@ -119,6 +124,7 @@ export const appsCommand: Command = {
       context.stdout.write(`app ${app.name} updated: ${describeTargets(app)}, drift ${app.policy.drift?.mode ?? '-'}, prune ${app.policy.prune ? 'on' : 'off'}; follow it with: flotilla status ${app.name} --watch\n`);
       return;
     }
+    if (action === 'sync') return runAppsSync(context, args, name);
     if (action === 'pins') {
       const pins = await hub.listAppPins(name).catch(unsupportedRollouts);
       if (context.output !== 'table') return printData(context, pins);

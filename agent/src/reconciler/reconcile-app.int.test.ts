@@ -119,6 +119,38 @@ describe('reconcileApp applies the artifact its assignment names', () => {
     expect(report).toMatchObject({ phase: 'Failed', errors: [{ code: 'DUPLICATE_OBJECT', file: 'dup/b.yaml', line: 3, message: 'ConfigMap/apps/twice is declared twice: in dup/a.yaml:1 and dup/b.yaml:3' }] });
   });
 
+  it('creates the namespaces its objects are in when the policy says so, labelled as Flotilla’s and kept out of its inventory', async () => {
+    await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'provided' } } });
+    const shop = artifactOf([
+      { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } }, source: { file: 'shop/cm.yaml', line: 1 } },
+      { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cache', namespace: 'shop-cache' } }, source: { file: 'shop/cache.yaml', line: 1 } },
+      { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'elsewhere', namespace: 'provided' } }, source: { file: 'shop/provided.yaml', line: 1 } },
+    ]);
+    server.serve(shop.digest, shop.bytes);
+    const target = assignment('shop', shop.ref);
+    const report = await run({ ...target, defaultNamespace: 'shop', policy: { ...target.policy, createNamespace: true } });
+    expect(report).toMatchObject({ phase: 'Synced', health: 'Healthy', summary: { created: 5 } });
+    expect(report.changes.filter((c) => c.ref.kind === 'Namespace').map((c) => [c.ref.name, c.action])).toEqual([
+      ['shop', 'created'],
+      ['shop-cache', 'created'],
+    ]);
+    const labels = async (name: string) => (await client.request<{ metadata: { labels?: Record<string, string> } }>({ method: 'GET', path: `/api/v1/namespaces/${name}` })).metadata.labels ?? {};
+    for (const name of ['shop', 'shop-cache']) expect(await labels(name)).toMatchObject({ 'app.kubernetes.io/managed-by': 'flotilla', 'flotilla.dev/app': 'shop' });
+    // A namespace that was there is left as it is.
+    expect(await labels('provided')).not.toHaveProperty('flotilla.dev/app');
+    expect(await exists('/api/v1/namespaces/shop-cache/configmaps/cache')).toBe(true);
+    // Not the App's objects: never pruned with it.
+    expect(report.inventory.map((r) => `${r.kind}/${r.namespace}/${r.name}`).sort()).toEqual(['ConfigMap/provided/elsewhere', 'ConfigMap/shop-cache/cache', 'ConfigMap/shop/settings']);
+  });
+
+  it('without that policy, refuses objects in a missing namespace and creates nothing', async () => {
+    const lost = artifactOf([{ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'lost' } }, source: { file: 'lost/cm.yaml', line: 2 } }]);
+    server.serve(lost.digest, lost.bytes);
+    const report = await run({ ...assignment('lost', lost.ref), defaultNamespace: 'nowhere' });
+    expect(report).toMatchObject({ phase: 'Failed', errors: [{ message: expect.stringContaining('ConfigMap/nowhere/lost'), file: 'lost/cm.yaml' }] });
+    expect(await exists('/api/v1/namespaces/nowhere')).toBe(false);
+  });
+
   it('says so when the assignment names no artifact (a hub that does not render) or the hub is away', async () => {
     expect((await run(assignment('old-hub', undefined))).errors[0]).toMatchObject({ code: 'ARTIFACT_MISSING', message: expect.stringContaining('fetches no Git') });
     const unknown = artifactOf([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'never-served' } }]);

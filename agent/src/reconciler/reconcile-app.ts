@@ -18,6 +18,7 @@ import type { ReconcileReport, ReportError, ReportHealth } from '../assignment/r
 import type { DriftTracker } from '../drift/drift-tracker.js';
 import { describeFailure } from './describe-failure.js';
 import { type ArtifactSources, loadArtifact } from './load-artifact.js';
+import { missingNamespaces } from './missing-namespaces.js';
 import { placeObjects } from './place-objects.js';
 
 /** What a reconcile needs from the outside. */
@@ -43,8 +44,8 @@ export interface ReconcileOptions {
 const HEALTHY_REVISION = 'healthyRevision';
 
 /**
- * One reconcile of one App: load its artifact (kept in the cluster, else fetched from the hub), settle namespaces,
- * dry-run and apply everything (all or nothing), record the inventory, prune what left it, wait for health. Every
+ * One reconcile of one App: load its artifact (kept in the cluster, else fetched from the hub), settle namespaces
+ * (creating missing ones when the policy says so), dry-run and apply everything (all or nothing), record the inventory, prune what left it, wait for health. Every
  * outcome, failure included, ends in a report; errors about an object name the file and line it came from.
  */
 export async function reconcileApp(context: ReconcileContext, assignment: AgentAssignment, signal: AbortSignal, options: ReconcileOptions = {}): Promise<ReconcileReport> {
@@ -77,7 +78,9 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
     // A generation applied before (restart, resync) is not applied again: what changed since is drift, for its policy.
     const isApplied = !options.force && (context.drift?.isApplied(assignment, previous) ?? false);
     if (!isApplied) context.drift?.hold(assignment.app);
-    const applied = isApplied ? { entries: [] } : await context.manager.apply(desired, { signal });
+    // Namespaces to create (policy createNamespace) go with the objects, so they are dry-run and staged like declared ones.
+    const namespaces = !isApplied && assignment.policy.createNamespace ? await missingNamespaces(context.manager, desired, assignment.app, signal) : [];
+    const applied = isApplied ? { entries: [] } : await context.manager.apply([...namespaces, ...desired], { signal });
     changes = applied.entries;
     inventory = [...createInventory(objects.map((o) => o.ref))];
   } catch (error) {

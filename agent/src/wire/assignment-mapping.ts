@@ -47,6 +47,7 @@ export function fromAssignmentMessage(message: Assignment): AgentAssignment {
       })),
       correctionBackoffMaxMs: message.policy?.correctionBackoffMaxMs ?? 0,
       maxCorrections: message.policy?.maxCorrections ?? 0,
+      createNamespace: message.policy?.createNamespace ?? false,
     },
     pinned: message.pinned,
     ...(message.artifact?.digest ? { artifact: { digest: message.artifact.digest, size: Number(message.artifact.size) } } : {}),

@@ -33,6 +33,7 @@ const assignment: Assignment = {
     driftCheckIntervalMs: 0,
     correctionBackoffMaxMs: 0,
     maxCorrections: 5,
+    createNamespace: true,
   },
   pinned: false,
 };

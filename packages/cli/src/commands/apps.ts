@@ -15,10 +15,10 @@ const USAGE = `flotilla apps [list]
 flotilla apps get NAME
 flotilla apps create NAME --source SOURCE [--path PATH] (--selector SELECTOR | --cluster NAME...)
                      [--namespace NS] [--var key=value]... [--drift report|correct|off] [--no-prune]
-                     [--health-timeout SECONDS] [--allow-remote-bases] [--wait [--timeout SECONDS]]
+                     [--health-timeout SECONDS] [--create-namespace] [--allow-remote-bases] [--wait [--timeout SECONDS]]
 flotilla apps update NAME [--source SOURCE] [--path PATH] [--selector SELECTOR] [--cluster NAME]... [--namespace NS]
                      [--var key=value]... [--drift report|correct|off] [--prune | --no-prune] [--health-timeout SECONDS]
-                     [--allow-remote-bases | --no-allow-remote-bases]
+                     [--create-namespace | --no-create-namespace] [--allow-remote-bases | --no-allow-remote-bases]
 flotilla apps sync NAME [--cluster NAME]... [--wait [--timeout SECONDS]]
 flotilla apps history NAME [--cluster NAME]
 flotilla apps manifests NAME --cluster NAME
@@ -33,6 +33,7 @@ Apps: a path in a source, deployed to the clusters a label selector (or a list o
   --var             a variable for \${name} in the manifests; repeat for more
   --drift           report drift (default), correct it, or neither
   --no-prune        keep objects that leave the app instead of deleting them
+  --create-namespace  create the namespaces the app's objects are in when missing (labelled as Flotilla's, never deleted)
   --allow-remote-bases  let a Kustomize path use remote bases (fetched by kustomize from outside the source)
   --wait            wait until every target cluster has applied the app, showing progress
   --timeout         how long --wait waits; default 300
@@ -91,6 +92,8 @@ export const appsCommand: Command = {
     drift: { type: 'string' },
     prune: { type: 'boolean' },
     'no-prune': { type: 'boolean' },
+    'create-namespace': { type: 'boolean' },
+    'no-create-namespace': { type: 'boolean' },
     'allow-remote-bases': { type: 'boolean' },
     'no-allow-remote-bases': { type: 'boolean' },
     'health-timeout': { type: 'string' },
@@ -160,7 +163,7 @@ export const appsCommand: Command = {
           ['Targets', describeTargets(app)],
           ['Namespace', app.namespace],
           ['Variables', formatLabels(app.variables)],
-          ['Policy', `prune ${app.policy.prune ? 'on' : 'off'}, drift ${app.policy.drift?.mode ?? '-'}, health timeout ${app.policy.health?.timeoutSeconds ?? '-'}s`],
+          ['Policy', `prune ${app.policy.prune ? 'on' : 'off'}, drift ${app.policy.drift?.mode ?? '-'}, health timeout ${app.policy.health?.timeoutSeconds ?? '-'}s${app.policy.createNamespace ? ', creates its namespaces' : ''}`],
           ['In sync', `${status.inSync} of ${status.clusters} clusters`],
           ['Render', describeRender(app)],
         ])}\n\n${status.items.length > 0 ? formatStatusTable(status.items, context.style) : 'no target clusters'}\n`,
@@ -251,12 +254,15 @@ function appFields(args: CommandArgs): Omit<CreateAppRequest, 'name' | 'source'>
   const healthTimeout = numberOption(args, 'health-timeout', { min: 1, max: 86_400 });
   const variables = listOption(args, 'var');
   const prune = args.values.prune ? true : args.values['no-prune'] ? false : undefined;
+  if (args.values['create-namespace'] && args.values['no-create-namespace']) throw new CliError('USAGE', 'give --create-namespace or --no-create-namespace, not both');
+  const createNamespace = args.values['create-namespace'] ? true : args.values['no-create-namespace'] ? false : undefined;
   if (args.values['allow-remote-bases'] && args.values['no-allow-remote-bases']) throw new CliError('USAGE', 'give --allow-remote-bases or --no-allow-remote-bases, not both');
   const allowRemoteBases = args.values['allow-remote-bases'] ? true : args.values['no-allow-remote-bases'] ? false : undefined;
   const policy = {
     ...(prune !== undefined ? { prune } : {}),
     ...(drift ? { drift: { mode: drift as 'report' | 'correct' | 'off' } } : {}),
     ...(healthTimeout ? { health: { timeoutSeconds: healthTimeout } } : {}),
+    ...(createNamespace !== undefined ? { createNamespace } : {}),
   };
   const given = <T>(value: T | undefined): value is T => value !== undefined;
   return {

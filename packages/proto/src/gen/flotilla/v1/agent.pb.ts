@@ -243,6 +243,8 @@ export interface Policy {
   correctionBackoffMaxMs: number;
   /** Corrections of one object within the backoff window after which the agent reports a fight and stops. */
   maxCorrections: number;
+  /** Create the namespaces the App's objects are in when they are missing (labelled as Flotilla's); never deleted. */
+  createNamespace: boolean;
 }
 
 /** An App no longer targets this cluster. */
@@ -2001,6 +2003,7 @@ function createBasePolicy(): Policy {
     driftCheckIntervalMs: 0,
     correctionBackoffMaxMs: 0,
     maxCorrections: 0,
+    createNamespace: false,
   };
 }
 
@@ -2029,6 +2032,9 @@ export const Policy: MessageFns<Policy> = {
     }
     if (message.maxCorrections !== 0) {
       writer.uint32(64).int32(message.maxCorrections);
+    }
+    if (message.createNamespace !== false) {
+      writer.uint32(72).bool(message.createNamespace);
     }
     return writer;
   },
@@ -2110,6 +2116,14 @@ export const Policy: MessageFns<Policy> = {
             message.maxCorrections = reader.int32();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.createNamespace = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2160,6 +2174,11 @@ export const Policy: MessageFns<Policy> = {
         : isSet(object.max_corrections)
         ? globalThis.Number(object.max_corrections)
         : 0,
+      createNamespace: isSet(object.createNamespace)
+        ? globalThis.Boolean(object.createNamespace)
+        : isSet(object.create_namespace)
+        ? globalThis.Boolean(object.create_namespace)
+        : false,
     };
   },
 
@@ -2189,6 +2208,9 @@ export const Policy: MessageFns<Policy> = {
     if (message.maxCorrections !== 0) {
       obj.maxCorrections = Math.round(message.maxCorrections);
     }
+    if (message.createNamespace !== false) {
+      obj.createNamespace = message.createNamespace;
+    }
     return obj;
   },
 
@@ -2205,6 +2227,7 @@ export const Policy: MessageFns<Policy> = {
     message.driftCheckIntervalMs = object.driftCheckIntervalMs ?? 0;
     message.correctionBackoffMaxMs = object.correctionBackoffMaxMs ?? 0;
     message.maxCorrections = object.maxCorrections ?? 0;
+    message.createNamespace = object.createNamespace ?? false;
     return message;
   },
 };

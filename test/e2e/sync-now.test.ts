@@ -34,7 +34,8 @@ describe('sync now (POST /api/v1/apps/{app}/sync, flotilla apps sync) on real cl
   const driftedOn = async (cluster: string): Promise<number> => (await fleet.api().get('/api/v1/drift').query({ cluster, app: 'web' }).expect(200)).body.items.length;
 
   beforeAll(async () => {
-    fleet = await startFleet({ clusters: { 'eu-1': { env: 'prod' }, 'us-1': { env: 'prod' } }, files });
+    // Agents resync every second: a resync that finds nothing to apply must change neither status nor history.
+    fleet = await startFleet({ clusters: { 'eu-1': { env: 'prod' }, 'us-1': { env: 'prod' } }, files, agentEnv: { FLOTILLA_RESYNC_INTERVAL_MS: '1000' } });
     for (const [name, plane] of Object.entries(fleet.planes)) kube[name] = new KubeClient({ kubeConfig: plane.kubeConfig('admin') });
     await fleet.api().post('/api/v1/sources').send({ name: 'fleet', url: fleet.git.repoUrl('fleet'), pollIntervalSeconds: 3600 }).expect(201);
     // Drift is only reported: nothing but a sync puts Git's version back.
@@ -81,7 +82,7 @@ describe('sync now (POST /api/v1/apps/{app}/sync, flotilla apps sync) on real cl
     });
   });
 
-  it('is the CLI verb "flotilla apps sync APP --cluster C --wait", which returns once the cluster has reported', async () => {
+  it('is the CLI verb "flotilla apps sync APP --cluster C --wait", which returns once the cluster’s agent has answered that it did', async () => {
     const out = capture();
     const env = { FLOTILLA_HUB_URL: fleet.hub.httpUrl, FLOTILLA_API_TOKEN: FLEET_ADMIN_TOKEN };
     expect(await runCli(['apps', 'sync', 'web', '--cluster', 'eu-1', '--wait'], { env, stdout: out.stream, stderr: out.stream })).toBe(0);
@@ -89,6 +90,20 @@ describe('sync now (POST /api/v1/apps/{app}/sync, flotilla apps sync) on real cl
     expect(out.text).toMatch(/eu-1\s+.*Synced\s+Healthy/);
     // --wait returned after the reconcile had applied Git's version.
     expect(await greeting('eu-1')).toBe('hello');
+  });
+
+  it('keeps one history entry per reconcile: the first apply and the sync, none for the resyncs since, whose status keeps the sync’s change set', async () => {
+    const entries = async () => (await fleet.api().get('/api/v1/apps/web/history').query({ cluster: 'us-1' }).expect(200)).body.items;
+    const applied = async () => (await fleet.api().get('/api/v1/apps/web/status').expect(200)).body.items.find((item: { cluster: string }) => item.cluster === 'us-1').applied;
+    const before = await applied();
+    // Several resyncs go by, each reporting (the status's time moves) without applying anything.
+    await expect.poll(async () => (await applied()).updatedAt > before.updatedAt, { timeout: 10_000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(await applied()).toMatchObject({ generation: 1, phase: 'Synced', health: 'Healthy', changes: { configured: 1 } });
+    expect((await entries()).map((entry: { generation: number; outcome: string; changes: Record<string, number> }) => [entry.generation, entry.outcome, entry.changes])).toEqual([
+      [1, 'healthy', expect.objectContaining({ configured: 1, created: 0 })],
+      [1, 'healthy', expect.objectContaining({ created: 1 })],
+    ]);
   });
 
   it('names what is wrong and sends nothing for an unknown app, a cluster the app does not target, or a viewer token', async () => {

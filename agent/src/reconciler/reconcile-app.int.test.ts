@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentAssignment, ArtifactRef } from '../assignment/agent-assignment.js';
 import type { ReconcileReport } from '../assignment/reconcile-report.js';
+import { DriftMonitor } from '../drift/drift-monitor.js';
 import { ArtifactStore } from '../state/artifact-store.js';
 import { type ArtifactServer, artifactOf, startArtifactServer } from '../testing/artifact-server.js';
 import { HubConnection } from '../wire/hub-connection.js';
@@ -149,6 +150,35 @@ describe('reconcileApp applies the artifact its assignment names', () => {
     const report = await run({ ...assignment('lost', lost.ref), defaultNamespace: 'nowhere' });
     expect(report).toMatchObject({ phase: 'Failed', errors: [{ message: expect.stringContaining('ConfigMap/nowhere/lost'), file: 'lost/cm.yaml' }] });
     expect(await exists('/api/v1/namespaces/nowhere')).toBe(false);
+  });
+
+  it('on a resync of a generation applied before, applies nothing, checks health once without waiting, and says so', async () => {
+    const drift = new DriftMonitor({ manager: context.manager, logger: context.logger, report: () => undefined });
+    try {
+      // A Deployment stays Progressing here: no controller runs on this plane.
+      const quiet = artifactOf([
+        {
+          object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'quiet' }, spec: { selector: { matchLabels: { app: 'quiet' } }, template: { metadata: { labels: { app: 'quiet' } }, spec: { containers: [{ name: 'c', image: 'registry.example/quiet:1' }] } } } },
+          source: { file: 'quiet/deployment.yaml', line: 1 },
+        },
+      ]);
+      server.serve(quiet.digest, quiet.bytes);
+      const target = assignment('quiet', quiet.ref);
+      const withDrift = { ...context, drift };
+      const first = await reconcileApp(withDrift, { ...target, policy: { ...target.policy, healthTimeoutMs: 1_500 } }, new AbortController().signal);
+      expect(first).toMatchObject({ phase: 'Synced', health: 'Degraded', summary: { created: 1 } });
+      expect(first.nothingApplied).toBeUndefined();
+
+      const reported = reports.length;
+      const resync = await reconcileApp(withDrift, { ...target, policy: { ...target.policy, healthTimeoutMs: 1_500 } }, new AbortController().signal);
+      expect(resync).toMatchObject({ phase: 'Synced', health: 'Progressing', nothingApplied: true, changes: [], errors: [] });
+      expect(resync.durationMs).toBeLessThan(1_500);
+      // One report, not a Progressing one followed by another after a health wait.
+      expect(reports.length).toBe(reported + 1);
+      expect(resync.inventory.map((r) => `${r.kind}/${r.namespace}/${r.name}`)).toEqual(['Deployment/apps/quiet']);
+    } finally {
+      await drift.stop();
+    }
   });
 
   it('says so when the assignment names no artifact (a hub that does not render) or the hub is away', async () => {

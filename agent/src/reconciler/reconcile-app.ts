@@ -52,7 +52,7 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   const startedAt = new Date();
   const log = context.logger.child({ app: assignment.app, revision: assignment.revision, generation: assignment.generation });
   const base = { app: assignment.app, generation: assignment.generation, revision: assignment.revision, startedAt };
-  const finish = (fields: Pick<ReconcileReport, 'phase' | 'health' | 'changes' | 'errors' | 'inventory'>): ReconcileReport => ({
+  const finish = (fields: Pick<ReconcileReport, 'phase' | 'health' | 'changes' | 'errors' | 'inventory' | 'nothingApplied'>): ReconcileReport => ({
     ...base,
     ...fields,
     reportId: randomUUID(),
@@ -64,6 +64,7 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   let changes: ChangeSetEntry[] = [];
   let inventory: ObjectRef[];
   let desired: KubeObject[];
+  let isApplied: boolean;
   // Where each object came from, by `Kind/namespace/name`, for the errors that name an object.
   const sources = new Map<string, ArtifactSource>();
   try {
@@ -76,7 +77,7 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
     for (const o of objects) sources.set(formatObjectRef(o.ref), o.source);
     desired = objects.map((o) => o.object);
     // A generation applied before (restart, resync) is not applied again: what changed since is drift, for its policy.
-    const isApplied = !options.force && (context.drift?.isApplied(assignment, previous) ?? false);
+    isApplied = !options.force && (context.drift?.isApplied(assignment, previous) ?? false);
     if (!isApplied) context.drift?.hold(assignment.app);
     // Namespaces to create (policy createNamespace) go with the objects, so they are dry-run and staged like declared ones.
     const namespaces = !isApplied && assignment.policy.createNamespace ? await missingNamespaces(context.manager, desired, assignment.app, signal) : [];
@@ -105,6 +106,8 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
     await context.inventories.save(assignment.app, { inventory: [...inventory, ...kept], revision: assignment.revision, generation: assignment.generation, fields });
   }
 
+  if (isApplied && changes.length === 0) return reportNothingApplied(context, assignment, inventory, sources, finish, signal);
+
   const failures: ReportError[] = changes
     .filter((c) => c.action === 'failed')
     .map((c) => ({ code: c.error?.code ?? 'APPLY_FAILED', message: c.error?.message ?? 'failed', object: c.ref, ...sources.get(formatObjectRef(c.ref)) }));
@@ -127,6 +130,28 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   }
   const report = finish({ phase, health: status, changes, errors: [...failures, ...healthErrors], inventory });
   log.info({ health: status, durationMs: report.durationMs }, 'reconciled');
+  context.report(report);
+  return report;
+}
+
+/**
+ * The end of a resync that found its generation applied before and nothing to do: health as it is now (one check, no
+ * wait), one report marked nothingApplied, so the hub keeps the change set it holds and adds no history entry.
+ */
+async function reportNothingApplied(
+  context: ReconcileContext,
+  assignment: AgentAssignment,
+  inventory: ObjectRef[],
+  sources: ReadonlyMap<string, ArtifactSource>,
+  finish: (fields: Pick<ReconcileReport, 'phase' | 'health' | 'changes' | 'errors' | 'inventory' | 'nothingApplied'>) => ReconcileReport,
+  signal: AbortSignal,
+): Promise<ReconcileReport> {
+  const health = await context.manager.waitForHealth(inventory, { timeoutMs: 0, signal });
+  const errors: ReportError[] = health.objects
+    .filter((o) => o.status === 'Degraded')
+    .map((o) => ({ code: 'DEGRADED', message: o.message, object: o.ref, ...sources.get(formatObjectRef(o.ref)) }));
+  const report = finish({ phase: 'Synced', health: health.health.status, changes: [], errors, inventory, nothingApplied: true });
+  context.logger.debug({ app: assignment.app, generation: assignment.generation, health: report.health }, 'resync: nothing to apply');
   context.report(report);
   return report;
 }

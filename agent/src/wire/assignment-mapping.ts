@@ -100,6 +100,7 @@ export function toStatusReport(report: ReconcileReport): StatusReport {
     rollback: report.rollback
       ? { failedRevision: report.rollback.failedRevision, restoredRevision: report.rollback.restoredRevision, reason: toErrorDetail(report.rollback.reason) }
       : undefined,
+    nothingApplied: report.nothingApplied === true,
   };
 }
 

@@ -121,5 +121,6 @@ export function fromStatusReport(report: StatusReport): AgentReport {
           },
         }
       : {}),
+    ...(report.nothingApplied ? { nothingApplied: true } : {}),
   };
 }

@@ -40,8 +40,8 @@ Apps: a path in a source, deployed to the clusters a label selector (or a list o
 "update" changes only what is given: --selector and --cluster replace the targets, --var replaces the variables,
 policy flags merge into the policy. "manifests" shows the objects the app applies on one cluster, as the hub rendered
 them (Secret values redacted). "sync" has the agents reconcile the app now (all its clusters, or the --cluster
-ones): they apply its current revision again, undoing drift whatever the drift policy; --wait waits for their
-reports. "pins" lists clusters a rollback pinned at a revision; "unpin" lets them (or the
+ones): they apply its current revision again, undoing drift whatever the drift policy; --wait waits until each
+agent has answered that it did. "pins" lists clusters a rollback pinned at a revision; "unpin" lets them (or the
 --cluster ones) follow the branch again, through a rollout.
 
 Examples:

@@ -302,7 +302,14 @@ export interface StatusReport {
   /** Every object the App now owns on this cluster. */
   inventory: ObjectRef[];
   /** Set when the agent rolled the cluster back by itself. */
-  rollback?: AutomaticRollback | undefined;
+  rollback?:
+    | AutomaticRollback
+    | undefined;
+  /**
+   * A resync of a generation applied before found nothing to apply: `health` is a single check (no wait) and the hub
+   * keeps the change set it has, adding no history entry.
+   */
+  nothingApplied: boolean;
 }
 
 /** The agent returned a cluster to its last healthy revision by itself. */
@@ -2500,6 +2507,7 @@ function createBaseStatusReport(): StatusReport {
     durationMs: 0,
     inventory: [],
     rollback: undefined,
+    nothingApplied: false,
   };
 }
 
@@ -2543,6 +2551,9 @@ export const StatusReport: MessageFns<StatusReport> = {
     }
     if (message.rollback !== undefined) {
       AutomaticRollback.encode(message.rollback, writer.uint32(106).fork()).join();
+    }
+    if (message.nothingApplied !== false) {
+      writer.uint32(112).bool(message.nothingApplied);
     }
     return writer;
   },
@@ -2664,6 +2675,14 @@ export const StatusReport: MessageFns<StatusReport> = {
             message.rollback = AutomaticRollback.decode(reader, reader.uint32());
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.nothingApplied = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2705,6 +2724,11 @@ export const StatusReport: MessageFns<StatusReport> = {
         ? object.inventory.map((e: any) => ObjectRef.fromJSON(e))
         : [],
       rollback: isSet(object.rollback) ? AutomaticRollback.fromJSON(object.rollback) : undefined,
+      nothingApplied: isSet(object.nothingApplied)
+        ? globalThis.Boolean(object.nothingApplied)
+        : isSet(object.nothing_applied)
+        ? globalThis.Boolean(object.nothing_applied)
+        : false,
     };
   },
 
@@ -2749,6 +2773,9 @@ export const StatusReport: MessageFns<StatusReport> = {
     if (message.rollback !== undefined) {
       obj.rollback = AutomaticRollback.toJSON(message.rollback);
     }
+    if (message.nothingApplied !== false) {
+      obj.nothingApplied = message.nothingApplied;
+    }
     return obj;
   },
 
@@ -2776,6 +2803,7 @@ export const StatusReport: MessageFns<StatusReport> = {
     message.rollback = (object.rollback !== undefined && object.rollback !== null)
       ? AutomaticRollback.fromPartial(object.rollback)
       : undefined;
+    message.nothingApplied = object.nothingApplied ?? false;
     return message;
   },
 };

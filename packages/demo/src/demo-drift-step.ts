@@ -1,4 +1,5 @@
-import { formatLooseTable } from '@flotilla/cli';
+import type { DriftView } from '@flotilla/api';
+import { formatDriftDiffs, formatLooseTable } from '@flotilla/cli';
 import { DEMO_APP, type DemoSession } from './demo-session.js';
 
 const DRIFT_TIMEOUT_MS = 30_000;
@@ -37,12 +38,15 @@ export async function showDrift(session: DemoSession, hasDrift: boolean): Promis
   } finally {
     session.isPrinting = false;
   }
-  const columns = ['app', 'cluster', 'object', 'kind', 'name', 'fields', 'diffs', 'manager', 'action', 'detectedAt'];
+  const columns = ['app', 'cluster', 'object', 'kind', 'name', 'fields', 'manager', 'action', 'detectedAt'];
   const reported = items.length > 0 ? items : seenOnStream();
   if (items.length > 0) {
     narrator.ok(`the agent on ${cluster} reported the drift`);
     narrator.command(`flotilla drift ${DEMO_APP}`);
-    narrator.block(formatLooseTable(items, columns, narrator.style));
+    const withFields = items.map((item) => (Array.isArray(item.diffs) ? { ...item, fields: (item.diffs as Array<{ path: string }>).map((diff) => diff.path) } : item));
+    narrator.block(formatLooseTable(withFields, columns, narrator.style));
+    // What the hub lists is DriftView (filtered here only for older hubs): each field as path: desired -> live.
+    if (items.every((item) => Array.isArray(item.diffs))) narrator.block(formatDriftDiffs(items as unknown as DriftView[], narrator.style));
   } else if (reported.length > 0) {
     // Corrected before the list was read: GET /api/v1/drift holds only drift that is still there; the stream told it all.
     narrator.ok(`the agent on ${cluster} reported the drift (from the status stream; corrected drift leaves "flotilla drift" and stays in the audit log)`);

@@ -6,7 +6,7 @@ import type { HubConnection } from './wire/hub-connection.js';
 
 /** Where the messages of the hub go. */
 export interface HubMessageTargets {
-  reconciler: Pick<Reconciler, 'assign' | 'unassign' | 'reconcileAssignedSet'>;
+  reconciler: Pick<Reconciler, 'assign' | 'unassign' | 'reconcileAssignedSet' | 'reconcileNow'>;
   drift: Pick<DriftMonitor, 'checkNow'>;
   identity: Pick<AgentIdentity, 'rotate'>;
   connection: Pick<HubConnection, 'send' | 'setCredential'>;
@@ -42,9 +42,18 @@ export async function routeHubMessage(message: InboundMessage, targets: HubMessa
       await identity.rotate(message.credential, message.previousExpiresAt);
       connection.setCredential(message.credential);
       return;
+    case 'reconcileNow': {
+      const { commandId, app } = message;
+      // Not awaited: the reconcile, health wait included, must not hold up the messages behind it.
+      void reconciler.reconcileNow(app).then((report) => {
+        if (!report) connection.send({ kind: 'commandResult', commandId, ok: false, error: { code: 'NOT_FOUND', message: `app "${app}" is not assigned to this cluster (or was removed meanwhile)` } });
+        else if (report.phase === 'Failed') connection.send({ kind: 'commandResult', commandId, ok: false, error: { code: report.errors[0]?.code ?? 'FAILED', message: report.errors[0]?.message ?? 'the reconcile failed' } });
+        else connection.send({ kind: 'commandResult', commandId, ok: true });
+      });
+      return;
+    }
     case 'resync':
-    case 'reconcileNow':
-      // The hub sends neither command yet; the agent has never acted on them (the stream resends everything on connect).
+      // The hub does not send it: the stream resends everything on connect, and the agent reports all it holds then.
       return;
     default:
       message satisfies never;

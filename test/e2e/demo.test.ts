@@ -51,6 +51,13 @@ describe('flotilla demo', () => {
     expect([...waves].sort((a, b) => a - b)).toEqual(waves);
     expect(text).toMatch(/us-prod {4}ConfigMap hello\/greeting {2}message: "bonjour from us-prod"/);
     expect(text).toMatch(/✓ the agent on us-prod reported the drift/);
+    // The hand edit is the kubectl command printed, really run; the drift names the field manager that command writes as.
+    const patch = /\$ (\S+\/kubectl) --kubeconfig (\S+) -n hello patch configmap greeting -p '\{"data":\{"message":"edited by hand"\}\}'\n/.exec(text);
+    expect(patch).not.toBeNull();
+    const driftRows = text.slice(patch?.index).split('\n').filter((line) => /ConfigMap\/hello\/greeting/.test(line) && /\/data\/message/.test(line));
+    expect(driftRows.length).toBeGreaterThan(0);
+    for (const row of driftRows) expect(row).toMatch(/\bkubectl-patch\b/);
+    expect(text).toContain('✓ the drift names kubectl-patch, the field manager of the kubectl patch above');
     expect(text).toContain('corrected: us-prod serves "bonjour from us-prod" again');
     // The broken release: the canary's new Pod crash-loops beside the old ones, health times out, the rollout halts.
     expect(text).toMatch(/HEALTH_TIMEOUT Deployment\/hello\/web/);

@@ -36,6 +36,8 @@ export interface AgentAssignment {
     correctionBackoffMaxMs?: number;
     /** Corrections of one object in a streak before the agent reports a fight and stops; 0 uses the agent default. */
     maxCorrections?: number;
+    /** Create the namespaces the App's objects are in when missing (absent in assignments stored by older agents). */
+    createNamespace?: boolean;
   };
   pinned: boolean;
 }

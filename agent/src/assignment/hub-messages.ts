@@ -32,4 +32,4 @@ export type OutboundMessage =
   /** An assignment generation has been reconciled (or removed). */
   | { kind: 'ack'; app: string; generation: number }
   | { kind: 'drift'; report: AppDriftReport }
-  | { kind: 'commandResult'; commandId: string; ok: boolean };
+  | { kind: 'commandResult'; commandId: string; ok: boolean; error?: { code: string; message: string } };

@@ -31,4 +31,6 @@ export interface ReconcileReport {
   inventory: ObjectRef[];
   /** Set when the agent rolled the App back by itself: the revision that failed, the one restored, and why. */
   rollback?: { failedRevision: string; restoredRevision: string; reason: ReportError };
+  /** A resync of a generation applied before that found nothing to apply (health checked once, not waited for). */
+  nothingApplied?: boolean;
 }

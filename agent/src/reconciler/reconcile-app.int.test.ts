@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentAssignment, ArtifactRef } from '../assignment/agent-assignment.js';
 import type { ReconcileReport } from '../assignment/reconcile-report.js';
+import { DriftMonitor } from '../drift/drift-monitor.js';
 import { ArtifactStore } from '../state/artifact-store.js';
 import { type ArtifactServer, artifactOf, startArtifactServer } from '../testing/artifact-server.js';
 import { HubConnection } from '../wire/hub-connection.js';
@@ -160,6 +161,67 @@ describe('reconcileApp applies the artifact its assignment names', () => {
     server.serve(twice.digest, twice.bytes);
     const report = await run(assignment('dup', twice.ref));
     expect(report).toMatchObject({ phase: 'Failed', errors: [{ code: 'DUPLICATE_OBJECT', file: 'dup/b.yaml', line: 3, message: 'ConfigMap/apps/twice is declared twice: in dup/a.yaml:1 and dup/b.yaml:3' }] });
+  });
+
+  it('creates the namespaces its objects are in when the policy says so, labelled as Flotilla’s and kept out of its inventory', async () => {
+    await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'provided' } } });
+    const shop = artifactOf([
+      { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } }, source: { file: 'shop/cm.yaml', line: 1 } },
+      { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cache', namespace: 'shop-cache' } }, source: { file: 'shop/cache.yaml', line: 1 } },
+      { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'elsewhere', namespace: 'provided' } }, source: { file: 'shop/provided.yaml', line: 1 } },
+    ]);
+    server.serve(shop.digest, shop.bytes);
+    const target = assignment('shop', shop.ref);
+    const report = await run({ ...target, defaultNamespace: 'shop', policy: { ...target.policy, createNamespace: true } });
+    expect(report).toMatchObject({ phase: 'Synced', health: 'Healthy', summary: { created: 5 } });
+    expect(report.changes.filter((c) => c.ref.kind === 'Namespace').map((c) => [c.ref.name, c.action])).toEqual([
+      ['shop', 'created'],
+      ['shop-cache', 'created'],
+    ]);
+    const labels = async (name: string) => (await client.request<{ metadata: { labels?: Record<string, string> } }>({ method: 'GET', path: `/api/v1/namespaces/${name}` })).metadata.labels ?? {};
+    for (const name of ['shop', 'shop-cache']) expect(await labels(name)).toMatchObject({ 'app.kubernetes.io/managed-by': 'flotilla', 'flotilla.dev/app': 'shop' });
+    // A namespace that was there is left as it is.
+    expect(await labels('provided')).not.toHaveProperty('flotilla.dev/app');
+    expect(await exists('/api/v1/namespaces/shop-cache/configmaps/cache')).toBe(true);
+    // Not the App's objects: never pruned with it.
+    expect(report.inventory.map((r) => `${r.kind}/${r.namespace}/${r.name}`).sort()).toEqual(['ConfigMap/provided/elsewhere', 'ConfigMap/shop-cache/cache', 'ConfigMap/shop/settings']);
+  });
+
+  it('without that policy, refuses objects in a missing namespace and creates nothing', async () => {
+    const lost = artifactOf([{ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'lost' } }, source: { file: 'lost/cm.yaml', line: 2 } }]);
+    server.serve(lost.digest, lost.bytes);
+    const report = await run({ ...assignment('lost', lost.ref), defaultNamespace: 'nowhere' });
+    expect(report).toMatchObject({ phase: 'Failed', errors: [{ message: expect.stringContaining('ConfigMap/nowhere/lost'), file: 'lost/cm.yaml' }] });
+    expect(await exists('/api/v1/namespaces/nowhere')).toBe(false);
+  });
+
+  it('on a resync of a generation applied before, applies nothing, checks health once without waiting, and says so', async () => {
+    const drift = new DriftMonitor({ manager: context.manager, logger: context.logger, report: () => undefined });
+    try {
+      // A Deployment stays Progressing here: no controller runs on this plane.
+      const quiet = artifactOf([
+        {
+          object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'quiet' }, spec: { selector: { matchLabels: { app: 'quiet' } }, template: { metadata: { labels: { app: 'quiet' } }, spec: { containers: [{ name: 'c', image: 'registry.example/quiet:1' }] } } } },
+          source: { file: 'quiet/deployment.yaml', line: 1 },
+        },
+      ]);
+      server.serve(quiet.digest, quiet.bytes);
+      const target = assignment('quiet', quiet.ref);
+      const withDrift = { ...context, drift };
+      const first = await reconcileApp(withDrift, { ...target, policy: { ...target.policy, healthTimeoutMs: 1_500 } }, new AbortController().signal);
+      expect(first).toMatchObject({ phase: 'Synced', health: 'Degraded', summary: { created: 1 } });
+      expect(first.nothingApplied).toBeUndefined();
+
+      const reported = reports.length;
+      const resync = await reconcileApp(withDrift, { ...target, policy: { ...target.policy, healthTimeoutMs: 1_500 } }, new AbortController().signal);
+      expect(resync).toMatchObject({ phase: 'Synced', health: 'Progressing', nothingApplied: true, changes: [], errors: [] });
+      expect(resync.durationMs).toBeLessThan(1_500);
+      // One report, not a Progressing one followed by another after a health wait.
+      expect(reports.length).toBe(reported + 1);
+      expect(resync.inventory.map((r) => `${r.kind}/${r.namespace}/${r.name}`)).toEqual(['Deployment/apps/quiet']);
+    } finally {
+      await drift.stop();
+    }
   });
 
   it('says so when the assignment names no artifact (a hub that does not render) or the hub is away', async () => {

@@ -18,6 +18,7 @@ import type { ReconcileReport, ReportError, ReportHealth } from '../assignment/r
 import type { DriftTracker } from '../drift/drift-tracker.js';
 import { describeFailure } from './describe-failure.js';
 import { type ArtifactSources, loadArtifact } from './load-artifact.js';
+import { missingNamespaces } from './missing-namespaces.js';
 import { placeObjects } from './place-objects.js';
 
 /** What a reconcile needs from the outside. */
@@ -33,19 +34,25 @@ export interface ReconcileContext {
   drift?: DriftTracker;
 }
 
+/** How one reconcile goes. */
+export interface ReconcileOptions {
+  /** Apply even a generation applied before (the hub's "sync now"): drift is undone whatever the drift policy says. */
+  force?: boolean;
+}
+
 /** Inventory fields the agent keeps beside the inventory. */
 const HEALTHY_REVISION = 'healthyRevision';
 
 /**
- * One reconcile of one App: load its artifact (kept in the cluster, else fetched from the hub), settle namespaces,
- * dry-run and apply everything (all or nothing), record the inventory, prune what left it, wait for health. Every
+ * One reconcile of one App: load its artifact (kept in the cluster, else fetched from the hub), settle namespaces
+ * (creating missing ones when the policy says so), dry-run and apply everything (all or nothing), record the inventory, prune what left it, wait for health. Every
  * outcome, failure included, ends in a report; errors about an object name the file and line it came from.
  */
-export async function reconcileApp(context: ReconcileContext, assignment: AgentAssignment, signal: AbortSignal): Promise<ReconcileReport> {
+export async function reconcileApp(context: ReconcileContext, assignment: AgentAssignment, signal: AbortSignal, options: ReconcileOptions = {}): Promise<ReconcileReport> {
   const startedAt = new Date();
   const log = context.logger.child({ app: assignment.app, revision: assignment.revision, generation: assignment.generation });
   const base = { app: assignment.app, generation: assignment.generation, revision: assignment.revision, startedAt };
-  const finish = (fields: Pick<ReconcileReport, 'phase' | 'health' | 'changes' | 'errors' | 'inventory'>): ReconcileReport => ({
+  const finish = (fields: Pick<ReconcileReport, 'phase' | 'health' | 'changes' | 'errors' | 'inventory' | 'nothingApplied'>): ReconcileReport => ({
     ...base,
     ...fields,
     reportId: randomUUID(),
@@ -57,8 +64,8 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   let changes: ChangeSetEntry[] = [];
   let inventory: ObjectRef[];
   let desired: KubeObject[];
-  // Whether this reconcile applied the objects (so they exist), rather than finding its generation applied before.
-  let justApplied: boolean;
+  // Whether this reconcile found its generation applied before, rather than applying the objects (so they exist).
+  let isApplied: boolean;
   // Where each object came from, by `Kind/namespace/name`, for the errors that name an object.
   const sources = new Map<string, ArtifactSource>();
   try {
@@ -71,10 +78,11 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
     for (const o of objects) sources.set(formatObjectRef(o.ref), o.source);
     desired = objects.map((o) => o.object);
     // A generation applied before (restart, resync) is not applied again: what changed since is drift, for its policy.
-    const isApplied = context.drift?.isApplied(assignment, previous) ?? false;
+    isApplied = !options.force && (context.drift?.isApplied(assignment, previous) ?? false);
     if (!isApplied) context.drift?.hold(assignment.app);
-    const applied = isApplied ? { entries: [] } : await context.manager.apply(desired, { signal });
-    justApplied = !isApplied;
+    // Namespaces to create (policy createNamespace) go with the objects, so they are dry-run and staged like declared ones.
+    const namespaces = !isApplied && assignment.policy.createNamespace ? await missingNamespaces(context.manager, desired, assignment.app, signal) : [];
+    const applied = isApplied ? { entries: [] } : await context.manager.apply([...namespaces, ...desired], { signal });
     changes = applied.entries;
     inventory = [...createInventory(objects.map((o) => o.ref))];
   } catch (error) {
@@ -101,6 +109,8 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
     await context.inventories.save(assignment.app, { inventory: [...inventory, ...kept], revision: assignment.revision, generation: assignment.generation, fields });
   }
 
+  if (isApplied && changes.length === 0) return reportNothingApplied(context, assignment, inventory, sources, finish, signal);
+
   const failures: ReportError[] = changes
     .filter((c) => c.action === 'failed')
     .map((c) => ({ code: c.error?.code ?? 'APPLY_FAILED', message: c.error?.message ?? 'failed', object: c.ref, ...sources.get(formatObjectRef(c.ref)) }));
@@ -108,7 +118,7 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   log.info({ changes: formatChangeSet(changes) }, 'applied');
   context.report(finish({ phase, health: 'Progressing', changes, errors: failures, inventory }));
 
-  const health = await context.manager.waitForHealth(inventory, { timeoutMs: assignment.policy.healthTimeoutMs, intervalMs: 1000, justApplied, signal });
+  const health = await context.manager.waitForHealth(inventory, { timeoutMs: assignment.policy.healthTimeoutMs, intervalMs: 1000, justApplied: !isApplied, signal });
   const status: ReportHealth = health.timedOut ? 'Degraded' : health.health.status;
   const healthErrors: ReportError[] = health.objects
     .filter((o) => o.status === 'Degraded' || (health.timedOut && o.status === 'Progressing'))
@@ -123,6 +133,28 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   }
   const report = finish({ phase, health: status, changes, errors: [...failures, ...healthErrors], inventory });
   log.info({ health: status, durationMs: report.durationMs }, 'reconciled');
+  context.report(report);
+  return report;
+}
+
+/**
+ * The end of a resync that found its generation applied before and nothing to do: health as it is now (one check, no
+ * wait), one report marked nothingApplied, so the hub keeps the change set it holds and adds no history entry.
+ */
+async function reportNothingApplied(
+  context: ReconcileContext,
+  assignment: AgentAssignment,
+  inventory: ObjectRef[],
+  sources: ReadonlyMap<string, ArtifactSource>,
+  finish: (fields: Pick<ReconcileReport, 'phase' | 'health' | 'changes' | 'errors' | 'inventory' | 'nothingApplied'>) => ReconcileReport,
+  signal: AbortSignal,
+): Promise<ReconcileReport> {
+  const health = await context.manager.waitForHealth(inventory, { timeoutMs: 0, signal });
+  const errors: ReportError[] = health.objects
+    .filter((o) => o.status === 'Degraded')
+    .map((o) => ({ code: 'DEGRADED', message: o.message, object: o.ref, ...sources.get(formatObjectRef(o.ref)) }));
+  const report = finish({ phase: 'Synced', health: health.health.status, changes: [], errors, inventory, nothingApplied: true });
+  context.logger.debug({ app: assignment.app, generation: assignment.generation, health: report.health }, 'resync: nothing to apply');
   context.report(report);
   return report;
 }

@@ -28,7 +28,11 @@ export interface ReconcilerOptions {
   autoRollback?: AutoRollback;
 }
 
-type Work = { kind: 'reconcile' } | { kind: 'remove'; generation: number; prune: boolean };
+/** Told the report of the reconcile that carried out a "sync now", or undefined when none did (the App left). */
+type SyncWaiter = (report: ReconcileReport | undefined) => void;
+
+/** A reconcile (forced: apply even a generation applied before; waited for by "sync now" requests), or a removal. */
+type Work = { kind: 'reconcile'; force?: boolean; waiters?: SyncWaiter[] } | { kind: 'remove'; generation: number; prune: boolean };
 
 /** Codes of failures worth retrying soon: the manifests are not wrong, something was out of reach (or came damaged). */
 const TRANSIENT = /^(ARTIFACT_UNAVAILABLE|ARTIFACT_NOT_FOUND|INVALID_ARTIFACT|UNAVAILABLE|RESOURCE_EXHAUSTED|INTERNAL)$/;
@@ -131,6 +135,16 @@ export class Reconciler {
     }
   }
 
+  /**
+   * Reconciles an App at once, applying its current generation even when it was applied before, so drift is undone
+   * whatever its drift policy says (the hub's "sync now"). Resolves with that reconcile's report (health included), or
+   * undefined when the App is not held here or is removed first.
+   */
+  reconcileNow(app: string): Promise<ReconcileReport | undefined> {
+    if (this.stopped || !this.held.has(app)) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.enqueue(app, { kind: 'reconcile', force: true, waiters: [resolve] }));
+  }
+
   /** Resolves when no work is queued or running. */
   idle(): Promise<void> {
     if (this.pending.size === 0 && this.running.size === 0) return Promise.resolve();
@@ -145,7 +159,14 @@ export class Reconciler {
     if (this.stopped) return;
     const retry = this.retries.get(app);
     if (retry) clearTimeout(retry.timer);
-    // A removal outranks a reconcile queued before it; a newer assignment replaces a queued removal.
+    // A removal outranks a reconcile queued before it; a newer assignment replaces a queued removal. Reconciles queued
+    // together become one, forced if either was, answering every sync waiting on either.
+    const queued = this.pending.get(app);
+    if (queued?.kind === 'reconcile' && work.kind === 'reconcile') {
+      work = { kind: 'reconcile', force: queued.force === true || work.force === true, waiters: [...(queued.waiters ?? []), ...(work.waiters ?? [])] };
+    } else if (queued?.kind === 'reconcile') {
+      for (const waiter of queued.waiters ?? []) waiter(undefined);
+    }
     this.pending.set(app, work);
     this.pump();
   }
@@ -180,25 +201,44 @@ export class Reconciler {
         return;
       }
       const assignment = this.held.get(app);
-      if (!assignment) return;
+      if (!assignment) {
+        for (const waiter of work.waiters ?? []) waiter(undefined);
+        return;
+      }
       // Rollback is given this function: it reconciles the healthy assignment with it too, its reports relabelled.
       const reconcile: ReconcileFunction = (target, targetSignal, relabel = (r) => r) =>
-        reconcileApp({ ...this.options.context, report: (r) => sink.report(relabel(r)) }, target, targetSignal);
+        reconcileApp({ ...this.options.context, report: (r) => sink.report(relabel(r)) }, target, targetSignal, { force: work.force === true && target === assignment });
       const { autoRollback } = this.options;
       const report = autoRollback ? await autoRollback.reconcile(reconcile, assignment, signal) : await reconcile(assignment, signal);
-      if (signal.aborted) return;
+      if (signal.aborted) {
+        this.handOnWaiters(app, work);
+        return;
+      }
+      for (const waiter of work.waiters ?? []) waiter(report);
       if (report.phase !== 'Failed' || report.changes.length > 0) this.applied.set(app, { generation: report.generation, revision: report.revision });
       sink.ack(app, assignment.generation);
       if (report.phase === 'Failed' && report.errors.some((e) => TRANSIENT.test(e.code))) this.retryLater(app);
       else this.retries.delete(app);
     } catch (error) {
       // Aborted for a newer generation or a removal, which is queued already.
-      if (signal.aborted) return;
+      if (signal.aborted) {
+        this.handOnWaiters(app, work);
+        return;
+      }
+      if (work.kind === 'reconcile') for (const waiter of work.waiters ?? []) waiter(undefined);
       const held = this.held.get(app);
       const fields = work.kind === 'remove' ? { app, generation: work.generation } : { app, generation: held?.generation, revision: held?.revision };
       logger.error({ ...fields, err: (error as Error).message }, work.kind === 'remove' ? 'removing app failed; will retry' : 'reconcile failed; will retry');
       this.retryLater(app, work);
     }
+  }
+
+  /** A reconcile cut short by newer work: the syncs waiting on it wait for that work instead (a newer reconcile). */
+  private handOnWaiters(app: string, work: Work): void {
+    if (work.kind !== 'reconcile' || !work.waiters?.length) return;
+    const next = this.pending.get(app);
+    if (next?.kind === 'reconcile') next.waiters = [...(next.waiters ?? []), ...work.waiters];
+    else for (const waiter of work.waiters) waiter(undefined);
   }
 
   /**

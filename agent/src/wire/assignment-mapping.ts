@@ -47,6 +47,7 @@ export function fromAssignmentMessage(message: Assignment): AgentAssignment {
       })),
       correctionBackoffMaxMs: message.policy?.correctionBackoffMaxMs ?? 0,
       maxCorrections: message.policy?.maxCorrections ?? 0,
+      createNamespace: message.policy?.createNamespace ?? false,
     },
     pinned: message.pinned,
     ...(message.artifact?.digest ? { artifact: { digest: message.artifact.digest, size: Number(message.artifact.size) } } : {}),
@@ -99,6 +100,7 @@ export function toStatusReport(report: ReconcileReport): StatusReport {
     rollback: report.rollback
       ? { failedRevision: report.rollback.failedRevision, restoredRevision: report.rollback.restoredRevision, reason: toErrorDetail(report.rollback.reason) }
       : undefined,
+    nothingApplied: report.nothingApplied === true,
   };
 }
 

@@ -41,7 +41,7 @@ export function toAgentMessage(message: OutboundMessage): AgentMessage {
     case 'drift':
       return { drift: toDriftReport(message.report) };
     case 'commandResult':
-      return { commandResult: { id: message.commandId, ok: message.ok } };
+      return { commandResult: { id: message.commandId, ok: message.ok, ...(message.error ? { error: { ...message.error, file: '', line: 0 } } : {}) } };
     default:
       return message satisfies never;
   }

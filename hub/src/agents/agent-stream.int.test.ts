@@ -80,6 +80,7 @@ describe('agent stream', () => {
         errors: [],
         durationMs: 321,
         inventory: [{ group: '', version: 'v1', kind: 'ConfigMap', namespace: 'web', name: 'settings' }],
+        nothingApplied: false,
       },
     });
     await expect
@@ -101,7 +102,7 @@ describe('agent stream', () => {
     agent.send({
       status: {
         reportId: 'report-1', app: 'web', generation: 1, revision: `main@sha1:${commit}`, phase: Phase.PHASE_SYNCED, health: Health.HEALTH_HEALTHY,
-        changes: [], errors: [], durationMs: 999, inventory: [],
+        changes: [], errors: [], durationMs: 999, inventory: [], nothingApplied: false,
       },
     });
     agent.send({ heartbeat: { sequence: 1 } });
@@ -160,7 +161,7 @@ describe('agent stream', () => {
   it('ignores reports from a cluster for an app not assigned to it', async () => {
     const agent = connect('dev-1');
     await agent.next((m) => Boolean(m.assignmentsComplete));
-    agent.send({ status: { reportId: 'x', app: 'web', generation: 4, revision: 'evil', phase: Phase.PHASE_FAILED, health: Health.HEALTH_DEGRADED, changes: [], errors: [], durationMs: 1, inventory: [] } });
+    agent.send({ status: { reportId: 'x', app: 'web', generation: 4, revision: 'evil', phase: Phase.PHASE_FAILED, health: Health.HEALTH_DEGRADED, changes: [], errors: [], durationMs: 1, inventory: [], nothingApplied: false } });
     agent.send({ heartbeat: { sequence: 7 } });
     await agent.next((m) => m.heartbeatAck?.sequence === 7);
     const status = await hub.api().get('/api/v1/apps/web/status').expect(200);

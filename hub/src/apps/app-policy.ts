@@ -31,6 +31,8 @@ export interface AppPolicy {
     /** Return a cluster to its last healthy revision by itself when a revision fails there. */
     auto: boolean;
   };
+  /** Create the namespaces the App's objects are in when missing; absent in apps stored before it, meaning false. */
+  createNamespace?: boolean;
   /** How a new revision reaches the targets (canary, waves); absent in apps stored before rollouts, meaning the default. */
   rollout?: RolloutStrategy;
 }
@@ -41,6 +43,7 @@ export const DEFAULT_APP_POLICY: AppPolicy = {
   drift: { mode: 'report', ignore: [], checkIntervalSeconds: 0, maxCorrections: 0, correctionBackoffMaxSeconds: 0 },
   health: { timeoutSeconds: 300 },
   rollback: { auto: false },
+  createNamespace: false,
   rollout: DEFAULT_ROLLOUT_STRATEGY,
 };
 

@@ -11,7 +11,7 @@ export function toAppView(app: App, render: AppRenderState | null): AppView {
     targets: { selector: app.targetSelector, clusters: app.targetClusters },
     variables: app.variables,
     namespace: app.defaultNamespace,
-    policy: app.policy,
+    policy: { ...app.policy, createNamespace: app.policy.createNamespace ?? false },
     policyOverrides: app.policyOverrides ?? {},
     render: { allowRemoteBases: app.render?.allowRemoteBases ?? false },
     renderStatus: render ? toRenderStatusView(render) : null,

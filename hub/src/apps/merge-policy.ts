@@ -9,6 +9,8 @@ export function mergePolicy(base: AppPolicy, patch: PolicyBody): AppPolicy {
     drift: { ...base.drift, ...stripUndefined(patch.drift ?? {}) },
     health: { ...base.health, ...stripUndefined(patch.health ?? {}) },
     rollback: { ...base.rollback, ...stripUndefined(patch.rollback ?? {}) },
+    // Left out when neither gives it (apps stored before it), so their assignments do not change on upgrade.
+    ...((patch.createNamespace ?? base.createNamespace) !== undefined ? { createNamespace: patch.createNamespace ?? base.createNamespace } : {}),
     rollout: mergeRolloutStrategy(base.rollout, patch.rollout),
   };
 }

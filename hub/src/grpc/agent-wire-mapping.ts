@@ -50,6 +50,7 @@ export function toAssignmentMessage(assignment: Assignment): HubMessage {
       driftCheckIntervalMs: assignment.policy.drift.checkIntervalSeconds * 1000,
       correctionBackoffMaxMs: (assignment.policy.drift.correctionBackoffMaxSeconds ?? 0) * 1000,
       maxCorrections: assignment.policy.drift.maxCorrections ?? 0,
+      createNamespace: assignment.policy.createNamespace ?? false,
     },
     pinned: assignment.pinned,
     artifact: assignment.artifactDigest ? { digest: assignment.artifactDigest, size: assignment.artifactSize ?? 0 } : undefined,
@@ -120,5 +121,6 @@ export function fromStatusReport(report: StatusReport): AgentReport {
           },
         }
       : {}),
+    ...(report.nothingApplied ? { nothingApplied: true } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { ReflectionService } from '@grpc/reflection';
 import type { Server } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
-import { PROTO_DIR, PROTO_FILES, PROTO_LOADER_OPTIONS, PROTO_PACKAGE } from '@flotilla/proto';
+import { loadFileDescriptorProtos, PROTO_DIR, PROTO_FILES, PROTO_LOADER_OPTIONS, PROTO_PACKAGE } from '@flotilla/proto';
 import type { HubConfig } from '../config/hub-config.js';
 import { serverCredentials } from './server-credentials.js';
 
@@ -36,8 +36,8 @@ export async function connectGrpc(app: INestApplication, config: HubConfig): Pro
           http2MinPingIntervalWithoutDataMs: 10_000,
         },
         gracefulShutdown: false,
-        onLoadPackageDefinition: (definition: PackageDefinition, server: Server) => {
-          new ReflectionService(definition).addToServer(server);
+        onLoadPackageDefinition: (_definition: PackageDefinition, server: Server) => {
+          new ReflectionService(reflectedFiles()).addToServer(server);
         },
       },
     },
@@ -46,6 +46,16 @@ export async function connectGrpc(app: INestApplication, config: HubConfig): Pro
   await app.startAllMicroservices();
   const host = config.grpcHost === '0.0.0.0' ? '127.0.0.1' : config.grpcHost;
   return `${host}:${port}`;
+}
+
+/**
+ * The compiled .proto files, each under its own name with its dependencies, in the shape @grpc/reflection reads (it
+ * only looks at `fileDescriptorProtos`). proto-loader's definition would give it one synthesized file per package
+ * naming no dependency, which strict clients (grpcurl) cannot resolve google.protobuf.Timestamp against
+ * (grpc/grpc-node#2958).
+ */
+function reflectedFiles(): PackageDefinition {
+  return { [PROTO_PACKAGE]: { fileDescriptorProtos: loadFileDescriptorProtos() } } as unknown as PackageDefinition;
 }
 
 async function findFreePort(host: string): Promise<number> {

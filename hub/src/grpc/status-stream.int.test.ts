@@ -62,7 +62,7 @@ describe('status stream', () => {
     agent.send({
       status: {
         reportId: 'r1', app: 'web', generation: 1, revision: `main@sha1:${commit}`, phase: Phase.PHASE_SYNCED, health: Health.HEALTH_PROGRESSING,
-        changes: [], errors: [], durationMs: 10, inventory: [],
+        changes: [], errors: [], durationMs: 10, inventory: [], nothingApplied: false,
       },
     });
     await expect.poll(() => first.events.find((e) => e.status)?.status).toMatchObject({
@@ -75,7 +75,7 @@ describe('status stream', () => {
     agent.send({
       status: {
         reportId: 'r2', app: 'web', generation: 1, revision: `main@sha1:${commit}`, phase: Phase.PHASE_SYNCED, health: Health.HEALTH_HEALTHY,
-        changes: [], errors: [], durationMs: 10, inventory: [],
+        changes: [], errors: [], durationMs: 10, inventory: [], nothingApplied: false,
       },
     });
     await hub.api().patch('/api/v1/clusters/us-1').send({ labels: { env: 'prod', tier: 'x' } }).expect(200);

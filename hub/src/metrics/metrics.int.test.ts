@@ -57,6 +57,7 @@ describe.each(TEST_DATABASES)('hub /metrics on %s', (database) => {
       errors: [],
       durationMs: 1500,
       inventory: [],
+      nothingApplied: false,
     });
     // An agent reports once after apply (Progressing) and once health is known: one reconcile, counted once.
     agent.send({ status: report('r-1', Health.HEALTH_PROGRESSING) });

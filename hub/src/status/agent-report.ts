@@ -14,4 +14,6 @@ export interface AgentReport {
   inventory: string[];
   /** Set when the agent rolled the cluster back by itself. */
   rollback?: { failedRevision: string; restoredRevision: string; reason: string };
+  /** A resync of a generation applied before found nothing to apply: keep the change set held, add no history entry. */
+  nothingApplied?: boolean;
 }

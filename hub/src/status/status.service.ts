@@ -49,6 +49,8 @@ export class StatusService implements OnApplicationBootstrap, OnModuleDestroy {
     const previous = await this.statuses.findOneBy({ appName: report.app, clusterName: cluster });
     if (previous?.lastReportId === report.reportId && report.reportId !== '') return false;
     if (previous && report.generation < previous.generation) return false;
+    // A resync that applied nothing leaves the change set of the reconcile that did (and its duration) in place.
+    const isResync = report.nothingApplied === true && previous !== null && previous.generation === report.generation && previous.revision === report.revision;
     const status = this.statuses.create({
       appName: report.app,
       clusterName: cluster,
@@ -56,15 +58,15 @@ export class StatusService implements OnApplicationBootstrap, OnModuleDestroy {
       revision: report.revision,
       phase: report.phase,
       health: report.health,
-      changes: report.changes,
+      changes: isResync ? previous.changes : report.changes,
       errors: report.errors,
-      durationMs: report.durationMs,
+      durationMs: isResync ? previous.durationMs : report.durationMs,
       inventory: report.inventory,
       lastReportId: report.reportId,
       updatedAt: new Date(),
     });
     await this.statuses.save(status);
-    await this.appendHistory(cluster, report, previous);
+    await this.appendHistory(cluster, report, previous, { mayAdd: !isResync });
     this.events.publish({ kind: 'status', status });
     return true;
   }
@@ -130,12 +132,22 @@ export class StatusService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.history.delete(criteria);
   }
 
-  /** A new entry when the revision or generation applied changed, or the outcome of the same one did. */
-  private async appendHistory(cluster: string, report: AgentReport, previous: ClusterAppStatus | null): Promise<void> {
+  /**
+   * One entry per reconcile of a generation: a new one when a reconcile starts (the revision or generation changed, or
+   * the last one of this generation had ended), updated as that reconcile's outcome becomes known (progressing, then
+   * healthy or degraded). A resync that applied nothing (`mayAdd` false) adds none; it may only end one left progressing.
+   */
+  private async appendHistory(cluster: string, report: AgentReport, previous: ClusterAppStatus | null, options: { mayAdd: boolean }): Promise<void> {
     const outcome = outcomeOf(report);
     if (outcome === null) return;
     const last = await this.history.findOne({ where: { appName: report.app, clusterName: cluster }, order: { id: 'DESC' } });
-    if (last && last.revision === report.revision && last.generation === report.generation && last.outcome === outcome) return;
+    const isSameGeneration = last !== null && last.revision === report.revision && last.generation === report.generation;
+    if (isSameGeneration && last.outcome === outcome) return;
+    if (isSameGeneration && last.outcome === 'progressing') {
+      await this.history.update(last.id, { outcome, ...(options.mayAdd ? { changes: report.changes } : {}), ...(report.errors[0] ? { message: report.errors[0].message } : {}) });
+      return;
+    }
+    if (!options.mayAdd) return;
     const message = report.rollback
       ? `rolled back from ${report.rollback.failedRevision}: ${report.rollback.reason}`
       : (report.errors[0]?.message ?? (previous?.revision === report.revision ? '' : `from ${previous?.revision || 'nothing'}`));

@@ -11,6 +11,7 @@ export function syncedReport(fields: Pick<StatusReport, 'app' | 'generation' | '
     errors: [],
     durationMs: 1,
     inventory: [],
+    nothingApplied: false,
     ...fields,
   };
 }

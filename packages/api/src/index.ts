@@ -17,6 +17,7 @@ export * from './sources/source-view.js';
 export * from './apps/apps.schemas.js';
 export * from './apps/app-view.js';
 export * from './apps/app-manifests-view.js';
+export * from './apps/app-sync.js';
 export * from './rollouts/rollout-states.js';
 export * from './rollouts/rollout-strategy-schema.js';
 export * from './rollouts/rollout-strategy-view.js';

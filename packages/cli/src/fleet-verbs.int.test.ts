@@ -115,7 +115,9 @@ describe('flotilla verbs that need agents, against a real hub and a real cluster
     });
     await expect.poll(async () => (await run(['drift', 'web', '--cluster', 'eu-1'])).stdout, { timeout: 30_000, interval: 500 }).toContain('kubectl-edit');
     const drift = await run(['drift', 'web', '--cluster', 'eu-1']);
-    expect(drift.stdout).toMatch(/^APP\s+CLUSTER\s+OBJECT\s+FIELDS\s+MANAGER\s+ACTION\s+DETECTED\nweb\s+eu-1\s+ConfigMap\/web\/settings\s+\/data\/greeting\s+kubectl-edit\s+\S+\s+\d+s\n$/);
+    expect(drift.stdout).toMatch(/^APP\s+CLUSTER\s+OBJECT\s+FIELDS\s+MANAGER\s+ACTION\s+DETECTED\nweb\s+eu-1\s+ConfigMap\/web\/settings\s+\/data\/greeting\s+kubectl-edit\s+\S+\s+\d+s\n\n/);
+    // Then each field as path: desired -> live, not JSON.
+    expect(drift.stdout.split('\n\n')[1]).toBe('ConfigMap/web/settings on eu-1 (app web, changed by kubectl-edit):\n  /data/greeting: "hello" -> "edited by hand"\n');
     const yaml = parse((await run(['drift', '-o', 'yaml'])).stdout);
     expect(yaml.items).toEqual([expect.objectContaining({ app: 'web', cluster: 'eu-1', manager: 'kubectl-edit', object: expect.objectContaining({ kind: 'ConfigMap', name: 'settings' }) })]);
   });

@@ -14,6 +14,7 @@ export { describeSettings, formatSettingsHelp, type SettingHelp } from './comman
 export { formatRolloutTable } from './commands/rollout-table.js';
 export { formatStatusTable } from './commands/status-table.js';
 export { describeEvent } from './output/describe-event.js';
+export { formatDriftDiffs, formatFieldDiff } from './output/format-drift-diffs.js';
 export { formatLooseTable } from './output/format-loose-table.js';
 export { formatFields, formatTable, type Column } from './output/format-table.js';
 export { formatChanges, formatDuration, shortRevision } from './output/format-values.js';

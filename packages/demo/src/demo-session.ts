@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { RolloutView } from '@flotilla/api';
 import type { AppClusterStatus, DriftEvent } from '@flotilla/proto';
 import { KubeClient } from '@flotilla/kube';
@@ -225,9 +227,23 @@ export class DemoSession {
     return `${this.kubectlPath} --kubeconfig ${this.fleet.planes[cluster]?.kubeconfigPath} ${args}`;
   }
 
+  /** Runs kubectl against a cluster with these arguments, as a user would; returns the command line, quoted for a shell. */
+  async runKubectl(cluster: string, args: readonly string[]): Promise<string> {
+    const kubeconfig = this.fleet.planes[cluster]?.kubeconfigPath;
+    if (!kubeconfig) throw new Error(`no cluster ${cluster}`);
+    const argv = ['--kubeconfig', kubeconfig, ...args];
+    await promisify(execFile)(this.kubectlPath, argv, { timeout: 30_000, signal: this.signal });
+    return [this.kubectlPath, ...argv].map(shellQuote).join(' ');
+  }
+
   close(): void {
     for (const client of this.kubeClients.values()) client.close();
   }
+}
+
+/** A word as a POSIX shell reads it back: unchanged when it holds nothing special, else in single quotes. */
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 /** Synced and Healthy at `revision`. */

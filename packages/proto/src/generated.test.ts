@@ -33,6 +33,12 @@ describe('generated code', () => {
     }
   });
 
+  it('has a descriptor set matching what `buf build` compiles from proto/ (run `pnpm proto:generate` and commit)', () => {
+    const fresh = join(out, 'flotilla-v1.binpb');
+    execFileSync(join(packageDir, 'node_modules/.bin/buf'), ['build', '../../proto', '--as-file-descriptor-set', '-o', fresh], { cwd: packageDir, stdio: 'pipe' });
+    expect(readFileSync(join(packageDir, 'descriptors/flotilla-v1.binpb')).equals(readFileSync(fresh))).toBe(true);
+  });
+
   it('passes buf lint', () => {
     execFileSync(join(packageDir, 'node_modules/.bin/buf'), ['lint', '../../proto'], { cwd: packageDir, stdio: 'pipe' });
   });

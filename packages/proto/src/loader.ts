@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import * as protoLoader from '@grpc/proto-loader';
 
 /**
@@ -36,4 +37,32 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 /** Loads the flotilla.v1 services with proto-loader, for servers built on it (NestJS) and for reflection. */
 export function loadPackageDefinition(): protoLoader.PackageDefinition {
   return protoLoader.loadSync([...PROTO_FILES], PROTO_LOADER_OPTIONS);
+}
+
+/**
+ * The compiled descriptors of the `.proto` files (a FileDescriptorSet written by `buf build`, committed beside the
+ * generated code and kept fresh by `pnpm proto:generate`): every file under its own name with its real dependency
+ * list, google/protobuf/timestamp.proto included.
+ */
+export const DESCRIPTOR_SET_FILE = fileURLToPath(new URL('../descriptors/flotilla-v1.binpb', import.meta.url));
+
+/**
+ * The serialized FileDescriptorProtos of the flotilla.v1 files and everything they import, for gRPC server reflection.
+ * proto-loader's own descriptors merge the files of a package into one synthesized file (`flotilla_v1.proto`) that
+ * names no dependency, which strict clients such as grpcurl cannot resolve Timestamp fields against.
+ */
+export function loadFileDescriptorProtos(): Buffer[] {
+  return splitFileDescriptorSet(readFileSync(DESCRIPTOR_SET_FILE));
+}
+
+/** The serialized files (field 1, repeated) of a serialized FileDescriptorSet. */
+function splitFileDescriptorSet(bytes: Uint8Array): Buffer[] {
+  const reader = new BinaryReader(bytes);
+  const files: Buffer[] = [];
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    if (field === 1 && wireType === WireType.LengthDelimited) files.push(Buffer.from(reader.bytes()));
+    else reader.skip(wireType);
+  }
+  return files;
 }

@@ -33,6 +33,7 @@ const assignment: Assignment = {
     driftCheckIntervalMs: 0,
     correctionBackoffMaxMs: 0,
     maxCorrections: 5,
+    createNamespace: true,
   },
   pinned: false,
 };
@@ -84,6 +85,7 @@ describe('wire compatibility between proto-loader (hub) and ts-proto (agent)', (
         startedAt,
         durationMs: 1234,
         inventory: [{ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'web', name: 'api' }],
+        nothingApplied: false,
       },
     };
     stream.write(message);

@@ -5,7 +5,7 @@ export type ControlPlaneErrorCode = 'BUILD_FAILED' | 'EXITED_EARLY' | 'NOT_READY
 
 /** What the caller needs to diagnose a failure: which component, its log file and the end of that log. */
 export interface ControlPlaneErrorData {
-  component: 'build.sh' | 'helm/build.sh' | 'kwok/build.sh' | 'kustomize/build.sh' | 'etcd' | 'kube-apiserver' | WorkloadComponent;
+  component: 'build.sh' | 'helm/build.sh' | 'kwok/build.sh' | 'kustomize/build.sh' | 'grpcurl/build.sh' | 'etcd' | 'kube-apiserver' | WorkloadComponent;
   logPath?: string;
   logTail?: string;
 }

@@ -22,6 +22,7 @@ export {
 export { ControlPlaneError, type ControlPlaneErrorCode, type ControlPlaneErrorData } from './control-plane-error.js';
 export { ensureKubernetesBinaries, type EnsureKubernetesBinariesOptions, type KubernetesBinaries } from './kubernetes-binaries.js';
 export { metricValue, parseMetricsText, scrapeMetrics, type MetricSample } from './scrape-metrics.js';
+export { ensureGrpcurl, type EnsureGrpcurlOptions, type GrpcurlBinary } from './grpcurl-binary.js';
 export { ensureHelm, type EnsureHelmOptions, type HelmBinary } from './helm-binary.js';
 export { ensureKwok, KWOK_STAGES_PATH, type EnsureKwokOptions, type KwokBinary } from './kwok-binary.js';
 export { BROKEN_IMAGE_TAG, brokenImage } from './broken-image.js';

@@ -25,6 +25,7 @@ export const appPolicyViewSchema = z.object({
   drift: driftPolicyView,
   health: z.object({ timeoutSeconds: z.number().int() }),
   rollback: z.object({ auto: z.boolean() }),
+  createNamespace: z.boolean().describe("the agents create the namespaces the app's objects are in when missing"),
   rollout: rolloutStrategyViewSchema.optional().describe('absent in apps stored before rollouts, meaning the default'),
 });
 export type AppPolicyView = z.output<typeof appPolicyViewSchema>;

@@ -39,6 +39,10 @@ export const policySchema = z.strictObject({
   health: z.strictObject({ timeoutSeconds: z.number().int().min(1).max(86_400).optional() }).optional(),
   rollback: z.strictObject({ auto: z.boolean().optional() }).optional(),
   rollout: rolloutStrategySchema.optional(),
+  createNamespace: z
+    .boolean()
+    .optional()
+    .describe("create the namespaces the app's objects are in when missing (labelled as Flotilla's, never deleted by it); default false"),
 });
 
 /**

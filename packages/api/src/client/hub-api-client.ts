@@ -122,6 +122,9 @@ export class HubApiClient {
   rollbackApp(name: string, body: BodyOf<Ops['rollbackApp']> = {}) {
     return this.call(OPERATIONS.rollbackApp, { params: { name }, body });
   }
+  syncApp(name: string, body: BodyOf<Ops['syncApp']> = {}) {
+    return this.call(OPERATIONS.syncApp, { params: { name }, body });
+  }
   unpinApp(name: string, body: BodyOf<Ops['unpinApp']> = {}) {
     return this.call(OPERATIONS.unpinApp, { params: { name }, body });
   }

@@ -1,4 +1,5 @@
 import { appManifestsViewSchema, manifestObjectViewSchema } from '../apps/app-manifests-view.js';
+import { appSyncClusterViewSchema, appSyncViewSchema, syncAppSchema } from '../apps/app-sync.js';
 import { appPageSchema, appRenderStatusViewSchema, appViewSchema } from '../apps/app-view.js';
 import { createAppSchema, updateAppSchema } from '../apps/apps.schemas.js';
 import { auditEventPageSchema, auditEventViewSchema } from '../audit/audit-event-view.js';
@@ -46,6 +47,7 @@ export const REQUEST_COMPONENTS = {
   UpdateSourceRequest: updateSourceSchema,
   CreateAppRequest: createAppSchema,
   UpdateAppRequest: updateAppSchema,
+  SyncAppRequest: syncAppSchema,
   RollbackRequest: rollbackSchema,
   UnpinRequest: unpinSchema,
   RolloutActionRequest: rolloutActionSchema,
@@ -71,6 +73,8 @@ export const VIEW_COMPONENTS = {
   AppRenderStatusView: appRenderStatusViewSchema,
   ManifestObjectView: manifestObjectViewSchema,
   AppManifestsView: appManifestsViewSchema,
+  AppSyncClusterView: appSyncClusterViewSchema,
+  AppSyncView: appSyncViewSchema,
   ChangeCounts: changeCountsSchema,
   ReportedError: reportedErrorSchema,
   AppClusterStatusView: appClusterStatusViewSchema,

@@ -1,4 +1,5 @@
 import { appManifestsQuerySchema, appManifestsViewSchema } from '../apps/app-manifests-view.js';
+import { appSyncViewSchema, syncAppSchema } from '../apps/app-sync.js';
 import { appPageSchema, appViewSchema } from '../apps/app-view.js';
 import { appListQuerySchema, createAppSchema, updateAppSchema } from '../apps/apps.schemas.js';
 import { pinListViewSchema, rolloutDetailViewSchema, unpinResultViewSchema } from '../rollouts/rollout-view.js';
@@ -58,6 +59,19 @@ export const APP_OPERATIONS = {
     summary: 'Delete an app; its clusters remove it (pruning when its policy says so)',
     params: byName,
     status: 204,
+  }),
+  syncApp: defineOperation({
+    operationId: 'syncApp',
+    method: 'POST',
+    path: '/api/v1/apps/{name}/sync',
+    tag: 'apps',
+    summary:
+      'Sync now: the agents of the target clusters (default all) reconcile the app at once, applying its current generation again and so undoing drift whatever the drift policy',
+    params: byName,
+    body: syncAppSchema,
+    response: appSyncViewSchema,
+    status: 202,
+    role: 'operator',
   }),
   getAppStatus: defineOperation({
     operationId: 'getAppStatus',

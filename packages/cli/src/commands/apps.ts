@@ -7,6 +7,7 @@ import { formatAge, formatCell, formatChanges, formatLabels, shortRevision } fro
 import { Progress } from '../output/progress.js';
 import { keyValues, listOption, noMoreArguments, numberOption, requiredArgument, stringOption, subcommandOf } from './arguments.js';
 import { type Command, type CommandArgs, printData } from './command.js';
+import { runAppsSync } from './apps-sync.js';
 import { unsupportedRollouts } from './rollouts.js';
 import { formatStatusTable } from './status-table.js';
 
@@ -14,10 +15,11 @@ const USAGE = `flotilla apps [list]
 flotilla apps get NAME
 flotilla apps create NAME --source SOURCE [--path PATH] (--selector SELECTOR | --cluster NAME...)
                      [--namespace NS] [--var key=value]... [--drift report|correct|off] [--no-prune]
-                     [--health-timeout SECONDS] [--allow-remote-bases] [--wait [--timeout SECONDS]]
+                     [--health-timeout SECONDS] [--create-namespace] [--allow-remote-bases] [--wait [--timeout SECONDS]]
 flotilla apps update NAME [--source SOURCE] [--path PATH] [--selector SELECTOR] [--cluster NAME]... [--namespace NS]
                      [--var key=value]... [--drift report|correct|off] [--prune | --no-prune] [--health-timeout SECONDS]
-                     [--allow-remote-bases | --no-allow-remote-bases]
+                     [--create-namespace | --no-create-namespace] [--allow-remote-bases | --no-allow-remote-bases]
+flotilla apps sync NAME [--cluster NAME]... [--wait [--timeout SECONDS]]
 flotilla apps history NAME [--cluster NAME]
 flotilla apps manifests NAME --cluster NAME
 flotilla apps pins NAME
@@ -31,17 +33,21 @@ Apps: a path in a source, deployed to the clusters a label selector (or a list o
   --var             a variable for \${name} in the manifests; repeat for more
   --drift           report drift (default), correct it, or neither
   --no-prune        keep objects that leave the app instead of deleting them
+  --create-namespace  create the namespaces the app's objects are in when missing (labelled as Flotilla's, never deleted)
   --allow-remote-bases  let a Kustomize path use remote bases (fetched by kustomize from outside the source)
   --wait            wait until every target cluster has applied the app, showing progress
   --timeout         how long --wait waits; default 300
 "update" changes only what is given: --selector and --cluster replace the targets, --var replaces the variables,
 policy flags merge into the policy. "manifests" shows the objects the app applies on one cluster, as the hub rendered
-them (Secret values redacted). "pins" lists clusters a rollback pinned at a revision; "unpin" lets them (or the
+them (Secret values redacted). "sync" has the agents reconcile the app now (all its clusters, or the --cluster
+ones): they apply its current revision again, undoing drift whatever the drift policy; --wait waits until each
+agent has answered that it did. "pins" lists clusters a rollback pinned at a revision; "unpin" lets them (or the
 --cluster ones) follow the branch again, through a rollout.
 
 Examples:
   flotilla apps create web --source fleet --path apps/web --selector env=prod --var replicas=3 --wait
   flotilla apps update web --drift correct --var replicas=5
+  flotilla apps sync web --cluster eu-1 --wait
   flotilla apps history web --cluster eu-1 -o yaml
   flotilla apps manifests web --cluster eu-1 -o yaml
   flotilla apps unpin web --cluster eu-1`;
@@ -71,10 +77,10 @@ const columns: Array<Column<AppView & { synced: string }>> = [
   { header: 'age', value: (a) => formatAge(a.createdAt) },
 ];
 
-/** `flotilla apps`: list, get, create, update, history, manifests, pins, unpin, delete. */
+/** `flotilla apps`: list, get, create, update, sync, history, manifests, pins, unpin, delete. */
 export const appsCommand: Command = {
   name: 'apps',
-  summary: 'list, create, change and delete apps; their history, manifests, pins and unpinning',
+  summary: 'list, create, change, sync now and delete apps; their history, manifests, pins and unpinning',
   usage: USAGE,
   options: {
     source: { type: 'string' },
@@ -86,6 +92,8 @@ export const appsCommand: Command = {
     drift: { type: 'string' },
     prune: { type: 'boolean' },
     'no-prune': { type: 'boolean' },
+    'create-namespace': { type: 'boolean' },
+    'no-create-namespace': { type: 'boolean' },
     'allow-remote-bases': { type: 'boolean' },
     'no-allow-remote-bases': { type: 'boolean' },
     'health-timeout': { type: 'string' },
@@ -94,7 +102,7 @@ export const appsCommand: Command = {
   },
   async run(context, args) {
     const hub = context.hub();
-    const action = subcommandOf(args, ['list', 'get', 'create', 'update', 'history', 'manifests', 'pins', 'unpin', 'delete'], 'list', 'apps');
+    const action = subcommandOf(args, ['list', 'get', 'create', 'update', 'sync', 'history', 'manifests', 'pins', 'unpin', 'delete'], 'list', 'apps');
     if (action === 'list') {
       noMoreArguments(args, args.positionals.length === 0 ? 0 : 1);
       const list = await hub.listApps({ limit: 1000 });
@@ -119,6 +127,7 @@ export const appsCommand: Command = {
       context.stdout.write(`app ${app.name} updated: ${describeTargets(app)}, drift ${app.policy.drift?.mode ?? '-'}, prune ${app.policy.prune ? 'on' : 'off'}; follow it with: flotilla status ${app.name} --watch\n`);
       return;
     }
+    if (action === 'sync') return runAppsSync(context, args, name);
     if (action === 'pins') {
       const pins = await hub.listAppPins(name).catch(unsupportedRollouts);
       if (context.output !== 'table') return printData(context, pins);
@@ -154,7 +163,7 @@ export const appsCommand: Command = {
           ['Targets', describeTargets(app)],
           ['Namespace', app.namespace],
           ['Variables', formatLabels(app.variables)],
-          ['Policy', `prune ${app.policy.prune ? 'on' : 'off'}, drift ${app.policy.drift?.mode ?? '-'}, health timeout ${app.policy.health?.timeoutSeconds ?? '-'}s`],
+          ['Policy', `prune ${app.policy.prune ? 'on' : 'off'}, drift ${app.policy.drift?.mode ?? '-'}, health timeout ${app.policy.health?.timeoutSeconds ?? '-'}s${app.policy.createNamespace ? ', creates its namespaces' : ''}`],
           ['In sync', `${status.inSync} of ${status.clusters} clusters`],
           ['Render', describeRender(app)],
         ])}\n\n${status.items.length > 0 ? formatStatusTable(status.items, context.style) : 'no target clusters'}\n`,
@@ -245,12 +254,15 @@ function appFields(args: CommandArgs): Omit<CreateAppRequest, 'name' | 'source'>
   const healthTimeout = numberOption(args, 'health-timeout', { min: 1, max: 86_400 });
   const variables = listOption(args, 'var');
   const prune = args.values.prune ? true : args.values['no-prune'] ? false : undefined;
+  if (args.values['create-namespace'] && args.values['no-create-namespace']) throw new CliError('USAGE', 'give --create-namespace or --no-create-namespace, not both');
+  const createNamespace = args.values['create-namespace'] ? true : args.values['no-create-namespace'] ? false : undefined;
   if (args.values['allow-remote-bases'] && args.values['no-allow-remote-bases']) throw new CliError('USAGE', 'give --allow-remote-bases or --no-allow-remote-bases, not both');
   const allowRemoteBases = args.values['allow-remote-bases'] ? true : args.values['no-allow-remote-bases'] ? false : undefined;
   const policy = {
     ...(prune !== undefined ? { prune } : {}),
     ...(drift ? { drift: { mode: drift as 'report' | 'correct' | 'off' } } : {}),
     ...(healthTimeout ? { health: { timeoutSeconds: healthTimeout } } : {}),
+    ...(createNamespace !== undefined ? { createNamespace } : {}),
   };
   const given = <T>(value: T | undefined): value is T => value !== undefined;
   return {

@@ -1,6 +1,7 @@
 import type { DriftView } from '@flotilla/api';
 import { CliError } from '../errors/cli-error.js';
 import { formatTable } from '../output/format-table.js';
+import { formatDriftDiffs } from '../output/format-drift-diffs.js';
 import { formatAge, formatCell } from '../output/format-values.js';
 import { noMoreArguments, stringOption } from './arguments.js';
 import { type Command, printData } from './command.js';
@@ -8,7 +9,8 @@ import { type Command, printData } from './command.js';
 const USAGE = `flotilla drift [APP] [--cluster NAME]
 
 Objects whose live state differs from what their agent applied: which object, which fields, who changed them, and
-what the agent did (reported or corrected). Needs a hub with drift detection (GET /api/v1/drift).
+what the agent did (reported or corrected); then each changed field as "path: desired -> live" (what Git says, then
+what the cluster has; long values cut, -o json shows them whole). Needs a hub with drift detection (GET /api/v1/drift).
 
 Examples:
   flotilla drift web
@@ -42,7 +44,7 @@ export const driftCommand: Command = {
           { header: 'detected', value: (d) => formatAge(d.detectedAt) },
         ],
         list.items,
-      )}\n`,
+      )}\n\n${formatDriftDiffs(list.items, context.style)}\n`,
     );
   },
 };

@@ -248,6 +248,8 @@ export interface Policy {
   correctionBackoffMaxMs: number;
   /** Corrections of one object within the backoff window after which the agent reports a fight and stops. */
   maxCorrections: number;
+  /** Create the namespaces the App's objects are in when they are missing (labelled as Flotilla's); never deleted. */
+  createNamespace: boolean;
 }
 
 /** An App no longer targets this cluster. */
@@ -305,7 +307,14 @@ export interface StatusReport {
   /** Every object the App now owns on this cluster. */
   inventory: ObjectRef[];
   /** Set when the agent rolled the cluster back by itself. */
-  rollback?: AutomaticRollback | undefined;
+  rollback?:
+    | AutomaticRollback
+    | undefined;
+  /**
+   * A resync of a generation applied before found nothing to apply: `health` is a single check (no wait) and the hub
+   * keeps the change set it has, adding no history entry.
+   */
+  nothingApplied: boolean;
 }
 
 /** The agent returned a cluster to its last healthy revision by itself. */
@@ -2027,6 +2036,7 @@ function createBasePolicy(): Policy {
     driftCheckIntervalMs: 0,
     correctionBackoffMaxMs: 0,
     maxCorrections: 0,
+    createNamespace: false,
   };
 }
 
@@ -2055,6 +2065,9 @@ export const Policy: MessageFns<Policy> = {
     }
     if (message.maxCorrections !== 0) {
       writer.uint32(64).int32(message.maxCorrections);
+    }
+    if (message.createNamespace !== false) {
+      writer.uint32(72).bool(message.createNamespace);
     }
     return writer;
   },
@@ -2136,6 +2149,14 @@ export const Policy: MessageFns<Policy> = {
             message.maxCorrections = reader.int32();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.createNamespace = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2186,6 +2207,11 @@ export const Policy: MessageFns<Policy> = {
         : isSet(object.max_corrections)
         ? globalThis.Number(object.max_corrections)
         : 0,
+      createNamespace: isSet(object.createNamespace)
+        ? globalThis.Boolean(object.createNamespace)
+        : isSet(object.create_namespace)
+        ? globalThis.Boolean(object.create_namespace)
+        : false,
     };
   },
 
@@ -2215,6 +2241,9 @@ export const Policy: MessageFns<Policy> = {
     if (message.maxCorrections !== 0) {
       obj.maxCorrections = Math.round(message.maxCorrections);
     }
+    if (message.createNamespace !== false) {
+      obj.createNamespace = message.createNamespace;
+    }
     return obj;
   },
 
@@ -2231,6 +2260,7 @@ export const Policy: MessageFns<Policy> = {
     message.driftCheckIntervalMs = object.driftCheckIntervalMs ?? 0;
     message.correctionBackoffMaxMs = object.correctionBackoffMaxMs ?? 0;
     message.maxCorrections = object.maxCorrections ?? 0;
+    message.createNamespace = object.createNamespace ?? false;
     return message;
   },
 };
@@ -2503,6 +2533,7 @@ function createBaseStatusReport(): StatusReport {
     durationMs: 0,
     inventory: [],
     rollback: undefined,
+    nothingApplied: false,
   };
 }
 
@@ -2546,6 +2577,9 @@ export const StatusReport: MessageFns<StatusReport> = {
     }
     if (message.rollback !== undefined) {
       AutomaticRollback.encode(message.rollback, writer.uint32(106).fork()).join();
+    }
+    if (message.nothingApplied !== false) {
+      writer.uint32(112).bool(message.nothingApplied);
     }
     return writer;
   },
@@ -2667,6 +2701,14 @@ export const StatusReport: MessageFns<StatusReport> = {
             message.rollback = AutomaticRollback.decode(reader, reader.uint32());
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.nothingApplied = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2708,6 +2750,11 @@ export const StatusReport: MessageFns<StatusReport> = {
         ? object.inventory.map((e: any) => ObjectRef.fromJSON(e))
         : [],
       rollback: isSet(object.rollback) ? AutomaticRollback.fromJSON(object.rollback) : undefined,
+      nothingApplied: isSet(object.nothingApplied)
+        ? globalThis.Boolean(object.nothingApplied)
+        : isSet(object.nothing_applied)
+        ? globalThis.Boolean(object.nothing_applied)
+        : false,
     };
   },
 
@@ -2752,6 +2799,9 @@ export const StatusReport: MessageFns<StatusReport> = {
     if (message.rollback !== undefined) {
       obj.rollback = AutomaticRollback.toJSON(message.rollback);
     }
+    if (message.nothingApplied !== false) {
+      obj.nothingApplied = message.nothingApplied;
+    }
     return obj;
   },
 
@@ -2779,6 +2829,7 @@ export const StatusReport: MessageFns<StatusReport> = {
     message.rollback = (object.rollback !== undefined && object.rollback !== null)
       ? AutomaticRollback.fromPartial(object.rollback)
       : undefined;
+    message.nothingApplied = object.nothingApplied ?? false;
     return message;
   },
 };

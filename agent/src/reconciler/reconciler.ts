@@ -1,3 +1,4 @@
+import { isTransientFailure } from '@flotilla/core';
 import type { Logger } from 'pino';
 import type { AgentAssignment, HeldState } from '../assignment/agent-assignment.js';
 import type { ReconcileReport } from '../assignment/reconcile-report.js';
@@ -34,8 +35,6 @@ type SyncWaiter = (report: ReconcileReport | undefined) => void;
 /** A reconcile (forced: apply even a generation applied before; waited for by "sync now" requests), or a removal. */
 type Work = { kind: 'reconcile'; force?: boolean; waiters?: SyncWaiter[] } | { kind: 'remove'; generation: number; prune: boolean };
 
-/** Codes of failures worth retrying soon: the manifests are not wrong, something was out of reach (or came damaged). */
-const TRANSIENT = /^(ARTIFACT_UNAVAILABLE|ARTIFACT_NOT_FOUND|INVALID_ARTIFACT|UNAVAILABLE|RESOURCE_EXHAUSTED|INTERNAL)$/;
 
 /**
  * Level-triggered per-App work queue: it holds the latest assignment of each App (persisted in the cluster, so it
@@ -217,7 +216,7 @@ export class Reconciler {
       for (const waiter of work.waiters ?? []) waiter(report);
       if (report.phase !== 'Failed' || report.changes.length > 0) this.applied.set(app, { generation: report.generation, revision: report.revision });
       sink.ack(app, assignment.generation);
-      if (report.phase === 'Failed' && report.errors.some((e) => TRANSIENT.test(e.code))) this.retryLater(app);
+      if (report.phase === 'Failed' && report.errors.some((e) => isTransientFailure(e.code))) this.retryLater(app);
       else this.retries.delete(app);
     } catch (error) {
       // Aborted for a newer generation or a removal, which is queued already.

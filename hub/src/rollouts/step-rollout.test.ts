@@ -160,6 +160,16 @@ describe('stepRollout', () => {
     expect(f.rows[0]?.message).toBe('retrying: connection refused');
   });
 
+  it('waits while the agent could not fetch its artifact from the hub (a hub restarted mid-rollout), as the agent retries', () => {
+    const f = fleet(['a'], {});
+    f.step();
+    f.assign();
+    f.report('a', { phase: 'Failed', health: 'Unknown', errors: [{ code: 'ARTIFACT_UNAVAILABLE', message: 'the hub is out of reach' }] });
+    f.step();
+    expect(f.states()).toEqual({ a: 'updating' });
+    expect(f.rows[0]?.message).toBe('retrying: the hub is out of reach');
+  });
+
   it('keeps at most max unavailable clusters updating, starting the next as soon as one is done', () => {
     const f = fleet(['a', 'b', 'c', 'd'], { maxUnavailable: 2 });
     f.step();

@@ -1,3 +1,4 @@
+import { isTransientFailure } from '@flotilla/core';
 import { isUnsettled, UPDATED_STATES, type ClusterRolloutState, type RolloutKind, type RolloutState } from './rollout-states.js';
 import { resolveClusterCount, type RolloutStrategy } from '../apps/rollout-strategy.js';
 
@@ -58,9 +59,6 @@ export interface StepOutcome {
   wakeAt: Date | null;
 }
 
-/** Failures that say nothing about the revision: something was out of reach, and the agent retries. */
-const TRANSIENT = /^(GIT_UNREACHABLE|GIT_TIMEOUT|GIT_FETCH_FAILED|UNAVAILABLE|RESOURCE_EXHAUSTED|INTERNAL)$/;
-
 /** What a status says about the revision it answers: healthy, failed, or no verdict yet. */
 export function verdictOf(status: ObservedStatus): { verdict: 'healthy' | 'failed' | 'waiting'; message: string } {
   const first = status.errors[0]?.message ?? '';
@@ -70,7 +68,7 @@ export function verdictOf(status: ObservedStatus): { verdict: 'healthy' | 'faile
       if (status.health === 'Degraded') return { verdict: 'failed', message: first || 'Degraded' };
       return { verdict: 'waiting', message: '' };
     case 'Failed':
-      if (status.errors.length > 0 && status.errors.every((e) => TRANSIENT.test(e.code))) return { verdict: 'waiting', message: `retrying: ${first}` };
+      if (status.errors.length > 0 && status.errors.every((e) => isTransientFailure(e.code))) return { verdict: 'waiting', message: `retrying: ${first}` };
       return { verdict: 'failed', message: first || 'apply failed' };
     case 'RolledBack':
       return { verdict: 'failed', message: `its agent rolled it back to ${status.revision}` };

@@ -92,3 +92,4 @@ export { ConfigError, type ConfigProblem } from './config-error.js';
 export { envName, flagName, parseSettings, readSettings, type Settings, type SettingsSource } from './read-settings.js';
 export { crdKindOf, isCrd, type CrdKind } from './crd-kinds.js';
 export { ConcurrencyLimit } from './concurrency-limit.js';
+export { isTransientFailure } from './transient-failure.js';

@@ -92,8 +92,9 @@ describe('rollouts and rollbacks when the hub is away', () => {
     child = undefined;
 
     await fleet.startHub();
-    await expect.poll(async () => (await latestRollout(fleet, 'web'))?.state, { timeout: 40_000, interval: 250 }).toBe('completed');
-    const rollout = await latestRollout(fleet, 'web');
+    // Until it ends; should it end otherwise than completed, the failure shows each cluster's state and message.
+    const rollout = await waitFor(() => latestRollout(fleet, 'web'), (r) => r !== undefined && r.state !== 'progressing', { what: 'the resumed rollout to end', timeoutMs: 40_000 });
+    expect(rollout?.state, JSON.stringify(rollout?.waves)).toBe('completed');
     expect(rollout?.revision).toBe(`main@sha1:${next}`);
     expect(rollout?.waves.map((w) => w.clusters.map((c) => [c.cluster, c.state]))).toEqual([[['eu-1', 'succeeded']], [['ap-1', 'succeeded']], [['us-1', 'succeeded']]]);
     const [ap1, us1] = [rollout?.waves[1]?.clusters[0], rollout?.waves[2]?.clusters[0]];

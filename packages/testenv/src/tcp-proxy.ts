@@ -1,4 +1,5 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { findFreePorts } from './free-ports.js';
 
 /** A TCP proxy on a loopback port that can cut its path (a network outage) and restore it on the same port. */
 export interface TcpProxy {
@@ -45,7 +46,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     for (const socket of open) socket.resetAndDestroy();
     if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
   };
-  const port = await listen(0);
+  // A port no kernel-assigned listener can take while the proxy is cut, so restore() finds it free.
+  const [reserved] = (await findFreePorts(1)) as [number];
+  const port = await listen(reserved);
   return {
     port,
     cut,

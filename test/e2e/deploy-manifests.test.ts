@@ -81,8 +81,17 @@ describe('deploy: Helm charts and the plain manifests rendered from them', () =>
     expect(agent).toMatch(/kind: Role\nmetadata:\n\s+name: flotilla-agent-apply\n\s+namespace: team-a/);
     expect(agent).toContain('name: flotilla-agent-flotilla-system-apply-cluster');
     expect(agent).not.toContain('name: flotilla-agent-flotilla-system-apply\n');
-    const hub = await template('flotilla-hub', 'flotilla', ['database.url=postgres://hub:secret@db:5432/flotilla', 'replicaCount=1']);
+    const hub = await template('flotilla-hub', 'flotilla', [
+      'database.url=postgres://hub:secret@db:5432/flotilla',
+      'replicaCount=1',
+      'security.gitHosts.allowedHosts={git.example.com,*.corp.example}',
+      'security.gitHosts.allowedAddresses={10.0.0.0/8}',
+    ]);
     expect(hub).toMatch(/kind: Secret[\s\S]*url: "postgres:\/\/hub:secret@db:5432\/flotilla"/);
+    expect(hub).toContain('- name: FLOTILLA_GIT_ALLOWED_HOSTS\n              value: "git.example.com,*.corp.example"');
+    expect(hub).toContain('- name: FLOTILLA_GIT_ALLOWED_ADDRESSES\n              value: "10.0.0.0/8"');
+    // Unset, the hub's own default (loopback, link-local and unspecified refused) applies.
+    expect(hub).not.toContain('FLOTILLA_GIT_DENIED_ADDRESSES');
     expect(hub).not.toContain('kind: PodDisruptionBudget');
     for (const [name, text] of [['agent', agent], ['hub', hub]] as const) {
       const file = join(scratch, `${name}-variant.yaml`);

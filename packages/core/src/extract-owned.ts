@@ -1,14 +1,5 @@
-import { findListItem, type FieldsTrie } from './fields-managed-by.js';
+import { findListItem, managedFieldsTrie, type FieldsTrie } from './fields-managed-by.js';
 import { isPlainObject, type KubeObject } from './kube-object.js';
-
-function mergeInto(into: FieldsTrie, from: FieldsTrie): void {
-  for (const [key, value] of Object.entries(from)) {
-    if (!isPlainObject(value)) continue;
-    const existing = into[key];
-    if (isPlainObject(existing)) mergeInto(existing, value);
-    else into[key] = structuredClone(value);
-  }
-}
 
 /** The fields of `value` that trie `node` owns; undefined when it owns none of them. */
 function pick(node: FieldsTrie, value: unknown): unknown {
@@ -50,12 +41,7 @@ function pick(node: FieldsTrie, value: unknown): unknown {
  * namespace) is always there; an object the manager never applied gives just that.
  */
 export function extractOwned(live: KubeObject, manager: string): KubeObject {
-  const trie: FieldsTrie = {};
-  for (const entry of live.metadata.managedFields ?? []) {
-    if (entry.manager !== manager || entry.operation !== 'Apply' || (entry.subresource ?? '') !== '') continue;
-    if (entry.fieldsType !== undefined && entry.fieldsType !== 'FieldsV1') continue;
-    if (isPlainObject(entry.fieldsV1)) mergeInto(trie, entry.fieldsV1);
-  }
+  const trie = managedFieldsTrie(live.metadata.managedFields, manager, { operation: 'Apply', mainResource: true });
   const picked = (Object.keys(trie).length > 0 ? pick(trie, live) : undefined) as Record<string, unknown> | undefined;
   const metadata = isPlainObject(picked?.metadata) ? picked.metadata : {};
   const identity = { name: live.metadata.name, ...(live.metadata.namespace ? { namespace: live.metadata.namespace } : {}) };

@@ -90,6 +90,25 @@ function collect(node: FieldsTrie, value: unknown, path: PathSegment[], out: str
 }
 
 /**
+ * The fieldsV1 tries of `manager`'s entries merged into one: of one operation only when `operation` is given, of the
+ * main resource only (no `status` or other subresource) when `mainResource` is set.
+ */
+export function managedFieldsTrie(
+  managedFields: readonly ManagedFieldsEntry[] | undefined,
+  manager: string,
+  options: FieldsManagedByOptions & { mainResource?: boolean } = {},
+): FieldsTrie {
+  const trie: FieldsTrie = {};
+  for (const entry of managedFields ?? []) {
+    if (entry.manager !== manager || (options.operation !== undefined && entry.operation !== options.operation)) continue;
+    if (options.mainResource && (entry.subresource ?? '') !== '') continue;
+    if (entry.fieldsType !== undefined && entry.fieldsType !== 'FieldsV1') continue;
+    if (isPlainObject(entry.fieldsV1)) mergeTries(trie, entry.fieldsV1);
+  }
+  return trie;
+}
+
+/**
  * The fields `manager` owns according to an object's managedFields (fieldsV1 tries of `f:` fields, `k:` keyed list
  * items, `v:` set values and `i:` indexes), merged over all its entries (and subresources). Lets drift detection
  * compare only the fields Flotilla applied, and tell which manager changed a field.
@@ -99,12 +118,7 @@ export function fieldsManagedBy(
   manager: string,
   options: FieldsManagedByOptions = {},
 ): ManagedFieldSet {
-  const trie: FieldsTrie = {};
-  for (const entry of managedFields ?? []) {
-    if (entry.manager !== manager || (options.operation !== undefined && entry.operation !== options.operation)) continue;
-    if (entry.fieldsType !== undefined && entry.fieldsType !== 'FieldsV1') continue;
-    if (isPlainObject(entry.fieldsV1)) mergeTries(trie, entry.fieldsV1);
-  }
+  const trie = managedFieldsTrie(managedFields, manager, options);
   const empty = Object.keys(trie).length === 0;
 
   return {

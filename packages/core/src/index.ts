@@ -80,7 +80,7 @@ export {
 } from './change-set.js';
 export { BOOKKEEPING_METADATA, isJsonEqual, isUnchanged, stripBookkeeping } from './compare-objects.js';
 export { diffFields, type DiffFieldsOptions, type FieldDiff } from './diff-fields.js';
-export { fieldsManagedBy, findListItem, type FieldsManagedByOptions, type FieldsTrie, type ManagedFieldSet } from './fields-managed-by.js';
+export { fieldsManagedBy, findListItem, managedFieldsTrie, type FieldsManagedByOptions, type FieldsTrie, type ManagedFieldSet } from './fields-managed-by.js';
 export { isApplyNoop } from './apply-is-noop.js';
 export { extractOwned } from './extract-owned.js';
 export { normalizeStringData } from './normalize-string-data.js';

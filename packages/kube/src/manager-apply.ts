@@ -17,8 +17,8 @@ import { APPLY_PATCH } from './kube-client.js';
 import { mapApiError } from './map-api-error.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { type ManagerContext } from './manager-context.js';
-import { applyQuery, dryRunError, dryRunItems, TRANSIENT_CODES, undoOutcome, type ApplyItem, type ApplySettings, type DryRunFailure } from './manager-dry-run.js';
-import { undoWrites, type UndoResult } from './manager-undo.js';
+import { applyQuery, dryRunError, dryRunItems, TRANSIENT_CODES, type ApplyItem, type ApplySettings, type DryRunFailure } from './manager-dry-run.js';
+import { undoOutcome, undoWrites, type UndoResult } from './manager-undo.js';
 import { waitForCrdsServed } from './manager-establish.js';
 import { readLive } from './manager-read-live.js';
 import { objectPath } from './object-path.js';
@@ -153,11 +153,12 @@ export async function applyObjects(context: ManagerContext, objects: readonly Ku
   for (const stage of planApplyStages(items.filter((item) => !item.entry), isNamespaced)) {
     settings.signal?.throwIfAborted();
     entries.push(...(await applyItems(context, stage.objects, settings)));
-    written.push(...stage.objects.filter(wasWritten));
+    const stageWritten = stage.objects.filter(wasWritten);
+    written.push(...stageWritten);
     if (stage.name === 'crds') {
-      const kinds = stage.objects.filter(wasWritten).map((item) => crdKindOf(item.body)).filter((kind) => kind !== undefined);
+      const kinds = stageWritten.map((item) => crdKindOf(item.body)).filter((kind) => kind !== undefined);
       const notServed = await waitForCrdsServed(context, kinds, timeoutMs, settings.signal);
-      for (const item of stage.objects.filter(wasWritten)) {
+      for (const item of stageWritten) {
         const problem = notServed.get(item.ref.name);
         if (problem && item.entry) item.entry.error = { code: 'FAILED_PRECONDITION', message: problem };
       }

@@ -1,6 +1,5 @@
 import {
   FlotillaError,
-  formatObjectRef,
   isApplyNoop,
   isUnchanged,
   type ChangeSetEntry,
@@ -12,7 +11,7 @@ import { APPLY_PATCH } from './kube-client.js';
 import { isNotFound, mapApiError } from './map-api-error.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { type ManagerContext } from './manager-context.js';
-import type { UndoResult } from './manager-undo.js';
+import { undoOutcome, type UndoResult } from './manager-undo.js';
 
 // Codes mapApiError gives to failures to reach the server (no answer, 429, 502-504).
 export const TRANSIENT_CODES = new Set<ErrorCode>(['UNAVAILABLE', 'RESOURCE_EXHAUSTED']);
@@ -134,15 +133,4 @@ export function dryRunError(failures: readonly DryRunFailure[], applied: readonl
   return new FlotillaError(transient?.code ?? 'DRY_RUN_FAILED', `${(transient ?? first).message}${more}; ${undoOutcome(undo)}${skipped}`, {
     data: { failures: [...failures], applied: applied.map((ref) => ({ ...ref })), undone: (undo?.undone ?? []).map((ref) => ({ ...ref })), unchecked },
   });
-}
-
-/** What a failed apply left behind, for its message: nothing, or what could not be undone. */
-export function undoOutcome(undo: UndoResult | undefined): string {
-  if (!undo || undo.undone.length + undo.failed.length === 0) return 'nothing was applied';
-  const list = (refs: readonly ObjectRef[]) => refs.map(formatObjectRef).join(', ');
-  const undone = undo.undone.length > 0 ? `${list(undo.undone)} ${undo.undone.length === 1 ? 'was' : 'were'} applied and undone` : '';
-  if (undo.failed.length === 0) return `nothing is left applied (${undone})`;
-  const first = undo.failed[0] as UndoResult['failed'][number];
-  const left = `${list(undo.failed.map((f) => f.ref))} could not be undone (${first.message})`;
-  return undone ? `${left}; ${undone}` : left;
 }

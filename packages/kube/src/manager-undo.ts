@@ -1,4 +1,4 @@
-import { extractOwned, type IsNamespaced, type ObjectRef, planPruneStages } from '@flotilla/core';
+import { extractOwned, formatObjectRef, type IsNamespaced, type ObjectRef, planPruneStages } from '@flotilla/core';
 import { APPLY_PATCH } from './kube-client.js';
 import { isNotFound, mapApiError } from './map-api-error.js';
 import { mapConcurrent } from './map-concurrent.js';
@@ -58,4 +58,15 @@ async function undoOne(context: ManagerContext, item: ApplyItem): Promise<void> 
     body: extractOwned(item.live, context.fieldManager),
     contentType: APPLY_PATCH,
   });
+}
+
+/** What a failed apply left behind, for its message: nothing, or what could not be undone. */
+export function undoOutcome(undo: UndoResult | undefined): string {
+  if (!undo || undo.undone.length + undo.failed.length === 0) return 'nothing was applied';
+  const list = (refs: readonly ObjectRef[]) => refs.map(formatObjectRef).join(', ');
+  const undone = undo.undone.length > 0 ? `${list(undo.undone)} ${undo.undone.length === 1 ? 'was' : 'were'} applied and undone` : '';
+  if (undo.failed.length === 0) return `nothing is left applied (${undone})`;
+  const first = undo.failed[0] as UndoResult['failed'][number];
+  const left = `${list(undo.failed.map((f) => f.ref))} could not be undone (${first.message})`;
+  return undone ? `${left}; ${undone}` : left;
 }

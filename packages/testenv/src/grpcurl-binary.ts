@@ -1,25 +1,12 @@
-import { fileURLToPath } from 'node:url';
-import { BuildRunner, type BuildOptions } from './build-runner.js';
+import { type EnsureToolOptions, goToolBuild, type ToolBinary } from './go-tool-build.js';
 
 /** The grpcurl binary built by grpcurl/build.sh. */
-export interface GrpcurlBinary {
-  path: string;
-}
+export type GrpcurlBinary = ToolBinary;
 
-/** Where to build and how to report progress. */
-export interface EnsureGrpcurlOptions extends BuildOptions {
-  /** Cache root (build.sh's FLOTILLA_GRPCURL_CACHE); default `${XDG_CACHE_HOME:-~/.cache}/flotilla/grpcurl`. */
-  cacheDir?: string;
-}
+/** Where to build and how to report progress (`cacheDir`: build.sh's FLOTILLA_GRPCURL_CACHE). */
+export type EnsureGrpcurlOptions = EnsureToolOptions;
 
-const grpcurlBuild = new BuildRunner<GrpcurlBinary>({
-  // `../grpcurl/build.sh` is right both from src/ (vitest runs the sources) and from dist/ (after tsc).
-  path: fileURLToPath(new URL('../grpcurl/build.sh', import.meta.url)),
-  cacheVariable: 'FLOTILLA_GRPCURL_CACHE',
-  component: 'grpcurl/build.sh',
-  // build.sh prints the path of the binary.
-  resultOf: (path) => ({ path }),
-});
+const grpcurlBuild = goToolBuild('grpcurl');
 
 /**
  * Builds grpcurl from its Go module (once per cache) or finds it: `go install

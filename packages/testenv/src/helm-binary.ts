@@ -1,25 +1,12 @@
-import { fileURLToPath } from 'node:url';
-import { BuildRunner, type BuildOptions } from './build-runner.js';
+import { type EnsureToolOptions, goToolBuild, type ToolBinary } from './go-tool-build.js';
 
 /** The helm binary built by helm/build.sh. */
-export interface HelmBinary {
-  path: string;
-}
+export type HelmBinary = ToolBinary;
 
-/** Where to build and how to report progress. */
-export interface EnsureHelmOptions extends BuildOptions {
-  /** Cache root (build.sh's FLOTILLA_HELM_CACHE); default `${XDG_CACHE_HOME:-~/.cache}/flotilla/helm`. */
-  cacheDir?: string;
-}
+/** Where to build and how to report progress (`cacheDir`: build.sh's FLOTILLA_HELM_CACHE). */
+export type EnsureHelmOptions = EnsureToolOptions;
 
-const helmBuild = new BuildRunner<HelmBinary>({
-  // `../helm/build.sh` is right both from src/ (vitest runs the sources) and from dist/ (after tsc).
-  path: fileURLToPath(new URL('../helm/build.sh', import.meta.url)),
-  cacheVariable: 'FLOTILLA_HELM_CACHE',
-  component: 'helm/build.sh',
-  // build.sh prints the path of the binary.
-  resultOf: (path) => ({ path }),
-});
+const helmBuild = goToolBuild('helm');
 
 /**
  * Builds helm from its Go module (once per cache) or finds it: no helm package exists for these machines and nothing

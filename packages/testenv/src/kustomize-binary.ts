@@ -1,25 +1,12 @@
-import { fileURLToPath } from 'node:url';
-import { BuildRunner, type BuildOptions } from './build-runner.js';
+import { type EnsureToolOptions, goToolBuild, type ToolBinary } from './go-tool-build.js';
 
 /** The kustomize binary built by kustomize/build.sh. */
-export interface KustomizeBinary {
-  path: string;
-}
+export type KustomizeBinary = ToolBinary;
 
-/** Where to build and how to report progress. */
-export interface EnsureKustomizeOptions extends BuildOptions {
-  /** Cache root (build.sh's FLOTILLA_KUSTOMIZE_CACHE); default `${XDG_CACHE_HOME:-~/.cache}/flotilla/kustomize`. */
-  cacheDir?: string;
-}
+/** Where to build and how to report progress (`cacheDir`: build.sh's FLOTILLA_KUSTOMIZE_CACHE). */
+export type EnsureKustomizeOptions = EnsureToolOptions;
 
-const kustomizeBuild = new BuildRunner<KustomizeBinary>({
-  // `../kustomize/build.sh` is right both from src/ (vitest runs the sources) and from dist/ (after tsc).
-  path: fileURLToPath(new URL('../kustomize/build.sh', import.meta.url)),
-  cacheVariable: 'FLOTILLA_KUSTOMIZE_CACHE',
-  component: 'kustomize/build.sh',
-  // build.sh prints the path of the binary.
-  resultOf: (path) => ({ path }),
-});
+const kustomizeBuild = goToolBuild('kustomize');
 
 /**
  * Builds kustomize from its Go module (once per cache) or finds it: `go install

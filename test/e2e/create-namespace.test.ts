@@ -2,20 +2,11 @@ import { runCli } from '@flotilla/cli';
 import { KubeClient } from '@flotilla/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLEET_ADMIN_TOKEN, type Fleet, startFleet } from './fleet.js';
+import { capture } from './support/capture.js';
 
 const files = {
   'shop/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  currency: EUR\n',
 };
-
-function capture() {
-  let text = '';
-  return {
-    stream: { isTTY: false, write: (chunk: string) => void (text += chunk) },
-    get text() {
-      return text;
-    },
-  };
-}
 
 describe('an app that creates its namespace (policy createNamespace, flotilla apps create --create-namespace)', () => {
   let fleet: Fleet;

@@ -1,5 +1,5 @@
 import { KubeClient } from '@flotilla/kube';
-import { type ControlPlane, createPostgresDatabase, DEFAULT_POSTGRES_URL, type PostgresDatabase, startTcpProxy, type TcpProxy } from '@flotilla/testenv';
+import { type ControlPlane, createPostgresDatabase, type PostgresDatabase, proxyDatabaseUrl, type TcpProxy } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appStatusOn, type Fleet, startFleet } from './fleet.js';
 import { pushRevision, waitFor } from './rollout-fixtures.js';
@@ -18,11 +18,9 @@ describe('a fleet while the hub database is unreachable', () => {
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
-    const server = new URL(DEFAULT_POSTGRES_URL);
-    proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port) });
-    const url = new URL(database.url);
-    url.port = String(proxy.port);
-    fleet = await startFleet({ clusters: { 'eu-1': { env: 'prod' } }, files: { 'web/settings.yaml': configMap('1') }, hubEnv: { FLOTILLA_DATABASE_URL: url.toString() } });
+    let url: string;
+    ({ proxy, url } = await proxyDatabaseUrl(database.url));
+    fleet = await startFleet({ clusters: { 'eu-1': { env: 'prod' } }, files: { 'web/settings.yaml': configMap('1') }, hubEnv: { FLOTILLA_DATABASE_URL: url } });
     kube = new KubeClient({ kubeConfig: (fleet.planes['eu-1'] as ControlPlane).kubeConfig('admin') });
     await fleet.startAgent('eu-1');
     await fleet.api().post('/api/v1/sources').send({ name: 'fleet', url: fleet.git.repoUrl('fleet'), pollIntervalSeconds: 3600 }).expect(201);

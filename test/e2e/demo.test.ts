@@ -2,16 +2,7 @@ import { runCli, Style } from '@flotilla/cli';
 import { runDemo } from '@flotilla/demo';
 import { metricValue, scrapeMetrics } from '@flotilla/testenv';
 import { describe, expect, it } from 'vitest';
-
-function capture() {
-  let text = '';
-  return {
-    stream: { isTTY: false, write: (chunk: string) => void (text += chunk) },
-    get text() {
-      return text;
-    },
-  };
-}
+import { capture } from './support/capture.js';
 
 describe('flotilla demo', () => {
   it('walks through the loop on real clusters, stays up with --keep for the CLI and Prometheus, and stops cleanly', async () => {

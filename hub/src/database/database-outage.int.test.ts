@@ -1,4 +1,4 @@
-import { createPostgresDatabase, DEFAULT_POSTGRES_URL, type PostgresDatabase, startTcpProxy, type TcpProxy } from '@flotilla/testenv';
+import { createPostgresDatabase, type PostgresDatabase, proxyDatabaseUrl, type TcpProxy } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../testing/start-test-hub.js';
 
@@ -12,11 +12,9 @@ describe('REST while PostgreSQL is unreachable', () => {
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
-    const server = new URL(DEFAULT_POSTGRES_URL);
-    proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port) });
-    const url = new URL(database.url);
-    url.port = String(proxy.port);
-    hub = await startTestHub('sqlite', { FLOTILLA_DATABASE_URL: url.toString(), FLOTILLA_POLL_TICK_MS: '60000' });
+    let url: string;
+    ({ proxy, url } = await proxyDatabaseUrl(database.url));
+    hub = await startTestHub('sqlite', { FLOTILLA_DATABASE_URL: url, FLOTILLA_POLL_TICK_MS: '60000' });
     await hub.api().post('/api/v1/clusters').send({ name: 'eu-1', labels: { env: 'prod' } }).expect(201);
   });
   afterAll(async () => {

@@ -31,4 +31,4 @@ export { ensureKustomize, type EnsureKustomizeOptions, type KustomizeBinary } fr
 export { createTestCertificates, type CertificateFiles, type TestCertificates, type TestCertificatesOptions } from './test-certificates.js';
 export { findFreePorts } from './free-ports.js';
 export { SeededRandom } from './seeded-random.js';
-export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+export { proxyDatabaseUrl, startTcpProxy, type TcpProxy } from './tcp-proxy.js';

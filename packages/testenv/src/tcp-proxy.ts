@@ -58,3 +58,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     stop: cut,
   };
 }
+
+/** A proxy in front of a database's server, and the database's URL through it: `proxy.cut()` is a database outage. */
+export async function proxyDatabaseUrl(databaseUrl: string): Promise<{ proxy: TcpProxy; url: string }> {
+  const url = new URL(databaseUrl);
+  const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || '5432') });
+  url.port = String(proxy.port);
+  return { proxy, url: url.toString() };
+}

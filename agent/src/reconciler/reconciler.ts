@@ -35,6 +35,10 @@ type SyncWaiter = (report: ReconcileReport | undefined) => void;
 /** A reconcile (forced: apply even a generation applied before; waited for by "sync now" requests), or a removal. */
 type Work = { kind: 'reconcile'; force?: boolean; waiters?: SyncWaiter[] } | { kind: 'remove'; generation: number; prune: boolean };
 
+/** Tells the syncs waiting on a piece of work how it ended (undefined: no reconcile carried them out). */
+function answer(work: Work, report: ReconcileReport | undefined): void {
+  if (work.kind === 'reconcile') for (const waiter of work.waiters ?? []) waiter(report);
+}
 
 /**
  * Level-triggered per-App work queue: it holds the latest assignment of each App (persisted in the cluster, so it
@@ -164,7 +168,7 @@ export class Reconciler {
     if (queued?.kind === 'reconcile' && work.kind === 'reconcile') {
       work = { kind: 'reconcile', force: queued.force === true || work.force === true, waiters: [...(queued.waiters ?? []), ...(work.waiters ?? [])] };
     } else if (queued?.kind === 'reconcile') {
-      for (const waiter of queued.waiters ?? []) waiter(undefined);
+      answer(queued, undefined);
     }
     this.pending.set(app, work);
     this.pump();
@@ -201,7 +205,7 @@ export class Reconciler {
       }
       const assignment = this.held.get(app);
       if (!assignment) {
-        for (const waiter of work.waiters ?? []) waiter(undefined);
+        answer(work, undefined);
         return;
       }
       // Rollback is given this function: it reconciles the healthy assignment with it too, its reports relabelled.
@@ -213,7 +217,7 @@ export class Reconciler {
         this.handOnWaiters(app, work);
         return;
       }
-      for (const waiter of work.waiters ?? []) waiter(report);
+      answer(work, report);
       if (report.phase !== 'Failed' || report.changes.length > 0) this.applied.set(app, { generation: report.generation, revision: report.revision });
       sink.ack(app, assignment.generation);
       if (report.phase === 'Failed' && report.errors.some((e) => isTransientFailure(e.code))) this.retryLater(app);
@@ -224,7 +228,7 @@ export class Reconciler {
         this.handOnWaiters(app, work);
         return;
       }
-      if (work.kind === 'reconcile') for (const waiter of work.waiters ?? []) waiter(undefined);
+      answer(work, undefined);
       const held = this.held.get(app);
       const fields = work.kind === 'remove' ? { app, generation: work.generation } : { app, generation: held?.generation, revision: held?.revision };
       logger.error({ ...fields, err: (error as Error).message }, work.kind === 'remove' ? 'removing app failed; will retry' : 'reconcile failed; will retry');
@@ -237,7 +241,7 @@ export class Reconciler {
     if (work.kind !== 'reconcile' || !work.waiters?.length) return;
     const next = this.pending.get(app);
     if (next?.kind === 'reconcile') next.waiters = [...(next.waiters ?? []), ...work.waiters];
-    else for (const waiter of work.waiters) waiter(undefined);
+    else answer(work, undefined);
   }
 
   /**

@@ -22,6 +22,7 @@ import { HealthModule } from './health/health.module.js';
 import { SecretsModule } from './secrets/secrets.module.js';
 import { FeedModule } from './feed/feed.module.js';
 import { UiModule } from './ui/ui.module.js';
+import { ReplicasModule } from './replicas/replicas.module.js';
 
 /** The hub's root module, built from a validated configuration. */
 @Module({})
@@ -34,6 +35,7 @@ export class AppModule {
       exports: [HUB_CONFIG],
       imports: [
         MetricsRegistryModule,
+        ReplicasModule,
         AuditModule,
         AuthModule,
         SecretsModule,

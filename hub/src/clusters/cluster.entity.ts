@@ -16,6 +16,10 @@ export class Cluster {
   @Column({ type: 'boolean', default: false })
   connected!: boolean;
 
+  /** The hub replica (its id) that holds the agent's stream while connected; null when none does. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  replica!: string | null;
+
   /** Last heartbeat received. */
   @Column(timestampColumn({ nullable: true }))
   lastHeartbeatAt!: Date | null;

@@ -32,6 +32,14 @@ export const hubConfigSchema = z
       .max(1024 * 1024 * 1024)
       .default(64 * 1024 * 1024)
       .describe('a renderer run writing more fails the render'),
+    eventRetentionSeconds: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86_400)
+      .default(3600)
+      .describe('how long the fleet event log (shared by replicas; status-stream resume) keeps events'),
+    leaseTtlMs: z.coerce.number().int().min(1000).max(300_000).default(15_000).describe('a lease (work done once among replicas) not renewed this long passes to another replica'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
     ...securitySettings,
   })

@@ -26,6 +26,9 @@ export { FLEET_ADMIN_TOKEN, type FleetApi };
 /** The hub's database in a test fleet. */
 export type FleetDatabase = 'sqlite' | 'postgres';
 
+/** Both databases, for suites that run once on each (`describe.each(FLEET_DATABASES)`). */
+export const FLEET_DATABASES: readonly FleetDatabase[] = ['sqlite', 'postgres'];
+
 /** Options of a test fleet. */
 export interface FleetOptions {
   /** Cluster names and labels; one control plane each, unless `controlPlanes` says fewer. */

@@ -30,17 +30,32 @@ export function hubEnvOf(config: HubConfig): Record<string, string> {
   return env;
 }
 
+/** How to run a hub process. */
+export interface HubProcessOptions {
+  /** How long to wait for /healthz; default 60 s. */
+  timeoutMs?: number;
+  /** Where its stdout and stderr go; default `<data dir>/hub.log`. */
+  logPath?: string;
+  /**
+   * `source` (the default): `src/main.ts` through the TypeScript hooks, as tests run it; `dist`: the build,
+   * `dist/main.js`, as the image runs it (benchmarks, after `pnpm build`).
+   */
+  entry?: 'source' | 'dist';
+  /** Node.js flags before the entry point, e.g. the hub image's. */
+  nodeArgs?: readonly string[];
+}
+
 /**
- * Starts `hub/src/main.ts` with this configuration and waits until its /healthz answers. It runs behind testenv's
- * watchdog, so it dies with the test process however that ends, and writes its log to `logPath` (default
- * `<data dir>/hub.log`).
+ * Starts the hub with this configuration and waits until its /healthz answers. It runs behind testenv's watchdog, so
+ * it dies with the test process however that ends.
  */
-export async function startHubProcess(config: HubConfig, { timeoutMs = 60_000, logPath = join(config.dataDir, 'hub.log') } = {}): Promise<HubProcess> {
+export async function startHubProcess(config: HubConfig, options: HubProcessOptions = {}): Promise<HubProcess> {
+  const { timeoutMs = 60_000, logPath = join(config.dataDir, 'hub.log'), entry = 'source', nodeArgs = [] } = options;
   const env = hubEnvOf(config);
   mkdirSync(config.dataDir, { recursive: true });
   const child = startSupervisedProcess({
     command: process.execPath,
-    args: ['--conditions=source', '--import', HOOKS, 'src/main.ts'],
+    args: [...nodeArgs, ...(entry === 'source' ? ['--conditions=source', '--import', HOOKS, 'src/main.ts'] : ['dist/main.js'])],
     cwd: HUB_DIR,
     env: { ...process.env, ...env },
     logPath,

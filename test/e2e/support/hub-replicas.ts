@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { HubConfig } from '@flotilla/hub';
 import { findFreePorts, type LoadBalancer, startLoadBalancer } from '@flotilla/testenv';
 import { apiClient, type FleetApi } from './api-client.js';
-import { type HubProcess, startHubProcess } from './hub-process.js';
+import { type HubProcess, type HubProcessOptions, startHubProcess } from './hub-process.js';
 
 /** How to run hub replicas. */
 export interface HubReplicasOptions {
@@ -15,6 +15,8 @@ export interface HubReplicasOptions {
   config: HubConfig;
   /** How HAProxy spreads new connections; default `roundrobin`. */
   balance?: 'roundrobin' | 'leastconn';
+  /** How each replica's process runs (sources or build, Node.js flags). */
+  process?: Pick<HubProcessOptions, 'entry' | 'nodeArgs'>;
 }
 
 /** Hub replicas on one database behind HAProxy: one frontend for gRPC (agents, watchers), one for HTTP (REST, webhooks). */
@@ -72,7 +74,7 @@ export async function startHubReplicas(options: HubReplicasOptions): Promise<Hub
   };
   const start = async (i: number): Promise<void> => {
     if (processes[i] && !processes[i]?.isExited) throw new Error(`hub replica ${i} is running already`);
-    processes[i] = await startHubProcess(configOf(i), { logPath: join(configOf(i).dataDir, `hub-${Date.now()}.log`) });
+    processes[i] = await startHubProcess(configOf(i), { ...options.process, logPath: join(configOf(i).dataDir, `hub-${Date.now()}.log`) });
   };
   // A killed replica's process is kept until it starts again: its log stays readable.
   const kill = async (i: number): Promise<void> => processes[i]?.kill();

@@ -85,6 +85,11 @@ export class ClustersService {
     return cluster;
   }
 
+  /** One cluster, or null when unknown. */
+  find(name: string): Promise<Cluster | null> {
+    return this.clusters.findOneBy({ name });
+  }
+
   /** Replaces a cluster's labels. */
   async update(name: string, body: UpdateClusterBody, actor: string): Promise<Cluster> {
     const cluster = await this.get(name);

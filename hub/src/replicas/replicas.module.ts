@@ -1,15 +1,17 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventLog } from './event-log.js';
 import { FleetEventRow } from './fleet-event.entity.js';
 import { Lease } from './lease.entity.js';
 import { newReplica, REPLICA } from './replica.js';
+import { ReplicaCalls } from './replica-calls.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 
 /** What replicas share through the database: this process's identity, the fleet event log, and leases. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([FleetEventRow, Lease, WebhookDelivery])],
-  providers: [{ provide: REPLICA, useFactory: newReplica }],
-  exports: [REPLICA, TypeOrmModule],
+  providers: [{ provide: REPLICA, useFactory: newReplica }, EventLog, ReplicaCalls],
+  exports: [REPLICA, TypeOrmModule, EventLog, ReplicaCalls],
 })
 export class ReplicasModule {}

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { Health, Phase, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
+import { createPostgresDatabase, type GitServer, type PostgresDatabase, startGitServer } from '@flotilla/testenv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHub, TEST_ADMIN_TOKEN, type TestHub } from '../testing/start-test-hub.js';
+import { TestAgent } from '../testing/test-agent.js';
+
+/** Collects a Watch stream's events. */
+function watch(address: string, request: Parameters<StatusServiceClient['watch']>[0]) {
+  const client = new StatusServiceClient(address, grpc.credentials.createInsecure());
+  const events: StatusEvent[] = [];
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+  const call = client.watch(request, metadata);
+  call.on('data', (event: StatusEvent) => events.push(event));
+  call.on('error', () => undefined);
+  return {
+    events,
+    close: () => {
+      call.cancel();
+      client.close();
+    },
+  };
+}
+
+const report = (reportId: string, generation: number, revision: string, health: Health) => ({
+  status: {
+    reportId,
+    app: 'web',
+    generation,
+    revision,
+    phase: Phase.PHASE_SYNCED,
+    health,
+    summary: { created: 0, configured: 0, unchanged: 1, pruned: 0, skipped: 0, failed: 0 },
+    changes: [],
+    errors: [],
+    durationMs: 5,
+    inventory: [],
+  },
+});
+
+// Two hubs in this process on one PostgreSQL database: what one stores and publishes reaches the agents and watchers of
+// the other through the fleet event log (the multi-process, load-balanced version is test/e2e/replicas.test.ts).
+describe('hub replicas on one PostgreSQL database', () => {
+  let git: GitServer;
+  let database: PostgresDatabase;
+  let a: TestHub;
+  let b: TestHub;
+  let commit: string;
+  const agents: TestAgent[] = [];
+  const credentials: Record<string, string> = {};
+
+  beforeAll(async () => {
+    git = await startGitServer();
+    commit = (await git.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' })).commit;
+    database = await createPostgresDatabase();
+    const env = { FLOTILLA_DATABASE_URL: database.url, FLOTILLA_SECRET_KEY: randomBytes(32).toString('base64') };
+    a = await startTestHub('postgres', env);
+    b = await startTestHub('postgres', env);
+    for (const name of ['eu-1', 'us-1']) {
+      const token = (await a.api().post('/api/v1/clusters').send({ name, labels: { env: 'prod' } }).expect(201)).body.joinToken;
+      credentials[name] = await TestAgent.join(b.grpcAddress, token, name);
+    }
+    await a.api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet') }).expect(201);
+  });
+  afterAll(async () => {
+    for (const agent of agents) await agent.close().catch(() => undefined);
+    await a?.stop();
+    await b?.stop();
+    await database?.drop();
+    await git?.stop();
+  });
+
+  const connect = (hub: TestHub, cluster: string): TestAgent => {
+    const agent = TestAgent.connect(hub.grpcAddress, credentials[cluster] as string, cluster).keepAlive(500);
+    agents.push(agent);
+    return agent;
+  };
+
+  it('sends an agent on one replica the assignment of an app created on the other', async () => {
+    const agent = connect(b, 'eu-1');
+    await agent.next((m) => Boolean(m.assignmentsComplete));
+    await a.api().post('/api/v1/apps').send({ name: 'web', source: 'fleet', path: 'web', targets: { clusters: ['eu-1'] } }).expect(201);
+    const { assignment } = await agent.next((m) => m.assignment?.app === 'web', 10_000);
+    expect(assignment).toMatchObject({ app: 'web', generation: 1, revision: `main@sha1:${commit}` });
+    // A change made on the other replica: a new generation, also pushed.
+    await a.api().patch('/api/v1/apps/web').send({ variables: { color: 'blue' } }).expect(200);
+    const changed = await agent.next((m) => m.assignment?.app === 'web' && Number(m.assignment.generation) === 2, 10_000);
+    expect(changed.assignment?.variables).toMatchObject({ color: 'blue' });
+  });
+
+  it('shows a watcher on one replica what agents report to the other, and resumes its cursor on either', async () => {
+    const agent = agents[0] as TestAgent;
+    const onA = watch(a.grpcAddress, { clusters: ['eu-1'], apps: [], resumeFrom: '', skipSnapshot: true });
+    agent.send(report('r-1', 2, `main@sha1:${commit}`, Health.HEALTH_PROGRESSING));
+    await expect.poll(() => onA.events.map((e) => e.status?.health), { timeout: 10_000 }).toContain('HEALTH_PROGRESSING');
+    const cursor = onA.events.at(-1)?.cursor as string;
+    onA.close();
+    // Missed while no one watched: resumed on the other replica, exactly what was missed and no snapshot.
+    agent.send(report('r-2', 2, `main@sha1:${commit}`, Health.HEALTH_HEALTHY));
+    await expect.poll(async () => (await b.api().get('/api/v1/apps/web/status')).body.items?.[0]?.applied?.health, { timeout: 10_000 }).toBe('Healthy');
+    const onB = watch(b.grpcAddress, { clusters: ['eu-1'], apps: [], resumeFrom: cursor, skipSnapshot: false });
+    await expect.poll(() => onB.events.some((e) => e.status?.health === 'HEALTH_HEALTHY' || e.status?.health === Health.HEALTH_HEALTHY), { timeout: 10_000 }).toBe(true);
+    onB.close();
+    expect(onB.events.some((e) => e.snapshotComplete || e.statusSnapshot || e.clusterSnapshot)).toBe(false);
+    const cursors = onB.events.map((e) => Number(e.cursor));
+    expect(cursors.every((c) => c > Number(cursor))).toBe(true);
+    expect([...cursors].sort((x, y) => x - y)).toEqual(cursors);
+  });
+
+  it('gives a cursor older than the log retains a fresh snapshot, marked as a reset', async () => {
+    const stale = watch(b.grpcAddress, { clusters: [], apps: [], resumeFrom: '1a2b3c4d-17', skipSnapshot: false });
+    await expect.poll(() => stale.events.find((e) => e.snapshotComplete)?.snapshotComplete, { timeout: 10_000 }).toEqual({ reset: true });
+    stale.close();
+  });
+
+  it('closes the stream of a cluster removed on another replica', async () => {
+    const agent = connect(b, 'us-1');
+    await agent.next((m) => Boolean(m.assignmentsComplete));
+    await a.api().delete('/api/v1/clusters/us-1').expect(204);
+    const ended = await agent.ended(10_000);
+    expect(ended.details).toContain('was removed');
+  });
+});

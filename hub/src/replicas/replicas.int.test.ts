@@ -115,6 +115,26 @@ describe('hub replicas on one PostgreSQL database', () => {
     stale.close();
   });
 
+  it('sends commands and credential rotations made on one replica over the stream the other holds', async () => {
+    const agent = agents[0] as TestAgent;
+    const sync = await a.api().post('/api/v1/apps/web/sync').send({}).expect(200);
+    expect(sync.body.clusters).toEqual([{ cluster: 'eu-1', sent: true, command: expect.any(String) }]);
+    const command = await agent.next((m) => m.command?.id === sync.body.clusters[0].command, 10_000);
+    expect(command.command?.reconcileNow).toEqual({ app: 'web' });
+    const rotated = await a.api().post('/api/v1/clusters/eu-1/credential/rotate').send({}).expect(200);
+    expect(rotated.body.previousExpiresAt).toEqual(expect.any(String));
+    const { credentialRotation } = await agent.next((m) => Boolean(m.credentialRotation), 10_000);
+    expect(credentialRotation?.credential).toMatch(/^flc_/);
+    credentials['eu-1'] = credentialRotation?.credential as string;
+  });
+
+  it('closes a stream on one replica when its credential is revoked on the other', async () => {
+    const agent = agents[0] as TestAgent;
+    await a.api().delete('/api/v1/clusters/eu-1/credential').expect(204);
+    const ended = await agent.ended(10_000);
+    expect(ended.details).toContain('revoked');
+  });
+
   it('closes the stream of a cluster removed on another replica', async () => {
     const agent = connect(b, 'us-1');
     await agent.next((m) => Boolean(m.assignmentsComplete));

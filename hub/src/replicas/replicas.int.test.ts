@@ -109,6 +109,20 @@ describe('hub replicas on one PostgreSQL database', () => {
     expect([...cursors].sort((x, y) => x - y)).toEqual(cursors);
   });
 
+  it('shows on every replica how the latest revision rendered, wherever it was rendered', async () => {
+    const checkout = await git.checkout('fleet');
+    await checkout.write('web/b.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: [not, a, map\n');
+    const bad = await checkout.commit('a revision that does not render');
+    await checkout.push();
+    await a.api().post('/api/v1/sources/fleet/refresh').send({}).expect(200);
+    await expect.poll(async () => (await b.api().get('/api/v1/apps/web')).body.renderStatus, { timeout: 10_000 }).toMatchObject({ state: 'RenderFailed', revision: `main@sha1:${bad}` });
+    await checkout.remove('web/b.yaml');
+    const good = await checkout.commit('fixed');
+    await checkout.push();
+    await a.api().post('/api/v1/sources/fleet/refresh').send({}).expect(200);
+    await expect.poll(async () => (await b.api().get('/api/v1/apps/web')).body.renderStatus, { timeout: 10_000 }).toMatchObject({ state: 'Rendered', revision: `main@sha1:${good}` });
+  });
+
   it('gives a cursor older than the log retains a fresh snapshot, marked as a reset', async () => {
     const stale = watch(b.grpcAddress, { clusters: [], apps: [], resumeFrom: '1a2b3c4d-17', skipSnapshot: false });
     await expect.poll(() => stale.events.find((e) => e.snapshotComplete)?.snapshotComplete, { timeout: 10_000 }).toEqual({ reset: true });
@@ -117,7 +131,7 @@ describe('hub replicas on one PostgreSQL database', () => {
 
   it('sends commands and credential rotations made on one replica over the stream the other holds', async () => {
     const agent = agents[0] as TestAgent;
-    const sync = await a.api().post('/api/v1/apps/web/sync').send({}).expect(200);
+    const sync = await a.api().post('/api/v1/apps/web/sync').send({}).expect(202);
     expect(sync.body.clusters).toEqual([{ cluster: 'eu-1', sent: true, command: expect.any(String) }]);
     const command = await agent.next((m) => m.command?.id === sync.body.clusters[0].command, 10_000);
     expect(command.command?.reconcileNow).toEqual({ app: 'web' });

@@ -44,8 +44,8 @@ describe('hub replicas on one PostgreSQL database', () => {
     const env = { FLOTILLA_DATABASE_URL: database.url, FLOTILLA_SECRET_KEY: randomBytes(32).toString('base64') };
     a = await startTestHub('postgres', env);
     b = await startTestHub('postgres', env);
-    for (const name of ['eu-1', 'us-1']) {
-      const token = (await a.api().post('/api/v1/clusters').send({ name, labels: { env: 'prod' } }).expect(201)).body.joinToken;
+    for (const [name, labels] of [['eu-1', { env: 'prod' }], ['us-1', { env: 'prod' }], ['w-1', { ring: 'waves' }], ['w-2', { ring: 'waves' }]] as const) {
+      const token = (await a.api().post('/api/v1/clusters').send({ name, labels }).expect(201)).body.joinToken;
       credentials[name] = await TestAgent.join(b.grpcAddress, token, name);
     }
     await a.api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet') }).expect(201);
@@ -107,6 +107,20 @@ describe('hub replicas on one PostgreSQL database', () => {
     await checkout.push();
     await a.api().post('/api/v1/sources/fleet/refresh').send({}).expect(200);
     await expect.poll(async () => (await b.api().get('/api/v1/apps/web')).body.renderStatus, { timeout: 10_000 }).toMatchObject({ state: 'Rendered', revision: `main@sha1:${good}` });
+  });
+
+  it('steps a rollout planned on one replica from reports its agents send to the other', async () => {
+    const waveAgents = ['w-1', 'w-2'].map((cluster) => connect(b, cluster).reportEverythingHealthy());
+    await a.api()
+      .post('/api/v1/apps')
+      .send({ name: 'waves', source: 'fleet', path: 'web', targets: { selector: { matchLabels: { ring: 'waves' } } }, policy: { rollout: { waveSize: 1 } } })
+      .expect(201);
+    const latest = async () => (await a.api().get('/api/v1/rollouts').query({ app: 'waves', limit: 1 }).expect(200)).body.items[0];
+    await expect.poll(async () => (await latest())?.state, { timeout: 20_000 }).toBe('completed');
+    const rollout = (await b.api().get(`/api/v1/rollouts/${(await latest()).id}`).expect(200)).body;
+    expect(rollout).toMatchObject({ waveCount: 2, progress: { total: 2, succeeded: 2 } });
+    // Each cluster was sent the app once: no cluster updated twice.
+    for (const agent of waveAgents) expect(agent.received.filter((m) => m.assignment?.app === 'waves').map((m) => Number(m.assignment?.generation))).toEqual([1]);
   });
 
   it('gives a cursor older than the log retains a fresh snapshot, marked as a reset', async () => {

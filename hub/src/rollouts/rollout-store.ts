@@ -58,6 +58,12 @@ export class RolloutStore {
   }
 
   /** The app's newest rollout of a kind. */
+  /** Apps with a rollout not finished. */
+  async appsWithOpenRollouts(): Promise<string[]> {
+    const rows = await this.rollouts.createQueryBuilder('r').select('DISTINCT r.appName', 'appName').where('r.finishedAt IS NULL').getRawMany<{ appName: string }>();
+    return rows.map((row) => row.appName);
+  }
+
   latest(app: string, kind: Rollout['kind']): Promise<Rollout | null> {
     return this.rollouts.findOne({ where: { appName: app, kind }, order: { id: 'DESC' } });
   }

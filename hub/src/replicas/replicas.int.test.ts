@@ -123,6 +123,19 @@ describe('hub replicas on one PostgreSQL database', () => {
     for (const agent of waveAgents) expect(agent.received.filter((m) => m.assignment?.app === 'waves').map((m) => Number(m.assignment?.generation))).toEqual([1]);
   });
 
+  it('records one revision and starts one rollout when both replicas find a new commit at once', async () => {
+    const checkout = await git.checkout('fleet');
+    await checkout.write('web/c.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
+    const commit = await checkout.commit('found by both');
+    await checkout.push();
+    const answers = await Promise.all([a, b].map((hub) => hub.api().post('/api/v1/sources/fleet/refresh').send({}).expect(200)));
+    expect(answers.map((res) => res.body.changed).filter(Boolean)).toHaveLength(1);
+    const revisions = (await b.api().get('/api/v1/sources/fleet/revisions').expect(200)).body.items;
+    expect(revisions.filter((r: { commit: string }) => r.commit === commit)).toHaveLength(1);
+    const rolloutsTo = async () => (await a.api().get('/api/v1/rollouts').query({ app: 'waves' }).expect(200)).body.items.filter((r: { revision: string }) => r.revision.endsWith(commit));
+    await expect.poll(async () => (await rolloutsTo()).map((r: { state: string }) => r.state), { timeout: 20_000 }).toEqual(['completed']);
+  });
+
   it('gives a cursor older than the log retains a fresh snapshot, marked as a reset', async () => {
     const stale = watch(b.grpcAddress, { clusters: [], apps: [], resumeFrom: '1a2b3c4d-17', skipSnapshot: false });
     await expect.poll(() => stale.events.find((e) => e.snapshotComplete)?.snapshotComplete, { timeout: 10_000 }).toEqual({ reset: true });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { Health, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
 import { createPostgresDatabase, type GitServer, type PostgresDatabase, startGitServer } from '@flotilla/testenv';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, TEST_ADMIN_TOKEN, type TestHub } from '../testing/start-test-hub.js';
 import { syncedReport, TestAgent } from '../testing/test-agent.js';
@@ -76,15 +77,31 @@ describe('hub replicas on one PostgreSQL database', () => {
     expect(changed.assignment?.variables).toMatchObject({ color: 'blue' });
   });
 
+  it('loses nothing when the replicas lose their LISTEN connections: they read the log after the last entry they saw', async () => {
+    const agent = agents[0] as TestAgent;
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const ended = await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'flotilla-hub-listener'`, [database.name]);
+      expect(ended.rowCount).toBe(2);
+    } finally {
+      await client.end();
+    }
+    await a.api().patch('/api/v1/apps/web').send({ variables: { color: 'green' } }).expect(200);
+    const changed = await agent.next((m) => m.assignment?.app === 'web' && m.assignment.variables?.color === 'green', 10_000);
+    expect(Number(changed.assignment?.generation)).toBe(3);
+  });
+
   it('shows a watcher on one replica what agents report to the other, and resumes its cursor on either', async () => {
     const agent = agents[0] as TestAgent;
+    const generation = 3;
     const onA = watch(a.grpcAddress, { clusters: ['eu-1'], apps: [], resumeFrom: '', skipSnapshot: true });
-    agent.send(report('r-1', 2, `main@sha1:${commit}`, Health.HEALTH_PROGRESSING));
+    agent.send(report('r-1', generation, `main@sha1:${commit}`, Health.HEALTH_PROGRESSING));
     await expect.poll(() => onA.events.map((e) => e.status?.health), { timeout: 10_000 }).toContain('HEALTH_PROGRESSING');
     const cursor = onA.events.at(-1)?.cursor as string;
     onA.close();
     // Missed while no one watched: resumed on the other replica, exactly what was missed and no snapshot.
-    agent.send(report('r-2', 2, `main@sha1:${commit}`, Health.HEALTH_HEALTHY));
+    agent.send(report('r-2', generation, `main@sha1:${commit}`, Health.HEALTH_HEALTHY));
     await expect.poll(async () => (await b.api().get('/api/v1/apps/web/status')).body.items?.[0]?.applied?.health, { timeout: 10_000 }).toBe('Healthy');
     const onB = watch(b.grpcAddress, { clusters: ['eu-1'], apps: [], resumeFrom: cursor, skipSnapshot: false });
     await expect.poll(() => onB.events.some((e) => String(e.status?.health) === 'HEALTH_HEALTHY'), { timeout: 10_000 }).toBe(true);

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FleetEventRow } from './fleet-event.entity.js';
 import { Lease } from './lease.entity.js';
+import { Leases } from './leases.js';
 import { newReplica, REPLICA } from './replica.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 
@@ -9,7 +10,7 @@ import { WebhookDelivery } from './webhook-delivery.entity.js';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([FleetEventRow, Lease, WebhookDelivery])],
-  providers: [{ provide: REPLICA, useFactory: newReplica }],
-  exports: [REPLICA, TypeOrmModule],
+  providers: [{ provide: REPLICA, useFactory: newReplica }, Leases],
+  exports: [REPLICA, TypeOrmModule, Leases],
 })
 export class ReplicasModule {}

@@ -1,16 +1,17 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventRetention } from './event-retention.js';
 import { FleetEventRow } from './fleet-event.entity.js';
 import { Lease } from './lease.entity.js';
 import { Leases } from './leases.js';
 import { newReplica, REPLICA } from './replica.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 
-/** What replicas share through the database: this process's identity, the fleet event log, and leases. */
+/** What replicas share through the database: this process's identity, the fleet event log and its retention, and leases. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([FleetEventRow, Lease, WebhookDelivery])],
-  providers: [{ provide: REPLICA, useFactory: newReplica }, Leases],
+  providers: [{ provide: REPLICA, useFactory: newReplica }, Leases, EventRetention],
   exports: [REPLICA, TypeOrmModule, Leases],
 })
 export class ReplicasModule {}

@@ -5,13 +5,14 @@ import { FleetEventRow } from './fleet-event.entity.js';
 import { Lease } from './lease.entity.js';
 import { Leases } from './leases.js';
 import { newReplica, REPLICA } from './replica.js';
+import { WebhookDeliveries } from './webhook-deliveries.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 
-/** What replicas share through the database: this process's identity, the fleet event log and its retention, and leases. */
+/** What replicas share through the database: this process's identity, the fleet event log and its retention, leases, and the webhook deliveries accepted. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([FleetEventRow, Lease, WebhookDelivery])],
-  providers: [{ provide: REPLICA, useFactory: newReplica }, Leases, EventRetention],
-  exports: [REPLICA, TypeOrmModule, Leases],
+  providers: [{ provide: REPLICA, useFactory: newReplica }, Leases, EventRetention, WebhookDeliveries],
+  exports: [REPLICA, TypeOrmModule, Leases, WebhookDeliveries],
 })
 export class ReplicasModule {}

@@ -10,6 +10,7 @@ import type { HubConfig } from './config/hub-config.js';
 import { createLogger, NestPinoLogger } from './logging/create-logger.js';
 import { connectGrpc } from './grpc/connect-grpc.js';
 import { setUpOpenApi } from './openapi/set-up-openapi.js';
+import { SqliteSingleReplica } from './replicas/sqlite-single-replica.js';
 
 /** A running hub and how to reach and stop it. */
 export interface Hub {
@@ -46,6 +47,13 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
     rawBody: true,
     bodyParser: false,
   });
+  try {
+    // Before listening: a second hub on one SQLite file stops here, naming the first.
+    await app.get(SqliteSingleReplica).claim();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   app.useBodyParser('json', { limit: config.maxBodyBytes, reviver: refuseProtoKeys });
   app.useGlobalFilters(new FlotillaExceptionFilter());
   app.useGlobalPipes(new StorableInputPipe());

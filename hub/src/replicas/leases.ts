@@ -71,22 +71,25 @@ export class Leases implements BeforeApplicationShutdown {
     return until !== undefined && until > Date.now();
   }
 
-  /** Takes the lease, or renews it when this replica holds it; false when another replica holds it unexpired. */
-  async tryAcquire(name: string, ttlMs: number = this.config.leaseTtlMs): Promise<boolean> {
+  /**
+   * Takes the lease, or renews it when this replica holds it; false when another replica holds it unexpired. With
+   * `takeOverFrom`, also takes it from that holder unexpired (one known to be dead).
+   */
+  async tryAcquire(name: string, ttlMs: number = this.config.leaseTtlMs, options: { takeOverFrom?: string } = {}): Promise<boolean> {
     const sentAt = Date.now();
     const postgres = this.dataSource.options.type === 'postgres';
     // Epoch ms on the database's clock; PostgreSQL's now() would be the transaction's start, clock_timestamp() is now.
     const now = postgres ? `(extract(epoch from clock_timestamp()) * 1000)::bigint` : `CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`;
-    const [p1, p2, p3] = postgres ? ['$1', '$2', '$3::bigint'] : ['?', '?', '?'];
+    const [p1, p2, p3, p4] = postgres ? ['$1', '$2', '$3::bigint', '$4'] : ['?', '?', '?', '?'];
     const rows = (await this.dataSource.query(
       `INSERT INTO leases (name, holder, "acquiredAt", "expiresAt") VALUES (${p1}, ${p2}, ${now}, ${now} + ${p3})
        ON CONFLICT (name) DO UPDATE SET
          holder = excluded.holder,
          "acquiredAt" = CASE WHEN leases.holder = excluded.holder THEN leases."acquiredAt" ELSE excluded."acquiredAt" END,
          "expiresAt" = excluded."expiresAt"
-       WHERE leases.holder = excluded.holder OR leases."expiresAt" <= excluded."acquiredAt"
+       WHERE leases.holder = excluded.holder OR leases."expiresAt" <= excluded."acquiredAt" OR leases.holder = ${p4}
        RETURNING holder`,
-      [name, this.replica.id, ttlMs],
+      [name, this.replica.id, ttlMs, options.takeOverFrom ?? this.replica.id],
     )) as unknown[];
     if (rows.length > 0 && !this.closing) {
       if (!this.held.has(name)) this.logger.log({ msg: 'lease taken', lease: name, replica: this.replica.id });

@@ -5,6 +5,7 @@ import { FleetEventRow } from './fleet-event.entity.js';
 import { Lease } from './lease.entity.js';
 import { Leases } from './leases.js';
 import { newReplica, REPLICA } from './replica.js';
+import { SqliteSingleReplica } from './sqlite-single-replica.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 
@@ -12,7 +13,7 @@ import { WebhookDelivery } from './webhook-delivery.entity.js';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([FleetEventRow, Lease, WebhookDelivery])],
-  providers: [{ provide: REPLICA, useFactory: newReplica }, Leases, EventRetention, WebhookDeliveries],
-  exports: [REPLICA, TypeOrmModule, Leases, WebhookDeliveries],
+  providers: [{ provide: REPLICA, useFactory: newReplica }, Leases, EventRetention, WebhookDeliveries, SqliteSingleReplica],
+  exports: [REPLICA, TypeOrmModule, Leases, WebhookDeliveries, SqliteSingleReplica],
 })
 export class ReplicasModule {}

@@ -50,20 +50,21 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
   try {
     // Before listening: a second hub on one SQLite file stops here, naming the first.
     await app.get(SqliteSingleReplica).claim();
+    app.useBodyParser('json', { limit: config.maxBodyBytes, reviver: refuseProtoKeys });
+    app.useGlobalFilters(new FlotillaExceptionFilter());
+    app.useGlobalPipes(new StorableInputPipe());
+    if (options.handleSignals !== false) app.enableShutdownHooks();
+    setUpOpenApi(app);
+    const grpcAddress = await connectGrpc(app, config);
+    await app.listen(config.httpPort, config.httpHost);
+    const address = app.getHttpServer().address() as { port: number };
+    const host = config.httpHost === '0.0.0.0' ? '127.0.0.1' : config.httpHost;
+    const httpUrl = `http://${host}:${address.port}`;
+    logger.info({ httpUrl, grpcAddress }, 'hub listening');
+    return { app, httpUrl, grpcAddress, logger, close: () => app.close() };
   } catch (error) {
-    await app.close();
+    // A hub that does not start leaves nothing behind: its database connection, ports and leases (sqlite-hub) go.
+    await app.close().catch(() => undefined);
     throw error;
   }
-  app.useBodyParser('json', { limit: config.maxBodyBytes, reviver: refuseProtoKeys });
-  app.useGlobalFilters(new FlotillaExceptionFilter());
-  app.useGlobalPipes(new StorableInputPipe());
-  if (options.handleSignals !== false) app.enableShutdownHooks();
-  setUpOpenApi(app);
-  const grpcAddress = await connectGrpc(app, config);
-  await app.listen(config.httpPort, config.httpHost);
-  const address = app.getHttpServer().address() as { port: number };
-  const host = config.httpHost === '0.0.0.0' ? '127.0.0.1' : config.httpHost;
-  const httpUrl = `http://${host}:${address.port}`;
-  logger.info({ httpUrl, grpcAddress }, 'hub listening');
-  return { app, httpUrl, grpcAddress, logger, close: () => app.close() };
 }

@@ -19,6 +19,7 @@ export class LeasedJob {
   private running: Promise<void> | undefined;
   private renewing: Promise<void> | undefined;
   private stopped = false;
+  private wasHolder = false;
   private readonly stopListeners: Array<() => void> = [];
 
   constructor(
@@ -82,7 +83,10 @@ export class LeasedJob {
     if (this.renewing) return;
     this.renewing = this.leases
       .tryAcquire(this.name)
-      .then(() => undefined)
+      .then((held) => {
+        if (held !== this.wasHolder) this.logger.log({ msg: held ? 'lease taken: this replica runs the job' : 'lease lost: another replica runs the job', lease: this.name });
+        this.wasHolder = held;
+      })
       .catch((error: Error) => this.logger.warn({ msg: 'taking or renewing a lease failed', lease: this.name, error: error.message }))
       .finally(() => {
         this.renewing = undefined;

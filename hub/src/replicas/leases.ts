@@ -91,8 +91,8 @@ export class Leases implements BeforeApplicationShutdown {
        RETURNING holder`,
       [name, this.replica.id, ttlMs, options.takeOverFrom ?? this.replica.id],
     )) as unknown[];
-    if (rows.length > 0 && !this.closing) {
-      if (!this.held.has(name)) this.logger.log({ msg: 'lease taken', lease: name, replica: this.replica.id });
+    // While shutting down, leases held are still renewed (a task finishing under one), but none is newly taken.
+    if (rows.length > 0 && (!this.closing || this.held.has(name))) {
       this.held.set(name, sentAt + ttlMs);
       this.gauge.set({ lease: name }, 1);
       return true;
@@ -147,7 +147,10 @@ export class Leases implements BeforeApplicationShutdown {
     return leased;
   }
 
-  /** Stops every job and releases every lease this replica holds, so another replica takes them over at once. */
+  /**
+   * Stops every job, lets running `withLease` tasks end, and releases every lease this replica holds, so another
+   * replica takes them over at once.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
     await Promise.all([...this.jobs].map((job) => job.stop()));

@@ -37,14 +37,17 @@ describe('one hub per SQLite database', () => {
     await second.api().get('/readyz').expect(200);
   });
 
-  it('takes the database over at once from a hub that was killed (its pid is gone), though its lease has not expired', async () => {
+  it('takes the database and its leases over at once from a hub that was killed (its pid is gone), though they have not expired', async () => {
     const first = await start();
     await first.app.close();
     // What kill -9 leaves: the lease of a process that no longer runs, far from expired.
     const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
     const database = new DataSource({ type: 'better-sqlite3', database: join(first.dataDir, 'flotilla.db') });
     await database.initialize();
-    await database.query(`INSERT INTO leases (name, holder, "acquiredAt", "expiresAt") VALUES (?, ?, ?, ?)`, [SQLITE_HUB_LEASE, `${hostname().slice(0, 80)}/${dead}/0badc0de`, Date.now(), Date.now() + 600_000]);
+    const killed = `${hostname().slice(0, 80)}/${dead}/0badc0de`;
+    for (const lease of [SQLITE_HUB_LEASE, 'source-poller']) {
+      await database.query(`INSERT INTO leases (name, holder, "acquiredAt", "expiresAt") VALUES (?, ?, ?, ?)`, [lease, killed, Date.now(), Date.now() + 600_000]);
+    }
     await database.destroy();
 
     const startedAt = Date.now();
@@ -52,5 +55,7 @@ describe('one hub per SQLite database', () => {
     expect(Date.now() - startedAt).toBeLessThan(5_000);
     const leases = restarted.app.get(Leases);
     expect((await leases.holderOf(SQLITE_HUB_LEASE))?.holder).toBe(leases.holder);
+    // And the other leases the killed hub held, at once: it polls now, not after their TTL.
+    await expect.poll(async () => (await leases.holderOf('source-poller'))?.holder, { timeout: 2000 }).toBe(leases.holder);
   });
 });

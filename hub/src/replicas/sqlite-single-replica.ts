@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { FlotillaError } from '@flotilla/core';
+import { DataSource } from 'typeorm';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { dataSourceOptions, databaseKind } from '../database/data-source-options.js';
@@ -16,7 +18,8 @@ const hubsInThisProcess = new Set<string>();
  * SQLite serves one hub: the hub on a SQLite file holds the lease `sqlite-hub` while it runs (renewed every third of
  * the lease TTL, released when it stops). A second hub started on the same file refuses to start, naming the first;
  * a holder that is gone (killed: its pid is dead on this host, or its lease expired) is taken over at once, so a hub
- * restarted after kill -9 starts without waiting. Replicas need PostgreSQL.
+ * restarted after kill -9 starts without waiting, and takes over the other leases it left at once too. Replicas need
+ * PostgreSQL.
  */
 @Injectable()
 export class SqliteSingleReplica implements BeforeApplicationShutdown {
@@ -25,6 +28,7 @@ export class SqliteSingleReplica implements BeforeApplicationShutdown {
 
   constructor(
     private readonly leases: Leases,
+    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REPLICA) private readonly replica: Replica,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
@@ -52,6 +56,8 @@ export class SqliteSingleReplica implements BeforeApplicationShutdown {
       if ((holder && holder.host === this.replica.host && now >= patience) || now >= deadline) throw this.refusal(current.holder, holder);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+    // The hub before this one is gone: the leases it held (polling, retention, …) are this hub's now, not in a TTL.
+    await this.dataSource.query(`DELETE FROM leases WHERE holder <> ?`, [this.replica.id]);
     hubsInThisProcess.add(this.replica.id);
     this.renewal = setInterval(() => {
       this.leases

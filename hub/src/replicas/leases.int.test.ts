@@ -56,6 +56,18 @@ describe.each(TEST_DATABASES)('leases on %s', (database) => {
     expect((await b.holderOf('work'))?.holder).toBe(a.holder);
   });
 
+  it('shows the leases a replica holds in flotilla_leases_held', async () => {
+    const metrics = new MetricsRegistry();
+    const dataSource = new DataSource({ ...dataSourceOptions(config), migrations, migrationsRun: false });
+    await dataSource.initialize();
+    dataSources.push(dataSource);
+    const leases = new Leases(dataSource, newReplica(), config, metrics);
+    await leases.tryAcquire('source-poller');
+    expect(await metrics.metrics()).toContain('flotilla_leases_held{lease="source-poller"} 1');
+    await leases.release('source-poller');
+    expect(await metrics.metrics()).not.toContain('flotilla_leases_held{lease="source-poller"}');
+  });
+
   it('gives a lease to exactly one of many replicas asking at once', async () => {
     const replicas = await Promise.all(Array.from({ length: 5 }, () => replica()));
     for (let round = 0; round < 5; round++) {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nes
 import { InjectDataSource } from '@nestjs/typeorm';
 import { FlotillaError } from '@flotilla/core';
 import type { Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
@@ -106,6 +106,23 @@ export class Leases implements BeforeApplicationShutdown {
   async release(name: string): Promise<void> {
     this.lost(name);
     await this.dataSource.query(`DELETE FROM leases WHERE name = ${this.parameter(1)} AND holder = ${this.parameter(2)}`, [name, this.replica.id]);
+  }
+
+  /**
+   * Inside a transaction writing what the lease guards: whether this replica still holds it unexpired. On PostgreSQL
+   * the lease's row stays locked until the transaction ends, so the lease cannot pass to another replica before these
+   * writes commit (another replica's take waits, then finds it renewed or released): a fence for a replica that
+   * stalled past its lease.
+   */
+  async isHeldIn(manager: EntityManager, name: string): Promise<boolean> {
+    const postgres = this.dataSource.options.type === 'postgres';
+    const rows = (await manager.query(
+      postgres
+        ? `SELECT holder FROM leases WHERE name = $1 AND holder = $2 AND "expiresAt" > (extract(epoch from clock_timestamp()) * 1000)::bigint FOR UPDATE`
+        : `SELECT holder FROM leases WHERE name = ? AND holder = ? AND "expiresAt" > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`,
+      [name, this.replica.id],
+    )) as unknown[];
+    return rows.length > 0;
   }
 
   /** Who holds a lease (expired or not), or null when nobody does. */

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { FlotillaError } from '@flotilla/core';
+import type { EntityManager } from 'typeorm';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { databaseKind } from '../database/data-source-options.js';
@@ -25,6 +27,17 @@ export class RolloutLocks {
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {
     this.isShared = databaseKind(config) === 'postgres';
+  }
+
+  /**
+   * In the transaction saving a change of the app's rollouts: on PostgreSQL, UNAVAILABLE (and nothing saved) unless
+   * this replica still holds the app's lease, which then cannot pass to another replica before the save commits.
+   */
+  async fence(manager: EntityManager, app: string): Promise<void> {
+    if (!this.isShared || (await this.leases.isHeldIn(manager, rolloutLease(app)))) return;
+    throw new FlotillaError('UNAVAILABLE', `the lease ${rolloutLease(app)} passed to another replica before this change of app "${app}" was saved; nothing was saved`, {
+      data: { app, lease: rolloutLease(app) },
+    });
   }
 
   /**

@@ -5,6 +5,7 @@ import { DEFAULT_ROLLOUT_STRATEGY } from '../apps/rollout-strategy.js';
 import { Leases } from '../replicas/leases.js';
 import { startTestHub, TEST_DATABASES, type TestHub } from '../testing/start-test-hub.js';
 import { RolloutLocks, rolloutLease } from './rollout-locks.js';
+import { RolloutStore } from './rollout-store.js';
 import { RolloutTicker } from './rollout-ticker.js';
 import { Rollout } from './rollout.entity.js';
 
@@ -93,5 +94,19 @@ describe('rollout locks across two hubs on one PostgreSQL database', () => {
     expect(holders).toHaveLength(4);
     expect(holders.every((holder) => holder !== undefined)).toBe(true);
     expect(await a.app.get(Leases).holderOf(rolloutLease('web'))).toBeNull();
+  });
+
+  it("saves nothing of a change whose app's lease passed to another replica meanwhile", async () => {
+    const store = a.app.get(RolloutStore);
+    const dataSource = a.app.get(DataSource);
+    const attempt = a.app.get(RolloutLocks).run('api', async () => {
+      const work = await store.load('api');
+      work.create(store.rollouts.create(rollout({ appName: 'api' })));
+      // The replica stalled past its lease, and another took it.
+      await dataSource.query(`UPDATE leases SET holder = 'another/1/replica' WHERE name = $1`, [rolloutLease('api')]);
+      await store.save(work);
+    });
+    await expect(attempt).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('the lease rollout/api passed to another replica') });
+    expect(await dataSource.getRepository(Rollout).countBy({ appName: 'api' })).toBe(0);
   });
 });

@@ -204,7 +204,9 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     // A halted or aborted rollout to the same commit keeps holding its clusters, new ones included.
     if (latest && latest.commit === source.commit && latest.state !== 'completed' && latest.state !== 'superseded') {
       rollout = await this.store.include(work, latest);
-      slots = appendToWaves(work.rowsOf(rollout), joining, rollout.strategy);
+      // Clusters it already holds stay where they are: it may have been started (by another replica) since `load`.
+      const added = joining.filter((cluster) => work.ownerOf(cluster.name) !== rollout);
+      slots = appendToWaves(work.rowsOf(rollout), added, rollout.strategy);
     } else {
       rollout = this.store.rollouts.create({
         appName: app,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError } from '@flotilla/core';
+import { ConfigError, FlotillaError } from '@flotilla/core';
 import { parseHubConfig } from './config/hub-config.js';
 import { startHub } from './start-hub.js';
 
@@ -11,6 +11,11 @@ try {
   if (error instanceof ConfigError) {
     console.error(error.message);
     process.exit(2);
+  }
+  // Refusals at start (another hub on this SQLite file) say what to do: the message is enough.
+  if (error instanceof FlotillaError && error.code === 'FAILED_PRECONDITION') {
+    console.error(error.message);
+    process.exit(1);
   }
   console.error(error);
   process.exit(1);

@@ -10,6 +10,7 @@ import type { HubConfig } from './config/hub-config.js';
 import { createLogger, NestPinoLogger } from './logging/create-logger.js';
 import { connectGrpc } from './grpc/connect-grpc.js';
 import { setUpOpenApi } from './openapi/set-up-openapi.js';
+import { SqliteSingleReplica } from './replicas/sqlite-single-replica.js';
 
 /** A running hub and how to reach and stop it. */
 export interface Hub {
@@ -46,16 +47,24 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
     rawBody: true,
     bodyParser: false,
   });
-  app.useBodyParser('json', { limit: config.maxBodyBytes, reviver: refuseProtoKeys });
-  app.useGlobalFilters(new FlotillaExceptionFilter());
-  app.useGlobalPipes(new StorableInputPipe());
-  if (options.handleSignals !== false) app.enableShutdownHooks();
-  setUpOpenApi(app);
-  const grpcAddress = await connectGrpc(app, config);
-  await app.listen(config.httpPort, config.httpHost);
-  const address = app.getHttpServer().address() as { port: number };
-  const host = config.httpHost === '0.0.0.0' ? '127.0.0.1' : config.httpHost;
-  const httpUrl = `http://${host}:${address.port}`;
-  logger.info({ httpUrl, grpcAddress }, 'hub listening');
-  return { app, httpUrl, grpcAddress, logger, close: () => app.close() };
+  try {
+    // Before listening: a second hub on one SQLite file stops here, naming the first.
+    await app.get(SqliteSingleReplica).claim();
+    app.useBodyParser('json', { limit: config.maxBodyBytes, reviver: refuseProtoKeys });
+    app.useGlobalFilters(new FlotillaExceptionFilter());
+    app.useGlobalPipes(new StorableInputPipe());
+    if (options.handleSignals !== false) app.enableShutdownHooks();
+    setUpOpenApi(app);
+    const grpcAddress = await connectGrpc(app, config);
+    await app.listen(config.httpPort, config.httpHost);
+    const address = app.getHttpServer().address() as { port: number };
+    const host = config.httpHost === '0.0.0.0' ? '127.0.0.1' : config.httpHost;
+    const httpUrl = `http://${host}:${address.port}`;
+    logger.info({ httpUrl, grpcAddress }, 'hub listening');
+    return { app, httpUrl, grpcAddress, logger, close: () => app.close() };
+  } catch (error) {
+    // A hub that does not start leaves nothing behind: its database connection, ports and leases (sqlite-hub) go.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
 }

@@ -1,9 +1,10 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreePorts, type GitServer, startGitServer } from '@flotilla/testenv';
+import { createPostgresDatabase, findFreePorts, type GitServer, startGitServer } from '@flotilla/testenv';
 import { type BenchReport, percentile } from './bench-report.js';
 import { imageNodeFlags } from './image-node-flags.js';
 import { ask, collect, connectAll, stopAll, WORKERS } from './simulated-agents.js';
@@ -33,31 +34,43 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
   );
 }
 
-async function hubFanout(n: number, git: GitServer, dir: string) {
-  const [httpPort, grpcPort] = (await findFreePorts(2)) as [number, number];
+/** Where the hubs of a fan-out run keep their state: the default SQLite file, or one PostgreSQL database for replicas. */
+interface HubSetup {
+  replicas: number;
+  databaseUrl?: string;
+}
+
+async function hubFanout(n: number, git: GitServer, dir: string, setup: HubSetup = { replicas: 1 }) {
+  const ports = await findFreePorts(2 * setup.replicas);
   // The hub image's flags, and e.g. FLOTILLA_BENCH_HUB_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it.
   const extraArgs = (process.env.FLOTILLA_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
   const nodeArgs = [...imageNodeFlags('hub'), ...extraArgs];
-  const hub = spawn(process.execPath, [...nodeArgs, hubMain], {
-    env: {
-      ...process.env,
-      FLOTILLA_DATA_DIR: join(dir, 'hub'),
-      FLOTILLA_HTTP_HOST: '127.0.0.1',
-      FLOTILLA_GRPC_HOST: '127.0.0.1',
-      FLOTILLA_HTTP_PORT: String(httpPort),
-      FLOTILLA_GRPC_PORT: String(grpcPort),
-      FLOTILLA_LOG_LEVEL: process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'warn',
-      FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN,
-      // The test Git server listens on loopback, which the Git host policy refuses unless allowed.
-      FLOTILLA_GIT_ALLOWED_ADDRESSES: '127.0.0.1',
-      FLOTILLA_JOIN_RATE_LIMIT: '100000',
-      FLOTILLA_HEARTBEAT_INTERVAL_MS: '60000',
-      FLOTILLA_HEARTBEAT_TIMEOUT_MS: '600000',
-      FLOTILLA_POLL_TICK_MS: '60000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${httpPort}`;
+  const secretKey = randomBytes(32).toString('base64');
+  const hubs = Array.from({ length: setup.replicas }, (_, i) =>
+    spawn(process.execPath, [...nodeArgs, hubMain], {
+      env: {
+        ...process.env,
+        FLOTILLA_DATA_DIR: join(dir, `hub-${i}`),
+        ...(setup.databaseUrl ? { FLOTILLA_DATABASE_URL: setup.databaseUrl } : {}),
+        FLOTILLA_SECRET_KEY: secretKey,
+        FLOTILLA_HTTP_HOST: '127.0.0.1',
+        FLOTILLA_GRPC_HOST: '127.0.0.1',
+        FLOTILLA_HTTP_PORT: String(ports[2 * i]),
+        FLOTILLA_GRPC_PORT: String(ports[2 * i + 1]),
+        FLOTILLA_LOG_LEVEL: process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'warn',
+        FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN,
+        // The test Git server listens on loopback, which the Git host policy refuses unless allowed.
+        FLOTILLA_GIT_ALLOWED_ADDRESSES: '127.0.0.1',
+        FLOTILLA_JOIN_RATE_LIMIT: '100000',
+        FLOTILLA_HEARTBEAT_INTERVAL_MS: '60000',
+        FLOTILLA_HEARTBEAT_TIMEOUT_MS: '600000',
+        FLOTILLA_POLL_TICK_MS: '60000',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }),
+  );
+  const bases = hubs.map((_, i) => `http://127.0.0.1:${ports[2 * i]}`);
+  const base = bases[0] as string;
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, {
       method,
@@ -67,14 +80,18 @@ async function hubFanout(n: number, git: GitServer, dir: string) {
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as Record<string, unknown>;
   };
+  const rss = () => hubs.map((hub) => rssMiB(hub.pid as number));
   let workers: ChildProcess[] = [];
   try {
-    for (let ready = false; !ready; ) {
-      if (hub.exitCode !== null) throw new Error(`the hub exited with ${hub.exitCode}`);
-      ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
-      if (!ready) await sleep(200);
+    // One after the other: the first creates the schema, which the others then find.
+    for (const [i, hub] of hubs.entries()) {
+      for (let ready = false; !ready; ) {
+        if (hub.exitCode !== null) throw new Error(`hub ${i} exited with ${hub.exitCode}`);
+        ready = await fetch(`${bases[i]}/readyz`).then((r) => r.ok, () => false);
+        if (!ready) await sleep(200);
+      }
     }
-    const idleRss = rssMiB(hub.pid as number);
+    const idleRss = rss();
     const registerStarted = performance.now();
     const agents: Array<{ cluster: string; joinToken: string }> = [];
     await pool(Array.from({ length: n }, (_, i) => `c-${String(i).padStart(5, '0')}`), 16, async (name) => {
@@ -84,26 +101,33 @@ async function hubFanout(n: number, git: GitServer, dir: string) {
     const registerMs = Math.round(performance.now() - registerStarted);
     await api('POST', '/api/v1/sources', { name: 'fleet', url: git.repoUrl('fleet'), pollIntervalSeconds: 3600 });
     await api('POST', '/api/v1/apps', { name: 'bench', source: 'fleet', path: 'app', namespace: 'bench', targets: { selector: { matchLabels: { fleet: 'bench' } } } });
-    const connected = await connectAll(`127.0.0.1:${grpcPort}`, agents);
+    const connected = await connectAll(
+      hubs.map((_, i) => `127.0.0.1:${ports[2 * i + 1]}`),
+      agents,
+    );
     workers = connected.workers;
     await sleep(2000);
-    const rss = rssMiB(hub.pid as number);
+    const connectedRss = rss();
 
     const checkout = await git.checkout('fleet');
-    await checkout.write('app/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench\ndata:\n  value: "2"\n');
+    // A value of its own: a bench running the hub twice on one repository makes a new commit each time.
+    await checkout.write('app/cm.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench\ndata:\n  value: "${Date.now()}"\n`);
     await checkout.commit('bench: change');
     await checkout.push();
     const startedAt = Date.now();
+    // The commit is found by replica 0; with replicas, the agents of the others get it through the event log.
     const refresh = await api('POST', '/api/v1/sources/fleet/refresh');
     const refreshMs = Date.now() - startedAt;
     if (refresh.changed !== true) throw new Error(`the refresh did not see the new commit: ${JSON.stringify(refresh)}`);
     const fanout = await collect(workers, n, startedAt, 120_000);
-    return { idleRss, rss, registerMs, ...connected, refreshMs, ...fanout };
+    return { idleRss, rss: connectedRss, registerMs, ...connected, refreshMs, ...fanout };
   } finally {
     stopAll(workers);
-    hub.kill('SIGTERM');
-    setTimeout(() => hub.kill('SIGKILL'), 5000).unref();
-    await new Promise((resolve) => (hub.exitCode !== null ? resolve(undefined) : hub.once('exit', resolve)));
+    for (const hub of hubs) {
+      hub.kill('SIGTERM');
+      setTimeout(() => hub.kill('SIGKILL'), 5000).unref();
+    }
+    await Promise.all(hubs.map((hub) => new Promise((resolve) => (hub.exitCode !== null ? resolve(undefined) : hub.once('exit', resolve)))));
   }
 }
 
@@ -136,6 +160,7 @@ export async function fanoutBench(full: boolean): Promise<BenchReport> {
     await git.createRepository('fleet', { 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench\ndata:\n  value: "1"\n' });
     const baseline = await baselineFanout(n);
     const hub = await hubFanout(n, git, dir);
+    const [hubRss = Number.NaN] = hub.rss;
     const baselineName = 'bare grpc-js server';
     const p = (values: number[], q: number) => round(percentile(values, q));
     const p99 = p(hub.latencies, 99);
@@ -143,14 +168,14 @@ export async function fanoutBench(full: boolean): Promise<BenchReport> {
       bench: 'fanout',
       size: `${n} agents, ${WORKERS} worker processes`,
       measurements: [
-        { name: `hub RSS, ${n} streams`, value: hub.rss, unit: 'MiB', baseline: baseline.rss, baselineName, ...(n >= 10_000 ? { target: '< 512 MiB', met: hub.rss < 512 } : {}) },
+        { name: `hub RSS, ${n} streams`, value: hubRss, unit: 'MiB', baseline: baseline.rss, baselineName, ...(n >= 10_000 ? { target: '< 512 MiB', met: hubRss < 512 } : {}) },
         { name: `connect ${n} agents`, value: hub.connectMs, unit: 'ms', baseline: baseline.connectMs, baselineName },
         { name: 'commit → agents, p50', value: p(hub.latencies, 50), unit: 'ms', baseline: p(baseline.latencies, 50), baselineName: 'broadcast' },
         { name: 'commit → agents, p99', value: p99, unit: 'ms', baseline: p(baseline.latencies, 99), baselineName: 'broadcast', target: '< 500 ms', met: hub.missing === 0 && p99 < 500 },
         { name: 'commit → agents, max', value: p(hub.latencies, 100), unit: 'ms', baseline: p(baseline.latencies, 100), baselineName: 'broadcast' },
       ],
       notes: [
-        `hub idle RSS ${hub.idleRss} MiB; registering ${n} clusters over REST took ${hub.registerMs} ms, joining them ${hub.joinMs} ms (baseline join ${baseline.joinMs} ms)`,
+        `hub idle RSS ${hub.idleRss[0]} MiB; registering ${n} clusters over REST took ${hub.registerMs} ms, joining them ${hub.joinMs} ms (baseline join ${baseline.joinMs} ms)`,
         `the refresh call answered after ${hub.refreshMs} ms (fan-out latency counts from its start)`,
         ...(hub.missing > 0 ? [`${hub.missing} agents never received the new revision`] : []),
         ...(baseline.missing > 0 ? [`${baseline.missing} agents never received the baseline broadcast`] : []),
@@ -158,6 +183,58 @@ export async function fanoutBench(full: boolean): Promise<BenchReport> {
     };
   } finally {
     await git.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The same fan-out with the agents spread over two hub replicas sharing one PostgreSQL database (half connected to
+ * each): RSS per replica, and commit → every agent, the commit found by replica 0 (so half the agents hear of it
+ * through the fleet event log). Baselines: a bare grpc-js server holding as many streams as one replica, and the
+ * single-replica hub on PostgreSQL, both measured in the same run.
+ */
+export async function fanoutReplicasBench(full: boolean): Promise<BenchReport> {
+  const n = full ? 10_000 : 1_000;
+  const replicas = 2;
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-bench-fanout-replicas-'));
+  const git = await startGitServer();
+  const single = await createPostgresDatabase();
+  const shared = await createPostgresDatabase();
+  try {
+    await git.createRepository('fleet', { 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench\ndata:\n  value: "1"\n' });
+    const baseline = await baselineFanout(n / replicas);
+    const one = await hubFanout(n, git, join(dir, 'one'), { replicas: 1, databaseUrl: single.url });
+    const two = await hubFanout(n, git, join(dir, 'two'), { replicas, databaseUrl: shared.url });
+    const p = (values: number[], q: number) => round(percentile(values, q));
+    const measurements: BenchReport['measurements'] = two.rss.map((rss, i) => ({
+      name: `replica ${i} RSS, ${n / replicas} streams`,
+      value: rss,
+      unit: 'MiB',
+      baseline: baseline.rss,
+      baselineName: `bare grpc-js server, ${n / replicas} streams`,
+    }));
+    measurements.push(
+      { name: `connect ${n} agents to ${replicas} replicas`, value: two.connectMs, unit: 'ms', baseline: one.connectMs, baselineName: '1 replica (PostgreSQL)' },
+      { name: 'commit → agents, p50', value: p(two.latencies, 50), unit: 'ms', baseline: p(one.latencies, 50), baselineName: '1 replica (PostgreSQL)' },
+      { name: 'commit → agents, p99', value: p(two.latencies, 99), unit: 'ms', baseline: p(one.latencies, 99), baselineName: '1 replica (PostgreSQL)' },
+      { name: 'commit → agents, max', value: p(two.latencies, 100), unit: 'ms', baseline: p(one.latencies, 100), baselineName: '1 replica (PostgreSQL)' },
+      { name: 'commit → agents, p99 against a bare broadcast', value: p(two.latencies, 99), unit: 'ms', baseline: p(baseline.latencies, 99), baselineName: `broadcast to ${n / replicas}` },
+    );
+    return {
+      bench: 'fanout-replicas',
+      size: `${n} agents on ${replicas} hub replicas (PostgreSQL), ${WORKERS} worker processes`,
+      measurements,
+      notes: [
+        `1 replica on PostgreSQL: RSS ${one.rss[0]} MiB with ${n} streams; registering ${n} clusters took ${one.registerMs} ms (${replicas} replicas: ${two.registerMs} ms)`,
+        `idle RSS per replica: ${two.idleRss.join(', ')} MiB`,
+        ...(two.missing > 0 ? [`${two.missing} agents never received the new revision (${replicas} replicas)`] : []),
+        ...(one.missing > 0 ? [`${one.missing} agents never received the new revision (1 replica)`] : []),
+      ],
+    };
+  } finally {
+    await git.stop();
+    await single.drop();
+    await shared.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

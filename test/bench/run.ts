@@ -9,7 +9,7 @@ import { type BenchReport, formatReports } from './bench-report.js';
 import { commitBench } from './commit-to-fleet.bench.js';
 import { simulatedCommitBench } from './commit-to-simulated-fleet.bench.js';
 import { driftBench } from './drift-latency.bench.js';
-import { fanoutBench } from './fanout.bench.js';
+import { fanoutBench, fanoutReplicasBench } from './fanout.bench.js';
 import { fetchBench } from './fetch.bench.js';
 import { renderBench } from './render.bench.js';
 import { replicasBench } from './replicas.bench.js';
@@ -21,6 +21,7 @@ const benches: Record<string, (full: boolean) => Promise<BenchReport | BenchRepo
   render: renderBench,
   drift: driftBench,
   fanout: fanoutBench,
+  'fanout-replicas': fanoutReplicasBench,
   commit: async (full) => [await commitBench(full), await simulatedCommitBench(full)],
   replicas: replicasBench,
 };

@@ -35,11 +35,19 @@ export function ask(child: ChildProcess, message: object, reply: string, timeout
   });
 }
 
-/** Starts `workerCount` workers, joins their agents at `address`, then connects them all; returns the workers and the times. */
-export async function connectAll(address: string, agents: SimulatedAgent[], workerCount = WORKERS): Promise<{ workers: ChildProcess[]; joinMs: number; connectMs: number }> {
+/**
+ * Starts `workerCount` workers, joins their agents, then connects them all; returns the workers and the times. With
+ * several addresses (hub replicas), worker i joins and connects its agents at address i mod their number.
+ */
+export async function connectAll(
+  addresses: string | readonly string[],
+  agents: SimulatedAgent[],
+  workerCount = WORKERS,
+): Promise<{ workers: ChildProcess[]; joinMs: number; connectMs: number }> {
+  const list = typeof addresses === 'string' ? [addresses] : addresses;
   const workers = Array.from({ length: workerCount }, () => fork(join(here, 'fanout-worker.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const joinStarted = performance.now();
-  await Promise.all(workers.map((w, i) => ask(w, { type: 'join', address, agents: agents.filter((_, j) => j % workerCount === i) }, 'joined')));
+  await Promise.all(workers.map((w, i) => ask(w, { type: 'join', address: list[i % list.length], agents: agents.filter((_, j) => j % workerCount === i) }, 'joined')));
   const joinMs = Math.round(performance.now() - joinStarted);
   const connectStarted = performance.now();
   await Promise.all(workers.map((w) => ask(w, { type: 'connect' }, 'connected')));

@@ -111,3 +111,22 @@ describe('deploy: Helm charts and the plain manifests rendered from them', () =>
     });
   });
 });
+
+describe('deploy: the hub chart refuses replicas without PostgreSQL (values.schema.json)', () => {
+  let helm: string;
+  beforeAll(async () => {
+    helm = (await ensureHelm()).path;
+  });
+  const template = (sets: string[]) => run(helm, ['template', 'flotilla-hub', join(charts, 'flotilla-hub'), '--namespace', 'flotilla', ...sets.flatMap((s) => ['--set', s])], { encoding: 'utf8' });
+
+  it('refuses more than one replica on a SQLite database, naming the setting, and renders them on PostgreSQL', async () => {
+    await expect(template(['replicaCount=2', 'database.url=sqlite:///var/lib/flotilla/flotilla.db'])).rejects.toMatchObject({
+      stderr: expect.stringMatching(/values don't meet the specifications of the schema[\s\S]*\/database\/url[\s\S]*sqlite:\/\/\/var\/lib\/flotilla\/flotilla\.db'? does not match pattern '\^\$\|\^postgres\(ql\)\?:\/\/'/),
+    });
+    expect((await template(['replicaCount=1', 'database.url=sqlite:///var/lib/flotilla/flotilla.db'])).stdout).toMatch(/replicas: 1\n/);
+    expect((await template(['replicaCount=2', 'database.url=postgres://hub:secret@db:5432/flotilla'])).stdout).toMatch(/replicas: 2\n/);
+    // A Secret of your own holds a postgres:// URL (the chart's default): the chart cannot read it, and renders.
+    expect((await template(['replicaCount=3'])).stdout).toMatch(/replicas: 3\n/);
+    await expect(template(['database.url=mysql://db/flotilla'])).rejects.toMatchObject({ stderr: expect.stringContaining('/database/url') });
+  });
+});

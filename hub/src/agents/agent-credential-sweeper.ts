@@ -3,37 +3,55 @@ import type { Subscription } from 'rxjs';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { ClusterCredentials, type CredentialChange } from '../identity/cluster-credentials.service.js';
+import { EventLog } from '../replicas/event-log.js';
 import { AgentSessionRegistry } from './agent-session-registry.js';
 import { StreamClosed } from './stream-closed.js';
 
-/** How often open streams' credentials are read again (rotations and revocations made on other replicas). */
+/** How often open streams' credentials are read again (changes made by hand in the database, or an event lost). */
 const CREDENTIAL_CHECK_INTERVAL_MS = 5_000;
+
+/** The log topic of rotations and revocations, for the replica that holds the cluster's stream. */
+const CREDENTIAL_TOPIC = 'credential';
 
 /**
  * Keeps open streams within their credentials: a revoked credential closes its stream at once, a rotated one when
- * its grace period ends; changes made on other replicas are read back every few seconds.
+ * its grace period ends, on whichever replica the change was made (through the fleet event log); the credentials of
+ * open streams are also read back every few seconds.
  */
 @Injectable()
 export class AgentCredentialSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('agents');
-  private subscription: Subscription | undefined;
+  private subscriptions: Subscription[] = [];
   private sweeper: NodeJS.Timeout | undefined;
   private credentialsCheckedAt = 0;
 
   constructor(
     private readonly registry: AgentSessionRegistry,
     private readonly credentials: ClusterCredentials,
+    private readonly log: EventLog,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.subscription = this.credentials.changes.subscribe((change) => void this.follow(change));
+    this.subscriptions.push(
+      this.credentials.changes.subscribe((change) => {
+        void this.follow(change);
+        if (this.log.shared) void this.log.append({ topic: CREDENTIAL_TOPIC, cluster: change.cluster, payload: change });
+      }),
+    );
+    if (this.log.shared) {
+      this.subscriptions.push(
+        this.log.topic<CredentialChange>(CREDENTIAL_TOPIC).subscribe((entry) => {
+          if (entry.origin !== this.log.origin) void this.follow(entry.payload);
+        }),
+      );
+    }
     this.sweeper = setInterval(() => void this.sweep(), Math.min(1000, this.config.heartbeatTimeoutMs / 3));
     this.sweeper.unref();
   }
 
   beforeApplicationShutdown(): void {
-    this.subscription?.unsubscribe();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
     clearInterval(this.sweeper);
   }
 

@@ -57,14 +57,21 @@ export class AgentPresence implements OnApplicationBootstrap, BeforeApplicationS
     session.send({ kind: 'heartbeat-ack', sequence, receivedAt: new Date() });
   }
 
-  /** A stream ended: unless a newer one of its cluster is open, the cluster is disconnected. */
+  /**
+   * A stream ended: unless a newer one of its cluster is open here, or its agent has connected to another replica
+   * meanwhile, the cluster is disconnected.
+   */
   async disconnected(session: AgentSession): Promise<void> {
     if (!this.registry.remove(session)) return;
     this.logger.log({ msg: 'agent disconnected', cluster: session.cluster });
     await this.flushHeartbeats();
-    await this.clusters
-      .setConnection(session.cluster, { connected: false })
-      .catch((error: Error) => this.logger.error({ msg: 'recording the disconnection failed', cluster: session.cluster, error: error.message }));
+    try {
+      const recorded = await this.clusters.setConnection(session.cluster, { connected: false });
+      // Its agent is connected to another replica already: that replica's record stands.
+      if (!recorded) this.logger.log({ msg: 'agent is connected to another replica; its disconnection here is not recorded', cluster: session.cluster });
+    } catch (error) {
+      this.logger.error({ msg: 'recording the disconnection failed', cluster: session.cluster, error: (error as Error).message });
+    }
   }
 
   /** Closes streams that missed their heartbeats, and writes heartbeats in one batch. */

@@ -1,6 +1,7 @@
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { ClusterEvents } from '../clusters/cluster-events.js';
+import { EventLog } from '../replicas/event-log.js';
 import type { HubMessage } from './agent-messages.js';
 import { StreamClosed } from './stream-closed.js';
 
@@ -16,23 +17,44 @@ export interface AgentSession {
   close(error?: StreamClosed): void;
 }
 
+/** The log topic of removed clusters, whose streams the replica holding them closes. */
+const CLUSTER_REMOVED_TOPIC = 'cluster-removed';
+
 /** The agent streams open on this replica: one per cluster, a newer connection replacing an older one. */
 @Injectable()
 export class AgentSessionRegistry implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly sessions = new Map<string, AgentSession>();
   private nextId = 1;
-  private subscription: Subscription | undefined;
+  private subscriptions: Subscription[] = [];
 
-  constructor(private readonly clusterEvents: ClusterEvents) {}
+  constructor(
+    private readonly clusterEvents: ClusterEvents,
+    private readonly log: EventLog,
+  ) {}
 
   onApplicationBootstrap(): void {
-    this.subscription = this.clusterEvents.events.subscribe((event) => {
-      if (event.type === 'removed') this.sessions.get(event.cluster.name)?.close(new StreamClosed('permission-denied', `cluster "${event.cluster.name}" was removed from the hub`));
-    });
+    this.subscriptions.push(
+      this.clusterEvents.events.subscribe((event) => {
+        if (event.type !== 'removed') return;
+        this.closeRemoved(event.cluster.name);
+        if (this.log.shared) void this.log.append({ topic: CLUSTER_REMOVED_TOPIC, cluster: event.cluster.name, payload: {} });
+      }),
+    );
+    if (this.log.shared) {
+      this.subscriptions.push(
+        this.log.topic(CLUSTER_REMOVED_TOPIC).subscribe((entry) => {
+          if (entry.origin !== this.log.origin && entry.cluster !== null) this.closeRemoved(entry.cluster);
+        }),
+      );
+    }
+  }
+
+  private closeRemoved(cluster: string): void {
+    this.sessions.get(cluster)?.close(new StreamClosed('permission-denied', `cluster "${cluster}" was removed from the hub`));
   }
 
   beforeApplicationShutdown(): void {
-    this.subscription?.unsubscribe();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
     for (const session of this.sessions.values()) session.close(new StreamClosed('shutting-down', 'hub is shutting down; reconnect'));
   }
 

@@ -5,7 +5,6 @@ import { AppsService } from '../apps/apps.service.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AgentCommands } from './agent-commands.service.js';
-import { AgentSessionRegistry } from './agent-session-registry.js';
 
 /** "Sync now": asks the agents of an app's target clusters to reconcile it at once (the ReconcileNow command). */
 @Injectable()
@@ -13,7 +12,6 @@ export class AppSync {
   constructor(
     private readonly apps: AppsService,
     private readonly assignments: AssignmentsService,
-    private readonly sessions: AgentSessionRegistry,
     private readonly commands: AgentCommands,
     private readonly audit: AuditService,
   ) {}
@@ -37,7 +35,7 @@ export class AppSync {
     }
     const clusters: AppSyncView['clusters'] = [];
     for (const cluster of chosen) {
-      const command = this.sessions.isConnected(cluster) ? await this.commands.send(cluster, { reconcileNow: { app: appName } }, actor).catch(() => null) : null;
+      const command = (await this.commands.isConnected(cluster)) ? await this.commands.send(cluster, { reconcileNow: { app: appName } }, actor).catch(() => null) : null;
       clusters.push({ cluster, sent: command !== null, command });
     }
     await this.audit.record({

@@ -1,32 +1,46 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
+import { EventLog, type LogEntry } from '../replicas/event-log.js';
 import { AssignmentEvents } from '../assignments/assignment-events.js';
 import type { Assignment } from '../assignments/assignment.entity.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
 import { type AgentSession, AgentSessionRegistry } from './agent-session-registry.js';
 
-/** Sends agents their assignments: every current one when a stream opens, then each change as it is stored. */
+/** The log topic of stored assignment changes, for the replicas holding their agents' streams. */
+export const ASSIGNMENT_TOPIC = 'assignment';
+
+/**
+ * Sends agents their assignments: every current one when a stream opens, then each change as it is stored. With
+ * replicas, a change stored on one is also put in the fleet event log; the replica holding the cluster's stream reads
+ * the assignment as stored now and sends it (level-triggered: the latest generation, whatever it missed).
+ */
 @Injectable()
 export class AssignmentPusher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('agents');
-  private subscription: Subscription | undefined;
+  private subscriptions: Subscription[] = [];
+  /** Changes stored on other replicas for streams held here, by app and then cluster, sent once per tick. */
+  private remote = new Map<string, Set<string>>();
+  private remoteScheduled = false;
 
   constructor(
     private readonly registry: AgentSessionRegistry,
     private readonly assignments: AssignmentsService,
     private readonly events: AssignmentEvents,
+    private readonly log: EventLog,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.subscription = this.events.events.subscribe(({ assignment }) => {
-      this.push(assignment).catch((error: Error) =>
-        this.logger.error({ msg: 'sending an assignment failed', cluster: assignment.clusterName, app: assignment.appName, generation: assignment.generation, error: error.message }),
-      );
-    });
+    this.subscriptions.push(
+      this.events.events.subscribe(({ assignment }) => {
+        this.push(assignment);
+        if (this.log.shared) void this.log.append({ topic: ASSIGNMENT_TOPIC, cluster: assignment.clusterName, app: assignment.appName, payload: { generation: assignment.generation } });
+      }),
+    );
+    if (this.log.shared) this.subscriptions.push(this.log.topic<{ generation: number }>(ASSIGNMENT_TOPIC).subscribe((entry) => this.followRemote(entry)));
   }
 
   beforeApplicationShutdown(): void {
-    this.subscription?.unsubscribe();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
   }
 
   /** Sends a new stream every assignment of its cluster (and removals not acked yet), then AssignmentsComplete. */
@@ -40,14 +54,36 @@ export class AssignmentPusher implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /** Sends a changed assignment to its cluster's agent, if connected here. */
-  private push(assignment: Assignment): Promise<void> {
+  private push(assignment: Assignment): void {
     const session = this.registry.get(assignment.clusterName);
-    if (!session) return Promise.resolve();
-    if (!assignment.active) {
-      session.send({ kind: 'unassignment', assignment });
-      return Promise.resolve();
+    if (!session) return;
+    session.send(assignment.active ? { kind: 'assignment', assignment } : { kind: 'unassignment', assignment });
+  }
+
+  /** Notes a change stored on another replica whose cluster's stream is held here; the rows are read once per tick. */
+  private followRemote(entry: LogEntry<{ generation: number }>): void {
+    if (entry.origin === this.log.origin || entry.app === null || entry.cluster === null || !this.registry.isConnected(entry.cluster)) return;
+    let clusters = this.remote.get(entry.app);
+    if (!clusters) this.remote.set(entry.app, (clusters = new Set()));
+    clusters.add(entry.cluster);
+    if (this.remoteScheduled) return;
+    this.remoteScheduled = true;
+    setImmediate(() => {
+      this.remoteScheduled = false;
+      const batch = this.remote;
+      this.remote = new Map();
+      void this.pushStored(batch);
+    });
+  }
+
+  private async pushStored(batch: Map<string, Set<string>>): Promise<void> {
+    for (const [app, clusters] of batch) {
+      try {
+        for (const assignment of await this.assignments.forAppOn(app, [...clusters])) this.push(assignment);
+      } catch (error) {
+        // The agent gets every assignment again when it reconnects; until then it runs what it has.
+        this.logger.error({ msg: 'reading assignments changed on another replica failed', app, clusters: clusters.size, error: (error as Error).message });
+      }
     }
-    session.send({ kind: 'assignment', assignment });
-    return Promise.resolve();
   }
 }

@@ -1,4 +1,6 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { LeasedJob } from '../replicas/leased-job.js';
+import { Leases } from '../replicas/leases.js';
 import { ArtifactsService } from './artifacts.service.js';
 
 /** How often unreferenced artifacts are looked for. */
@@ -6,21 +8,26 @@ const SWEEP_INTERVAL_MS = 10 * 60_000;
 /** How long an unreferenced artifact is kept after its last use (a render in flight may be about to name it). */
 export const ARTIFACT_GRACE_MS = 60 * 60_000;
 
-/** Collects artifacts that no assignment or history entry names, once they have been unused for a while. */
+/**
+ * Collects artifacts that no assignment or history entry names, once they have been unused for a while; on the
+ * replica holding the `artifact-retention` lease only.
+ */
 @Injectable()
-export class ArtifactRetention implements OnApplicationBootstrap, OnModuleDestroy {
+export class ArtifactRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('artifacts');
-  private timer: NodeJS.Timeout | undefined;
+  private job: LeasedJob | undefined;
 
-  constructor(private readonly artifacts: ArtifactsService) {}
+  constructor(
+    private readonly artifacts: ArtifactsService,
+    private readonly leases: Leases,
+  ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.job = this.leases.singleton('artifact-retention', SWEEP_INTERVAL_MS, async () => void (await this.sweep()));
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.job?.stop();
   }
 
   /** One pass; failures are logged, the next pass tries again. */

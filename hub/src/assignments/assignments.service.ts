@@ -104,6 +104,13 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     return this.assignments.find({ where: { appName: app }, order: { clusterName: 'ASC' } });
   }
 
+  /** Assignments of an app on the given clusters. */
+  async forAppOn(app: string, clusters: readonly string[]): Promise<Assignment[]> {
+    const found: Assignment[] = [];
+    for (let i = 0; i < clusters.length; i += 500) found.push(...(await this.assignments.find({ where: { appName: app, clusterName: In(clusters.slice(i, i + 500)) } })));
+    return found;
+  }
+
   /** One assignment, or null. */
   find(app: string, cluster: string): Promise<Assignment | null> {
     return this.assignments.findOneBy({ appName: app, clusterName: cluster });

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FlotillaError, type LabelSelector, matchesLabelSelector } from '@flotilla/core';
 import { In, MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeContinue, type Page, toPage } from '../common/page.js';
 import { ClusterCredentials } from '../identity/cluster-credentials.service.js';
+import { REPLICA, type Replica } from '../replicas/replica.js';
 import { ClusterEvents } from './cluster-events.js';
 import { Cluster } from './cluster.entity.js';
 import type { CreateClusterBody, UpdateClusterBody } from '@flotilla/api';
@@ -24,6 +25,7 @@ export class ClustersService {
     private readonly events: ClusterEvents,
     private readonly audit: AuditService,
     private readonly credentials: ClusterCredentials,
+    @Inject(REPLICA) private readonly replica: Replica,
   ) {}
 
   /** Registers a cluster; returns it with its join token, which is shown this once and stored hashed. */
@@ -85,6 +87,11 @@ export class ClustersService {
     return cluster;
   }
 
+  /** One cluster, or null when unknown. */
+  find(name: string): Promise<Cluster | null> {
+    return this.clusters.findOneBy({ name });
+  }
+
   /** Replaces a cluster's labels. */
   async update(name: string, body: UpdateClusterBody, actor: string): Promise<Cluster> {
     const cluster = await this.get(name);
@@ -105,20 +112,55 @@ export class ClustersService {
     this.events.publish({ kind: 'cluster', type: 'removed', cluster });
   }
 
-  /** Records an agent's connection state and what it reported about itself. */
+  /**
+   * Records an agent's connection state and what it reported about itself. A connection makes this replica the one
+   * holding the cluster's stream; a disconnection is recorded only while this replica still holds it (an agent that
+   * already reconnected to another replica stays connected), and returns null (publishing nothing) otherwise.
+   */
   async setConnection(name: string, state: { connected: boolean; agentVersion?: string; kubernetesVersion?: string; heartbeatAt?: Date }): Promise<Cluster | null> {
-    const patch: Partial<Cluster> = { connected: state.connected };
+    const patch: Partial<Cluster> = { connected: state.connected, replica: state.connected ? this.replica.id : null };
     if (state.agentVersion !== undefined) patch.agentVersion = state.agentVersion;
     if (state.kubernetesVersion !== undefined) patch.kubernetesVersion = state.kubernetesVersion;
     if (state.heartbeatAt) patch.lastHeartbeatAt = state.heartbeatAt;
-    await this.clusters.update({ name }, patch);
+    const result = await this.clusters.update(state.connected ? { name } : { name, replica: this.replica.id }, patch);
+    if (!state.connected && result.affected === 0) return null;
     const cluster = await this.clusters.findOneBy({ name });
     if (cluster) this.events.publish({ kind: 'cluster', type: state.connected ? 'connected' : 'disconnected', cluster });
     return cluster;
   }
 
-  /** Records heartbeats of many clusters in one write per cluster, batched by the caller. */
+  /** Records heartbeats of many clusters in one write per cluster, batched by the caller; only of streams this replica holds. */
   async recordHeartbeats(beats: Map<string, Date>): Promise<void> {
-    for (const [name, at] of beats) await this.clusters.update({ name }, { lastHeartbeatAt: at });
+    for (const [name, at] of beats) await this.clusters.update({ name, replica: this.replica.id }, { lastHeartbeatAt: at });
+  }
+
+  /**
+   * Marks disconnected the clusters still recorded connected whose last heartbeat is older than `before`: the replica
+   * that held their streams died without saying so. Returns their names; publishes `disconnected` for each.
+   */
+  async disconnectSilent(before: Date): Promise<string[]> {
+    const silent = await this.clusters
+      .createQueryBuilder('cluster')
+      .select('cluster.name', 'name')
+      .where('cluster.connected = :connected', { connected: true })
+      .andWhere('cluster.lastHeartbeatAt < :before', { before: before.getTime() })
+      .getRawMany<{ name: string }>();
+    const disconnected: string[] = [];
+    for (const { name } of silent) {
+      // Conditional again: a heartbeat or a reconnection written since the read keeps the cluster connected.
+      const result = await this.clusters
+        .createQueryBuilder()
+        .update(Cluster)
+        .set({ connected: false, replica: null })
+        .where('name = :name', { name })
+        .andWhere('connected = :connected', { connected: true })
+        .andWhere('"lastHeartbeatAt" < :before', { before: before.getTime() })
+        .execute();
+      if (result.affected === 0) continue;
+      const cluster = await this.clusters.findOneBy({ name });
+      if (cluster) this.events.publish({ kind: 'cluster', type: 'disconnected', cluster });
+      disconnected.push(name);
+    }
+    return disconnected;
   }
 }

@@ -69,3 +69,24 @@ describe.each(TEST_DATABASES)('upsertRows on %s', (database) => {
     expect(stored.filter((row) => row.clusterName.startsWith('c-')).map((row) => row.generation)).toEqual(rows.map((row) => row.generation));
   });
 });
+
+describe.each(TEST_DATABASES)('upsertRows given one key twice on %s', (database) => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub(database);
+  });
+  afterAll(async () => {
+    await hub?.stop();
+  });
+
+  it('writes the key once, as the last row with it says (PostgreSQL refuses one statement affecting a row twice)', async () => {
+    const dataSource = hub.app.get(DataSource);
+    const rows = [assignment('eu-1', { generation: 7 }), assignment('us-1', { generation: 3 }), assignment('eu-1', { generation: 8 })];
+    await upsertRows(dataSource.manager, Assignment, rows, ['appName', 'clusterName']);
+    const stored = await dataSource.getRepository(Assignment).find({ order: { clusterName: 'ASC' } });
+    expect(stored.map((row) => [row.clusterName, row.generation])).toEqual([
+      ['eu-1', 8],
+      ['us-1', 3],
+    ]);
+  });
+});

@@ -4,7 +4,7 @@ import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 export const UPSERT_CHUNK_ROWS = 500;
 
 /**
- * Inserts whole rows, or overwrites the stored row with the same key: one `INSERT … ON CONFLICT … DO UPDATE` per chunk
+ * Inserts whole rows, or overwrites the stored row with the same key (of rows given with the same key, the last wins): one `INSERT … ON CONFLICT … DO UPDATE` per chunk
  * (the same SQL on SQLite and PostgreSQL), values converted as TypeORM would (transformers, JSON, booleans), nothing
  * read back. TypeORM's `save` selects every row first, its `upsert` selects them all again afterwards on SQLite to
  * fill in column defaults, and its query builder costs more per row than the database does: with thousands of rows
@@ -22,9 +22,13 @@ export async function upsertRows<T extends ObjectLiteral>(manager: EntityManager
     .filter((column) => !conflict.includes(column))
     .map((column) => `${driver.escape(column.databaseName)} = EXCLUDED.${driver.escape(column.databaseName)}`)
     .join(', ');
-  for (let i = 0; i < rows.length; i += UPSERT_CHUNK_ROWS) {
+  // One statement must not carry a key twice: PostgreSQL refuses it ("ON CONFLICT DO UPDATE command cannot affect row a
+  // second time"), SQLite applies both in turn. Two objects of one key (a unit of work that changed a stored row and
+  // made a new one with the same key) are written as the last one, on both, whichever chunk they fall in.
+  const unique = [...new Map(rows.map((row) => [JSON.stringify(conflict.map((column) => column.getEntityValue(row) as unknown)), row])).values()];
+  for (let i = 0; i < unique.length; i += UPSERT_CHUNK_ROWS) {
     const parameters: unknown[] = [];
-    const tuples = rows.slice(i, i + UPSERT_CHUNK_ROWS).map((row) => {
+    const tuples = unique.slice(i, i + UPSERT_CHUNK_ROWS).map((row) => {
       const placeholders = columns.map((column) => {
         parameters.push(driver.preparePersistentValue(column.getEntityValue(row), column) ?? null);
         return driver.createParameter(`p${parameters.length}`, parameters.length - 1);

@@ -1,5 +1,4 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { type StatusEvent, toTimestamp, type WatchRequest } from '@flotilla/proto';
 import { concatMap, from, merge, Observable, Subject, type Subscription } from 'rxjs';
 import { type AssignmentEvent, AssignmentEvents } from '../assignments/assignment-events.js';
@@ -15,12 +14,16 @@ import { toRolloutEvent } from './rollout-event-mapping.js';
 import { toAppClusterStatus, toAssignmentEvent, toClusterEvent, toClusterInfo } from './status-event-mapping.js';
 import { StatusService } from '../status/status.service.js';
 import { type RenderEvent, RenderEvents, RenderStatus } from '../rendering/render-status.js';
+import { EventLog, type LogEntry } from '../replicas/event-log.js';
 
-/** How many recent events a replica keeps for resuming watchers. */
-export const EVENT_LOG_SIZE = 10_000;
+/** The log topic of the status stream's events, as each replica mapped the events of its own domains. */
+export const STATUS_TOPIC = 'status';
 
 /** The domain events the stream carries: assembled here, at the edge, from the channels of their domains. */
 type FleetEvent = ClusterEvent | AssignmentEvent | AppStatusEvent | DriftEvent | RolloutEvent | RenderEvent;
+
+/** What a status-stream entry of the event log holds: the message without its cursor (its log id is the cursor). */
+type LoggedMessage = Omit<StatusEvent, 'cursor'>;
 
 /** An event with what it concerns, for filtering. */
 interface LoggedEvent {
@@ -44,21 +47,20 @@ export class StatusStreamChannels {
 }
 
 /**
- * StatusService.Watch: a snapshot, then live events. Keeps the last EVENT_LOG_SIZE events with increasing cursors,
- * so a watcher that reconnects with `resume_from` gets exactly what it missed, or a fresh snapshot if that is gone.
+ * StatusService.Watch: a snapshot, then live events of the whole fleet. Each replica maps the events of its own
+ * domains to messages and appends them to the fleet event log; every replica serves its watchers from that log, so a
+ * watcher sees what happened on any replica, and its cursor (the log id) resumes on any replica for as long as the log
+ * retains the events (FLOTILLA_EVENT_RETENTION_SECONDS); older cursors get a fresh snapshot.
  */
 @Injectable()
 export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
-  /** Cursors of another process (or an older start of this one) cannot be resumed: they carry this id. */
-  private readonly bootId = randomBytes(4).toString('hex');
-  private readonly log: LoggedEvent[] = [];
   private readonly live = new Subject<LoggedEvent>();
-  private seq = 0;
   private watching = 0;
-  private subscription: Subscription | undefined;
+  private subscriptions: Subscription[] = [];
 
   constructor(
     private readonly channels: StatusStreamChannels,
+    private readonly log: EventLog,
     private readonly clusters: ClustersService,
     private readonly assignments: AssignmentsService,
     private readonly statuses: StatusService,
@@ -71,15 +73,16 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
     // The channels publish synchronously, so merging them keeps the order in which the events happened.
     const { clusters, assignments, statuses, drift, rollouts, renders } = this.channels;
     const events = merge<FleetEvent[]>(clusters.events, assignments.events, statuses.events, drift.events, rollouts.events, renders.events);
-    this.subscription = events.pipe(concatMap((event) => from(this.toLogged(event)).pipe(concatMap((logged) => from(logged))))).subscribe((logged) => {
-      this.log.push(logged);
-      if (this.log.length > EVENT_LOG_SIZE) this.log.shift();
-      this.live.next(logged);
-    });
+    this.subscriptions.push(
+      events.pipe(concatMap((event) => from(this.toMessages(event)))).subscribe((messages) => {
+        void this.log.append(...messages.map(({ message, cluster, app }) => ({ topic: STATUS_TOPIC, cluster, app, payload: message })));
+      }),
+      this.log.topic<LoggedMessage>(STATUS_TOPIC).subscribe((entry) => this.live.next(toLogged(entry))),
+    );
   }
 
   onModuleDestroy(): void {
-    this.subscription?.unsubscribe();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.live.complete();
   }
 
@@ -112,16 +115,18 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
         complete: () => subscriber.complete(),
       });
       void (async () => {
-        const resumeFrom = this.parseCursor(request.resumeFrom ?? '');
-        const oldest = this.log[0]?.seq ?? this.seq + 1;
-        if (resumeFrom !== undefined && resumeFrom >= oldest - 1) {
+        const resumeFrom = await this.resumable(request.resumeFrom ?? '');
+        if (resumeFrom !== undefined) {
           lastSent = resumeFrom;
-          for (const logged of this.log) send(logged);
+          for (let page = await this.log.read<LoggedMessage>(STATUS_TOPIC, resumeFrom); page.length > 0; page = await this.log.read<LoggedMessage>(STATUS_TOPIC, lastSent)) {
+            for (const entry of page) send(toLogged(entry));
+            if (subscriber.closed) return;
+          }
         } else {
-          const cursorAtSnapshot = this.seq;
+          const cursorAtSnapshot = this.log.lastDelivered;
           if (!request.skipSnapshot) {
-            for (const message of await this.snapshot(wanted)) subscriber.next({ cursor: this.cursor(cursorAtSnapshot), time: toTimestamp(new Date()), ...message });
-            subscriber.next({ cursor: this.cursor(cursorAtSnapshot), time: toTimestamp(new Date()), snapshotComplete: { reset: Boolean(request.resumeFrom) } });
+            for (const message of await this.snapshot(wanted)) subscriber.next({ cursor: String(cursorAtSnapshot), time: toTimestamp(new Date()), ...message });
+            subscriber.next({ cursor: String(cursorAtSnapshot), time: toTimestamp(new Date()), snapshotComplete: { reset: Boolean(request.resumeFrom) } });
           }
           lastSent = cursorAtSnapshot;
         }
@@ -163,11 +168,8 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
     return render?.state === 'RenderFailed' && render.failure && render.clusters.includes(cluster) ? render.failure : undefined;
   }
 
-  private async toLogged(event: FleetEvent): Promise<LoggedEvent[]> {
-    const base = (fields: Partial<StatusEvent>, concerns: { cluster?: string; app?: string }): LoggedEvent => {
-      const seq = ++this.seq;
-      return { seq, ...concerns, message: { cursor: this.cursor(seq), time: toTimestamp(new Date()), ...fields } };
-    };
+  private async toMessages(event: FleetEvent): Promise<Array<{ message: LoggedMessage; cluster?: string; app?: string }>> {
+    const base = (fields: Partial<StatusEvent>, concerns: { cluster?: string; app?: string }) => ({ ...concerns, message: { time: toTimestamp(new Date()), ...fields } });
     switch (event.kind) {
       case 'cluster':
         return [base({ cluster: toClusterEvent(event.type, event.cluster) }, { cluster: event.cluster.name })];
@@ -187,7 +189,7 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
         // concerns, with the failure as a RENDER_FAILED error (the clusters keep running their previous revision).
         const [assignments, statuses] = await Promise.all([this.assignments.forApp(event.app), this.statuses.forApp(event.app)]);
         const clusters = event.render?.state === 'RenderFailed' ? event.render.clusters : assignments.filter((a) => a.active).map((a) => a.clusterName);
-        const logged: LoggedEvent[] = [];
+        const logged: Array<{ message: LoggedMessage; cluster?: string; app?: string }> = [];
         for (const cluster of clusters) {
           const assignment = assignments.find((a) => a.clusterName === cluster) ?? null;
           const status = statuses.find((s) => s.clusterName === cluster) ?? null;
@@ -201,13 +203,25 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private cursor(seq: number): string {
-    return `${this.bootId}-${seq}`;
+  /**
+   * The log id after which a watcher resumes, or undefined when its cursor cannot be resumed: not a cursor of this
+   * log (an older hub's), ahead of it, or older than what it retains.
+   */
+  private async resumable(cursor: string): Promise<number | undefined> {
+    if (!/^\d{1,18}$/.test(cursor)) return undefined;
+    const after = Number(cursor);
+    const [oldest, newest] = await Promise.all([this.log.oldestId(), this.log.newestId()]);
+    if (after > newest) return undefined;
+    if (after === newest) return after;
+    return oldest > 0 && after >= oldest - 1 ? after : undefined;
   }
+}
 
-  private parseCursor(cursor: string): number | undefined {
-    const match = /^([0-9a-f]{8})-(\d+)$/.exec(cursor);
-    if (!match || match[1] !== this.bootId) return undefined;
-    return Number(match[2]);
-  }
+function toLogged(entry: LogEntry<LoggedMessage>): LoggedEvent {
+  return {
+    seq: entry.id,
+    ...(entry.cluster === null ? {} : { cluster: entry.cluster }),
+    ...(entry.app === null ? {} : { app: entry.app }),
+    message: { ...entry.payload, cursor: String(entry.id) },
+  };
 }

@@ -99,17 +99,22 @@ export class AppRollouts {
     this.current.delete(cluster);
   }
 
-  /** Puts clusters into a rollout, taking each from the rollout that had it; returns the new rows. */
+  /**
+   * Puts clusters into a rollout, taking each from the rollout that had it; returns their rows. A cluster that had a
+   * row in this rollout before (it left, or another rollout took it) gets that row back, started over: a rollout has
+   * one row per cluster, and a unit of work one object per row, so the store never writes one key twice.
+   */
   enlist(rollout: Rollout, slots: readonly WaveSlot[], fromCommit: (cluster: string) => string | null, now: Date, make: (row: Partial<RolloutCluster>) => RolloutCluster): RolloutCluster[] {
     const added: RolloutCluster[] = [];
     for (const slot of slots) {
       const previous = this.current.get(slot.clusterName);
-      if (previous) {
+      const own = this.rowsOf(rollout).find((row) => row.clusterName === slot.clusterName);
+      if (previous && previous !== own) {
         previous.current = false;
         if (isUnsettled(previous.state)) Object.assign(previous, { state: 'superseded', finishedAt: now, message: 'taken by a newer rollout' });
         this.changedRows.add(previous);
       }
-      const row = make({
+      const fields: Partial<RolloutCluster> = {
         rolloutId: rollout.id,
         appName: this.app,
         ...slot,
@@ -121,8 +126,9 @@ export class AppRollouts {
         healthySince: null,
         finishedAt: null,
         message: '',
-      });
-      this.rowsOf(rollout).push(row);
+      };
+      const row = own ? Object.assign(own, fields) : make(fields);
+      if (!own) this.rowsOf(rollout).push(row);
       this.ownerOfRow.set(row, rollout);
       this.current.set(slot.clusterName, row);
       this.changedRows.add(row);

@@ -4,6 +4,7 @@ import { merge, type Subscription } from 'rxjs';
 import { AppEvents } from '../apps/app-events.js';
 import type { AllowedRevision, AssignmentGate, GateInput } from '../assignments/assignment-gate.js';
 import { ClusterEvents } from '../clusters/cluster-events.js';
+import { EventLog } from '../replicas/event-log.js';
 import type { Cluster } from '../clusters/cluster.entity.js';
 import { StatusEvents } from '../status/status-events.js';
 import { StatusService } from '../status/status.service.js';
@@ -27,6 +28,9 @@ const AWAITING_REPORT = new Set(['updating', 'verifying', 'reverting']);
  */
 export const REPORT_COALESCE_MS = 200;
 
+/** The log topic on which replicas tell each other which apps wait for reports (an agent may report to any replica). */
+const WATCH_TOPIC = 'rollout-watch';
+
 /**
  * The rollout controller, and the assignments controller's gate: each time an app's assignments are computed it
  * starts a rollout for a new revision (superseding older ones), steps every open rollout from what agents reported,
@@ -46,6 +50,7 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
   private readonly lastPlanned = new Map<string, number>();
   private readonly reportWaits = new Map<string, NodeJS.Timeout>();
   private subscription: Subscription | undefined;
+  private logSubscription: Subscription | undefined;
 
   constructor(
     private readonly store: RolloutStore,
@@ -55,9 +60,20 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     private readonly statusEvents: StatusEvents,
     private readonly appEvents: AppEvents,
     private readonly clusterEvents: ClusterEvents,
+    private readonly log: EventLog,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.log.shared) {
+      // Replicas share which apps wait for reports: the report may reach a replica that did not plan the rollout. A
+      // replica that starts follows every app with an open rollout until its first plan says otherwise.
+      this.logSubscription = this.log.topic<{ watching: boolean }>(WATCH_TOPIC).subscribe((entry) => {
+        if (entry.origin === this.log.origin || entry.app === null) return;
+        if (entry.payload.watching) this.watching.add(entry.app);
+        else this.watching.delete(entry.app);
+      });
+      for (const app of await this.store.appsWithOpenRollouts().catch(() => [])) this.watching.add(app);
+    }
     this.subscription = merge(this.statusEvents.events, this.appEvents.events, this.clusterEvents.events).subscribe((event) => {
       if (event.kind === 'status' && this.watching.has(event.status.appName)) this.requestForReport(event.status.appName);
       if (event.kind === 'app' && event.type === 'removed') void this.forgetApp(event.app.name);
@@ -69,6 +85,7 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
 
   onModuleDestroy(): void {
     this.subscription?.unsubscribe();
+    this.logSubscription?.unsubscribe();
     for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     for (const timer of this.reportWaits.values()) clearTimeout(timer);
@@ -187,7 +204,9 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     // A halted or aborted rollout to the same commit keeps holding its clusters, new ones included.
     if (latest && latest.commit === source.commit && latest.state !== 'completed' && latest.state !== 'superseded') {
       rollout = await this.store.include(work, latest);
-      slots = appendToWaves(work.rowsOf(rollout), joining, rollout.strategy);
+      // Clusters it already holds stay where they are: it may have been started (by another replica) since `load`.
+      const added = joining.filter((cluster) => work.ownerOf(cluster.name) !== rollout);
+      slots = appendToWaves(work.rowsOf(rollout), added, rollout.strategy);
     } else {
       rollout = this.store.rollouts.create({
         appName: app,
@@ -252,8 +271,10 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
    */
   private watch(app: string, work: AppRollouts, wakeAt: Date | null, now: Date, partial: boolean): void {
     const waiting = work.open().some((rollout) => work.rowsOf(rollout).some((row) => row.current && AWAITING_REPORT.has(row.state)));
+    const watched = this.watching.has(app);
     if (waiting) this.watching.add(app);
     else if (!partial) this.watching.delete(app);
+    if (this.log.shared && watched !== this.watching.has(app)) void this.log.append({ topic: WATCH_TOPIC, app, payload: { watching: !watched } });
     const scheduled = this.timers.get(app);
     if (partial && (wakeAt === null || (scheduled && scheduled.at <= wakeAt.getTime()))) return;
     clearTimeout(scheduled?.timer);

@@ -4,6 +4,7 @@ import { DataSource, In, IsNull, Not, Repository } from 'typeorm';
 import { upsertRows } from '../database/upsert-rows.js';
 import { AppRollouts } from './app-rollouts.js';
 import { Pin } from './pin.entity.js';
+import { RolloutLocks } from './rollout-locks.js';
 import { RolloutCluster } from './rollout-cluster.entity.js';
 import { Rollout } from './rollout.entity.js';
 
@@ -18,6 +19,7 @@ export class RolloutStore {
     @InjectRepository(Rollout) readonly rollouts: Repository<Rollout>,
     @InjectRepository(RolloutCluster) readonly rows: Repository<RolloutCluster>,
     @InjectRepository(Pin) readonly pins: Repository<Pin>,
+    private readonly locks: RolloutLocks,
   ) {}
 
   /** The app's open rollouts with all their rows, the rows that decide each cluster's commit, and the app's pins. */
@@ -58,20 +60,44 @@ export class RolloutStore {
   }
 
   /** The app's newest rollout of a kind. */
+  /** Apps with a rollout not finished. */
+  async appsWithOpenRollouts(): Promise<string[]> {
+    const rows = await this.rollouts.createQueryBuilder('r').select('DISTINCT r.appName', 'appName').where('r.finishedAt IS NULL').getRawMany<{ appName: string }>();
+    return rows.map((row) => row.appName);
+  }
+
   latest(app: string, kind: Rollout['kind']): Promise<Rollout | null> {
     return this.rollouts.findOne({ where: { appName: app, kind }, order: { id: 'DESC' } });
   }
 
-  /** Writes every change of a unit of work at once: new rollouts (which get their ids), rows, rollouts, pins. */
+  /** Apps with an open rollout in a state that moves by itself (progressing, rolling back) not changed since `before`. */
+  async staleOpenApps(before: Date): Promise<string[]> {
+    const rows = await this.rollouts
+      .createQueryBuilder('rollout')
+      .select('DISTINCT rollout.appName', 'app')
+      .where('rollout.finishedAt IS NULL')
+      .andWhere('rollout.state IN (:...states)', { states: ['progressing', 'rolling-back'] })
+      .andWhere('rollout.updatedAt < :before', { before: before.getTime() })
+      .getRawMany<{ app: string }>();
+    return rows.map((row) => row.app);
+  }
+
+  /**
+   * Writes every change of a unit of work at once: new rollouts (which get their ids), rows, rollouts, pins. Called
+   * under the app's RolloutLocks, whose lease (replicas) it checks in the same transaction.
+   */
   async save(work: AppRollouts): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
+      await this.locks.fence(manager, work.app);
+      // Rollouts this change finished first: a new rollout may be to the commit of one it supersedes, and an app has at
+      // most one open update rollout per commit (a unique index).
+      const rollouts = [...work.changedRollouts].filter((r) => !work.created.includes(r));
+      if (rollouts.length > 0) await manager.save(Rollout, rollouts);
       for (const rollout of work.created) {
         await manager.save(Rollout, rollout);
         for (const row of work.rowsOf(rollout)) row.rolloutId = rollout.id;
         for (const pin of work.savedPins) if (pin.rolloutId === 0) pin.rolloutId = rollout.id;
       }
-      const rollouts = [...work.changedRollouts].filter((r) => !work.created.includes(r));
-      if (rollouts.length > 0) await manager.save(Rollout, rollouts);
       await upsertRows(manager, RolloutCluster, [...work.changedRows], ['rolloutId', 'clusterName']);
       if (work.deletedPins.length > 0) await manager.delete(Pin, { appName: work.app, clusterName: In(work.deletedPins) });
       if (work.savedPins.length > 0) await manager.save(Pin, work.savedPins);

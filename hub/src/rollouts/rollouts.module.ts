@@ -16,6 +16,7 @@ import { RolloutMetrics } from './rollout-metrics.js';
 import { RolloutNotifier } from './rollout-notifier.js';
 import { RolloutPlanner } from './rollout-planner.service.js';
 import { RolloutStore } from './rollout-store.js';
+import { RolloutTicker } from './rollout-ticker.js';
 import { Rollout } from './rollout.entity.js';
 import { RolloutsController } from './rollouts.controller.js';
 import { RolloutsService } from './rollouts.service.js';
@@ -28,7 +29,7 @@ import { RolloutsService } from './rollouts.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Rollout, RolloutCluster, Pin]), AppsModule, AssignmentsModule, ClustersModule, SourcesModule, StatusModule],
   controllers: [RolloutsController, RollbacksController],
-  providers: [RolloutEvents, RolloutLocks, RolloutStore, RolloutNotifier, RolloutPlanner, RolloutsService, RollbacksService, RolloutMetrics],
+  providers: [RolloutEvents, RolloutLocks, RolloutStore, RolloutNotifier, RolloutPlanner, RolloutsService, RollbacksService, RolloutMetrics, RolloutTicker],
   exports: [RolloutsService, RolloutEvents],
 })
 export class RolloutsModule implements OnModuleInit {

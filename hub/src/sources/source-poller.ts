@@ -1,27 +1,35 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
+import type { LeasedJob } from '../replicas/leased-job.js';
+import { Leases } from '../replicas/leases.js';
 import { SourcesService } from './sources.service.js';
 
-/** Polls each source at its interval. One timer for all sources; at most `concurrency` resolutions at once. */
+/** The lease of the poller: one replica polls, so a commit is resolved (and rolled out) once. */
+export const SOURCE_POLLER_LEASE = 'source-poller';
+
+/**
+ * Polls each source at its interval. One timer for all sources; at most 8 resolutions at once. Runs on the replica
+ * holding the `source-poller` lease only.
+ */
 @Injectable()
-export class SourcePoller implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SourcePoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('source-poller');
-  private timer: NodeJS.Timeout | undefined;
+  private job: LeasedJob | undefined;
   private running = false;
 
   constructor(
     private readonly sources: SourcesService,
+    private readonly leases: Leases,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.pollTickMs);
-    this.timer.unref();
+    this.job = this.leases.singleton(SOURCE_POLLER_LEASE, this.config.pollTickMs, () => this.tick());
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.job?.stop();
   }
 
   /** Refreshes every source whose interval has passed since it was last checked. */

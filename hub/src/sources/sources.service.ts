@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FlotillaError, formatRevision } from '@flotilla/core';
-import { In, LessThan, MoreThan, Repository } from 'typeorm';
+import { In, IsNull, LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeContinue, decodeIdContinue, type Page, toPage } from '../common/page.js';
 import { SourceEvents } from './source-events.js';
@@ -166,6 +166,15 @@ export class SourcesService {
     return work;
   }
 
+  /** Sets a source's commit unless it is that already; whether this call changed it. */
+  private async moveCommit(name: string, commit: string, fields: Partial<Source>): Promise<boolean> {
+    for (const current of [Not(commit), IsNull()]) {
+      const result = await this.sources.update({ name, commit: current }, { ...fields, commit });
+      if ((result.affected ?? 0) > 0) return true;
+    }
+    return false;
+  }
+
   private async resolveAndRecord(name: string, trigger: RefreshTrigger): Promise<RefreshResult> {
     const source = await this.get(name);
     const checkedAt = new Date();
@@ -178,8 +187,9 @@ export class SourcesService {
       await this.sources.update({ name }, { checkedAt, lastError: message });
       return { source: { ...source, checkedAt, lastError: message }, changed: false };
     }
-    const changed = commit !== source.commit;
-    await this.sources.update({ name }, { checkedAt, lastError: null, ...(changed ? { commit } : {}) });
+    // Hub replicas may resolve one source at once: the one whose write moves the commit announces the revision.
+    const changed = commit !== source.commit && (await this.moveCommit(name, commit, { checkedAt, lastError: null }));
+    if (!changed) await this.sources.update({ name }, { checkedAt, lastError: null });
     const updated: Source = { ...source, checkedAt, lastError: null, commit };
     if (changed) {
       await this.revisions

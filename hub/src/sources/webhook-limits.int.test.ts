@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { type GitServer, startGitServer } from '@flotilla/testenv';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createPostgresDatabase, type GitServer, type PostgresDatabase, startGitServer } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHubState } from '../testing/hub-state.js';
 import { startTestHub, type TestHub } from '../testing/start-test-hub.js';
@@ -85,5 +85,57 @@ describe('webhook replay protection and rate limit', () => {
     // Each source has its own budget.
     await hub.api().post('/api/v1/sources').send({ name: 'calm', url: git.repoUrl('fleet'), webhookSecret: SECRET, pollIntervalSeconds: 86_400 }).expect(201);
     await deliver(JSON.stringify({ zen: 'calm' }), randomUUID(), 'calm').set('x-github-event', 'ping').expect(200, { status: 'pong' });
+  });
+});
+
+describe('webhook replay protection across two hubs on one PostgreSQL database', () => {
+  let git: GitServer;
+  let database: PostgresDatabase;
+  let a: TestHub;
+  let b: TestHub;
+
+  const deliver = (hub: TestHub, body: string, deliveryId: string) =>
+    hub
+      .api(null)
+      .post('/api/v1/webhooks/fleet')
+      .set('content-type', 'application/json')
+      .set('x-github-event', 'push')
+      .set('x-github-delivery', deliveryId)
+      .set('x-hub-signature-256', signWebhookBody(SECRET, body))
+      .send(body);
+
+  beforeAll(async () => {
+    git = await startGitServer();
+    await git.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
+    database = await createPostgresDatabase();
+    // Replicas share the database and the key sealing webhook secrets.
+    const env = { FLOTILLA_DATABASE_URL: database.url, FLOTILLA_SECRET_KEY: randomBytes(32).toString('base64'), FLOTILLA_POLL_TICK_MS: '60000' };
+    a = await startTestHub('sqlite', env);
+    b = await startTestHub('sqlite', env);
+    await a.api().post('/api/v1/sources').send({ name: 'fleet', url: git.repoUrl('fleet'), webhookSecret: SECRET, pollIntervalSeconds: 86_400 }).expect(201);
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await database?.drop();
+    await git?.stop();
+  });
+
+  it('refuses on one hub a delivery id the other accepted, and a body it accepted under another id', async () => {
+    const id = randomUUID();
+    await deliver(a, JSON.stringify({ ref: 'refs/heads/main', after: 'first' }), id).expect(200);
+    const replay = await deliver(b, JSON.stringify({ ref: 'refs/heads/main', after: 'second' }), id).expect(409);
+    expect(replay.body.error).toMatchObject({ code: 'CONFLICT', message: `webhook for source "fleet": delivery ${id} was already received; replays are refused` });
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: 'captured' });
+    await deliver(b, body, randomUUID()).expect(200);
+    const again = await deliver(a, body, randomUUID()).expect(409);
+    expect(again.body.error.message).toBe('webhook for source "fleet": a delivery with this exact body was already received; replays are refused');
+  });
+
+  it('accepts one of two deliveries of one id sent to both hubs at once', async () => {
+    const id = randomUUID();
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: id });
+    const statuses = (await Promise.all([deliver(a, body, id), deliver(b, body, id)])).map((res) => res.status).sort();
+    expect(statuses).toEqual([200, 409]);
   });
 });

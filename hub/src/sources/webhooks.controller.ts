@@ -61,7 +61,7 @@ export class WebhooksController {
     }
     let admitted: string[] = [];
     try {
-      admitted = this.limits.admit(name, deliveryId, body, host.deliveryHeader);
+      admitted = await this.limits.admit(name, deliveryId, body, host.deliveryHeader);
     } catch (error) {
       await fail((error as FlotillaError).code === 'CONFLICT' ? 'replay' : 'bad delivery id', error as FlotillaError);
     }
@@ -81,7 +81,7 @@ export class WebhooksController {
     }
     const { source: refreshed, changed } = outcome;
     if (refreshed.lastError) {
-      this.limits.forget(admitted);
+      await this.limits.forget(admitted);
       throw new FlotillaError('UNAVAILABLE', `source "${name}" could not be resolved: ${refreshed.lastError}`);
     }
     return { status: changed ? 'updated' : 'unchanged', revision: formatRevision({ ref: refreshed.ref, commit: refreshed.commit as string }) };

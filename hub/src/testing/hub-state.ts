@@ -15,7 +15,7 @@ const STATE_TABLES: Record<string, string> = {
 };
 
 /** Columns that change by themselves (heartbeats, polls, token use), not by a request. */
-const VOLATILE = new Set(['lastHeartbeatAt', 'connected', 'checkedAt', 'lastUsedAt', 'agentVersion', 'kubernetesVersion']);
+const VOLATILE = new Set(['lastHeartbeatAt', 'connected', 'replica', 'checkedAt', 'lastUsedAt', 'agentVersion', 'kubernetesVersion']);
 
 /**
  * Every row of every state table, read straight from the database: tests take it before and after a refused request

@@ -2,6 +2,9 @@ import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableInd
 
 // Portable Table API, as in the initial migration: one migration serves SQLite and PostgreSQL.
 
+/** A partial unique index: at most one open update rollout per app and commit. */
+const OPEN_UPDATE_ROLLOUT_INDEX = 'UQ_rollouts_open_update_commit';
+
 /**
  * What hub replicas share through the database: the fleet event log (a global sequence every replica follows), leases
  * for work done once, the webhook replay guard, and which replica holds each agent's stream.
@@ -49,9 +52,19 @@ export class Replicas1764500000000 implements MigrationInterface {
     );
     await queryRunner.createIndex('webhook_deliveries', new TableIndex({ name: 'IDX_webhook_deliveries_expiresAt', columnNames: ['expiresAt'] }));
     await queryRunner.addColumn('clusters', new TableColumn({ name: 'replica', type: 'varchar', length: '128', isNullable: true }));
+    // One app never has two open update rollouts to one commit (two replicas polling once made two). Rollouts left
+    // open by that are closed first, the newest kept; then a partial unique index (SQLite and PostgreSQL) keeps it so.
+    await queryRunner.query(
+      `UPDATE rollouts SET state = 'superseded', "finishedAt" = "updatedAt", message = 'a newer rollout to the same commit took over'
+       WHERE kind = 'update' AND "finishedAt" IS NULL AND EXISTS (
+         SELECT 1 FROM rollouts newer WHERE newer."appName" = rollouts."appName" AND newer."commit" = rollouts."commit"
+           AND newer.kind = 'update' AND newer."finishedAt" IS NULL AND newer.id > rollouts.id)`,
+    );
+    await queryRunner.query(`CREATE UNIQUE INDEX "${OPEN_UPDATE_ROLLOUT_INDEX}" ON rollouts ("appName", "commit") WHERE kind = 'update' AND "finishedAt" IS NULL`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "${OPEN_UPDATE_ROLLOUT_INDEX}"`);
     await queryRunner.dropColumn('clusters', 'replica');
     await queryRunner.dropTable('webhook_deliveries');
     await queryRunner.dropTable('leases');

@@ -1,4 +1,6 @@
+import { FlotillaError } from '@flotilla/core';
 import { hubConfigSchema, parseHubConfig, startHub } from '@flotilla/hub';
+import { CliError } from '../errors/cli-error.js';
 import { type Command } from './command.js';
 import { describeSettings, formatSettingsHelp } from './describe-settings.js';
 import { untilAborted } from './until-aborted.js';
@@ -20,7 +22,11 @@ Examples:
     // A bad setting is a ConfigError listing every bad key; runCli prints it and exits 2.
     const config = parseHubConfig({ env: context.env, argv: args.raw });
     // The CLI handles Ctrl-C and SIGTERM (see bin/flotilla.ts) and closes the hub below.
-    const hub = await startHub(config, undefined, { handleSignals: false });
+    const hub = await startHub(config, undefined, { handleSignals: false }).catch((error: unknown) => {
+      // A refusal to start (another hub runs on this SQLite file) says what to do: print it as it is.
+      if (error instanceof FlotillaError && error.code === 'FAILED_PRECONDITION') throw new CliError('FAILED', error.message, error.data, { cause: error });
+      throw error;
+    });
     context.stderr.write(`hub listening: REST ${hub.httpUrl} (OpenAPI at ${hub.httpUrl}/api/docs, metrics at ${hub.httpUrl}/metrics), gRPC ${hub.grpcAddress}\n`);
     await untilAborted(context.signal);
     await hub.close();

@@ -220,7 +220,10 @@ export interface WatchRequest {
 
 /** One event of the status stream. */
 export interface StatusEvent {
-  /** Opaque, increasing position in the hub's event log; pass it as `resume_from` to resume. */
+  /**
+   * Opaque, increasing position in the fleet event log the hub replicas share; pass it as `resume_from` to
+   * resume, on any replica.
+   */
   cursor: string;
   /** When the event happened. */
   time?:
@@ -1329,8 +1332,9 @@ export type StatusServiceService = typeof StatusServiceService;
 export const StatusServiceService = {
   /**
    * A snapshot of the current state (clusters, then App statuses), a SnapshotComplete marker, then live
-   * events as they happen. Resumable: pass the cursor of the last event received and the hub sends what
-   * followed it, or a fresh snapshot (with `reset`) when it no longer holds that far back.
+   * events as they happen, of the whole fleet (whichever hub replica an agent reports to). Resumable on any
+   * replica: pass the cursor of the last event received and the hub sends what followed it, or a fresh
+   * snapshot (with `reset`) when it no longer holds that far back (FLOTILLA_EVENT_RETENTION_SECONDS).
    */
   watch: {
     path: "/flotilla.v1.StatusService/Watch" as const,
@@ -1346,8 +1350,9 @@ export const StatusServiceService = {
 export interface StatusServiceServer extends UntypedServiceImplementation {
   /**
    * A snapshot of the current state (clusters, then App statuses), a SnapshotComplete marker, then live
-   * events as they happen. Resumable: pass the cursor of the last event received and the hub sends what
-   * followed it, or a fresh snapshot (with `reset`) when it no longer holds that far back.
+   * events as they happen, of the whole fleet (whichever hub replica an agent reports to). Resumable on any
+   * replica: pass the cursor of the last event received and the hub sends what followed it, or a fresh
+   * snapshot (with `reset`) when it no longer holds that far back (FLOTILLA_EVENT_RETENTION_SECONDS).
    */
   watch: handleServerStreamingCall<WatchRequest, StatusEvent>;
 }
@@ -1355,8 +1360,9 @@ export interface StatusServiceServer extends UntypedServiceImplementation {
 export interface StatusServiceClient extends Client {
   /**
    * A snapshot of the current state (clusters, then App statuses), a SnapshotComplete marker, then live
-   * events as they happen. Resumable: pass the cursor of the last event received and the hub sends what
-   * followed it, or a fresh snapshot (with `reset`) when it no longer holds that far back.
+   * events as they happen, of the whole fleet (whichever hub replica an agent reports to). Resumable on any
+   * replica: pass the cursor of the last event received and the hub sends what followed it, or a fresh
+   * snapshot (with `reset`) when it no longer holds that far back (FLOTILLA_EVENT_RETENTION_SECONDS).
    */
   watch(request: WatchRequest, options?: Partial<CallOptions>): ClientReadableStream<StatusEvent>;
   watch(request: WatchRequest, metadata?: Metadata, options?: Partial<CallOptions>): ClientReadableStream<StatusEvent>;

@@ -156,14 +156,14 @@ describe('hub replicas on one PostgreSQL database behind a load balancer', () =>
       expect((await webhookTo(1)).status).toBe(200);
       const revisionNow = `main@sha1:${commits[version]}`;
       await expect.poll(versions, { timeout: 30_000 }).toEqual(everywhere(next));
-      const seenBy = (watch: StatusWatch) => ({
-        assignments: [...new Set(watch.events.filter((e) => e.assignment?.revision === revisionNow).map((e) => e.assignment?.cluster))].sort(),
-        synced: [...new Set(watch.events.filter((e) => e.status?.appliedRevision === revisionNow && e.status.phase === 'PHASE_SYNCED').map((e) => e.status?.cluster))].sort(),
+      const seenBy = (watch: StatusWatch, revision: string) => ({
+        assignments: [...new Set(watch.events.filter((e) => e.assignment?.revision === revision).map((e) => e.assignment?.cluster))].sort(),
+        synced: [...new Set(watch.events.filter((e) => e.status?.appliedRevision === revision && e.status.phase === 'PHASE_SYNCED').map((e) => e.status?.cluster))].sort(),
       });
       const all = [...CLUSTERS].sort();
-      await expect.poll(() => seenBy(leaving), { timeout: 15_000 }).toEqual({ assignments: all, synced: all });
+      await expect.poll(() => seenBy(leaving, revisionNow), { timeout: 15_000 }).toEqual({ assignments: all, synced: all });
 
-      // It leaves; meanwhile another commit (told to replica 2) and more drift.
+      // It leaves; meanwhile another commit, told to replica 2.
       const cursor = leaving.lastCursor();
       leaving.close();
       const missedCommit = await commitNextVersion();
@@ -171,14 +171,17 @@ describe('hub replicas on one PostgreSQL database behind a load balancer', () =>
       await expect.poll(versions, { timeout: 30_000 }).toEqual(everywhere(missedCommit));
       // It comes back on replica 1 with its cursor: no snapshot, just what it missed, in the order the others saw it.
       resumed = watchStatus(fleet.replicas.grpcAddressOf(1), fleet.certificates, { apps: ['web'], resumeFrom: cursor, skipSnapshot: false });
-      const afterCursor = (watch: StatusWatch) => {
-        const at = watch.events.findIndex((e) => e.cursor === cursor);
-        return at === -1 ? ['cursor not seen by the staying watcher'] : watch.events.slice(at + 1).map((e) => `${e.cursor} ${statusEventKind(e)}`);
-      };
+      // What the staying watcher got after that cursor so far, which the resumed one must get too, exactly and in order
+      // (both may get more after it: events keep coming).
+      const atCursor = staying.events.findIndex((e) => e.cursor === cursor);
+      expect(atCursor, 'the staying watcher saw the cursor the leaving one stopped at: cursors are global').toBeGreaterThanOrEqual(0);
+      const missed = staying.events.slice(atCursor + 1).map((e) => `${e.cursor} ${statusEventKind(e)}`);
+      expect(missed.length).toBeGreaterThan(0);
       const resumedWatch = resumed;
-      await expect.poll(() => resumedWatch.events.map((e) => `${e.cursor} ${statusEventKind(e)}`), { timeout: 15_000 }).toEqual(afterCursor(staying));
+      await expect.poll(() => resumedWatch.events.slice(0, missed.length).map((e) => `${e.cursor} ${statusEventKind(e)}`), { timeout: 15_000 }).toEqual(missed);
       expect(resumedWatch.events.some((e) => e.snapshotComplete || e.clusterSnapshot || e.statusSnapshot)).toBe(false);
-      expect(seenBy(resumedWatch).synced).toEqual(all);
+      // And, as live events after what it missed, every cluster's assignment and Synced status of the commit it missed.
+      await expect.poll(() => seenBy(resumedWatch, `main@sha1:${commits[version]}`), { timeout: 15_000 }).toEqual({ assignments: all, synced: all });
       expect(resumedWatch.error).toBeUndefined();
     } finally {
       staying.close();

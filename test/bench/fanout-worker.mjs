@@ -3,6 +3,7 @@
 //   { type: 'join', address, agents: [{ cluster, joinToken }] } → { type: 'joined' } (credentials kept)
 //   { type: 'connect' } → { type: 'connected' } once every agent has had AssignmentsComplete
 //   { type: 'collect' } → { type: 'times', times: [wall clock ms of the first Assignment of a new revision, per agent], missing }
+//   { type: 'rearm' } → { type: 'rearmed' }: the revision each agent has now is the one to leave; collect times the next
 //   { type: 'stop' } → closes everything and exits.
 // One grpc-js channel (and TCP connection) per agent: 'grpc.use_local_subchannel_pool' keeps channels from sharing.
 import * as grpc from '@grpc/grpc-js';
@@ -45,6 +46,7 @@ function connect(agent) {
     call.on('data', (message) => {
       if (message.assignment) {
         const revision = message.assignment.revision;
+        agent.latest = revision;
         if (!complete || agent.revision === undefined) agent.revision = revision;
         else if (revision !== agent.revision && agent.newAt === undefined) agent.newAt = Date.now();
       } else if (message.assignmentsComplete && !complete) {
@@ -55,7 +57,7 @@ function connect(agent) {
     call.on('error', (error) => {
       if (!complete) reject(new Error(`stream of ${agent.cluster}: ${error.message}`));
     });
-    call.write({ hello: { cluster: agent.cluster, agentVersion: 'bench', kubernetesVersion: 'v1.36.3', assignments: [], bufferedReports: 0, capabilities: [], droppedReports: 0 } });
+    call.write({ hello: { cluster: agent.cluster, agentVersion: 'bench', kubernetesVersion: 'v1.36.3', assignments: [], bufferedReports: 0, droppedReports: 0, capabilities: [] } });
   });
 }
 
@@ -77,6 +79,12 @@ process.on('message', async (message) => {
     } else if (message.type === 'connect') {
       await pool(agents, 64, connect);
       process.send({ type: 'connected' });
+    } else if (message.type === 'rearm') {
+      for (const agent of agents) {
+        agent.revision = agent.latest;
+        agent.newAt = undefined;
+      }
+      process.send({ type: 'rearmed' });
     } else if (message.type === 'collect') {
       const times = agents.filter((a) => a.newAt !== undefined).map((a) => a.newAt);
       process.send({ type: 'times', times, missing: agents.length - times.length });

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createPostgresDatabase, findFreePorts, type GitServer, startGitServer } from '@flotilla/testenv';
 import { type BenchReport, percentile } from './bench-report.js';
 import { imageNodeFlags } from './image-node-flags.js';
+import { ask, collect, connectAll, stopAll, WORKERS } from './simulated-agents.js';
 
 // Fan-out: N simulated agents (plain grpc-js streams in K worker processes) connected to a hub running as a child
 // process; the hub's RSS with all connected, the time to connect them all, and commit → every agent has the new
@@ -15,7 +16,6 @@ import { imageNodeFlags } from './image-node-flags.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const hubMain = join(here, '..', '..', 'hub', 'dist', 'main.js');
 const ADMIN_TOKEN = 'flt_bench-fanout-admin-token';
-const WORKERS = 4;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value: number): number => Math.round(value * 10) / 10;
 
@@ -32,57 +32,6 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
       while (next < items.length) await fn(items[next++] as T);
     }),
   );
-}
-
-type WorkerReply = { type: string; message?: string; times?: number[]; missing?: number; port?: number; streams?: number };
-
-/** Sends a message to a child and waits for its reply of the given type. */
-function ask(child: ChildProcess, message: object, reply: string, timeoutMs = 600_000): Promise<WorkerReply> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no '${reply}' from child within ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (m: WorkerReply) => {
-      if (m.type !== reply && m.type !== 'error') return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      if (m.type === 'error') reject(new Error(m.message));
-      else resolve(m);
-    };
-    child.on('message', onMessage);
-    if (Object.keys(message).length > 0) child.send(message);
-  });
-}
-
-/**
- * Starts K workers, joins their agents, then connects them all; returns the workers and the connect time. With several
- * addresses (hub replicas), worker i connects its agents to address i mod their number.
- */
-async function connectAll(addresses: string | readonly string[], agents: Array<{ cluster: string; joinToken: string }>): Promise<{ workers: ChildProcess[]; joinMs: number; connectMs: number }> {
-  const list = typeof addresses === 'string' ? [addresses] : addresses;
-  const workers = Array.from({ length: WORKERS }, () => fork(join(here, 'fanout-worker.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-  const joinStarted = performance.now();
-  await Promise.all(workers.map((w, i) => ask(w, { type: 'join', address: list[i % list.length], agents: agents.filter((_, j) => j % WORKERS === i) }, 'joined')));
-  const joinMs = Math.round(performance.now() - joinStarted);
-  const connectStarted = performance.now();
-  await Promise.all(workers.map((w) => ask(w, { type: 'connect' }, 'connected')));
-  return { workers, joinMs, connectMs: Math.round(performance.now() - connectStarted) };
-}
-
-/** Latencies (ms) from `startedAt` (wall clock) until every agent saw the new revision, waiting up to `timeoutMs`. */
-async function collect(workers: ChildProcess[], count: number, startedAt: number, timeoutMs: number): Promise<{ latencies: number[]; missing: number }> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const replies = await Promise.all(workers.map((w) => ask(w, { type: 'collect' }, 'times')));
-    const latencies = replies.flatMap((r) => (r.times ?? []).map((t) => t - startedAt));
-    if (latencies.length >= count || Date.now() > deadline) return { latencies, missing: count - latencies.length };
-    await sleep(100);
-  }
-}
-
-function stopAll(children: ChildProcess[]): void {
-  for (const child of children) {
-    if (child.connected) child.send({ type: 'stop' });
-    setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-  }
 }
 
 /** Where the hubs of a fan-out run keep their state: the default SQLite file, or one PostgreSQL database for replicas. */

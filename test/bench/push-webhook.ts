@@ -1,6 +1,6 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import { type GitCheckout } from '@flotilla/testenv';
-import { type Fleet } from '../e2e/fleet.js';
+import { type FleetBase } from '../e2e/fleet.js';
+import { deliverPushWebhook } from '../e2e/support/push-webhook.js';
 
 /** The webhook secret of the benches' `fleet` source. */
 export const WEBHOOK_SECRET = 'bench-webhook-secret-of-the-fleet';
@@ -9,17 +9,8 @@ export const WEBHOOK_SECRET = 'bench-webhook-secret-of-the-fleet';
  * Sends the signed GitHub push webhook (`X-Hub-Signature-256`) of `commit` on main to the hub's `fleet` source, as
  * GitHub would after the push; throws unless the hub answers that it recorded that commit.
  */
-export async function sendPushWebhook(fleet: Fleet, commit: string): Promise<void> {
-  const body = JSON.stringify({ ref: 'refs/heads/main', after: commit });
-  const hmac = createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex');
-  const res = await fleet
-    .api(null)
-    .post('/api/v1/webhooks/fleet')
-    .set('content-type', 'application/json')
-    .set('x-github-event', 'push')
-    .set('x-github-delivery', randomUUID())
-    .set('x-hub-signature-256', `sha256=${hmac}`)
-    .send(body);
+export async function sendPushWebhook(fleet: FleetBase, commit: string): Promise<void> {
+  const res = await deliverPushWebhook(fleet.api(null), { secret: WEBHOOK_SECRET, commit });
   if (res.status !== 200 || !String(res.body.revision ?? '').endsWith(commit)) throw new Error(`webhook: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
@@ -35,7 +26,7 @@ export interface PushedCommit {
  * Writes `files` in the author's checkout, commits and pushes them, and sends the push webhook, timing each from the
  * start of `git push`.
  */
-export async function pushCommit(fleet: Fleet, author: GitCheckout, files: Record<string, string>, message: string): Promise<PushedCommit> {
+export async function pushCommit(fleet: FleetBase, author: GitCheckout, files: Record<string, string>, message: string): Promise<PushedCommit> {
   for (const [path, content] of Object.entries(files)) await author.write(path, content);
   const commit = await author.commit(message);
   const started = performance.now();

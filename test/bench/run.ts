@@ -12,6 +12,7 @@ import { driftBench } from './drift-latency.bench.js';
 import { fanoutBench, fanoutReplicasBench } from './fanout.bench.js';
 import { fetchBench } from './fetch.bench.js';
 import { renderBench } from './render.bench.js';
+import { replicasBench } from './replicas.bench.js';
 
 // A benchmark may give several reports: `commit` measures 3 real clusters, then many simulated ones.
 const benches: Record<string, (full: boolean) => Promise<BenchReport | BenchReport[]>> = {
@@ -22,6 +23,7 @@ const benches: Record<string, (full: boolean) => Promise<BenchReport | BenchRepo
   fanout: fanoutBench,
   'fanout-replicas': fanoutReplicasBench,
   commit: async (full) => [await commitBench(full), await simulatedCommitBench(full)],
+  replicas: replicasBench,
 };
 
 const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, only: { type: 'string' } } });

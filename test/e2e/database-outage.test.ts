@@ -1,7 +1,7 @@
 import { KubeClient } from '@flotilla/kube';
-import { type ControlPlane, createPostgresDatabase, type PostgresDatabase, proxyDatabaseUrl, type TcpProxy } from '@flotilla/testenv';
+import type { ControlPlane } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appStatusOn, type Fleet, startFleet } from './fleet.js';
+import { appStatusOn, type Fleet, type FleetPostgres, startFleet } from './fleet.js';
 import { pushRevision, waitFor } from './rollout-fixtures.js';
 
 const configMap = (version: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  version: "${version}"\n`;
@@ -10,17 +10,12 @@ const configMap = (version: string) => `apiVersion: v1\nkind: ConfigMap\nmetadat
 // a real agent on a real cluster. While the database is away REST says so (503), the agent keeps enforcing what it
 // holds, and once the database is back the loop carries on without restarting anything.
 describe('a fleet while the hub database is unreachable', () => {
-  let database: PostgresDatabase;
-  let proxy: TcpProxy;
   let fleet: Fleet;
   let kube: KubeClient;
   const live = async () => (await kube.request<{ data: Record<string, string> }>({ method: 'GET', path: '/api/v1/namespaces/web/configmaps/settings' })).data;
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
-    let url: string;
-    ({ proxy, url } = await proxyDatabaseUrl(database.url));
-    fleet = await startFleet({ clusters: { 'eu-1': { env: 'prod' } }, files: { 'web/settings.yaml': configMap('1') }, hubEnv: { FLOTILLA_DATABASE_URL: url } });
+    fleet = await startFleet({ clusters: { 'eu-1': { env: 'prod' } }, files: { 'web/settings.yaml': configMap('1') }, database: 'postgres' });
     kube = new KubeClient({ kubeConfig: (fleet.planes['eu-1'] as ControlPlane).kubeConfig('admin') });
     await fleet.startAgent('eu-1');
     await fleet.api().post('/api/v1/sources').send({ name: 'fleet', url: fleet.git.repoUrl('fleet'), pollIntervalSeconds: 3600 }).expect(201);
@@ -30,11 +25,10 @@ describe('a fleet while the hub database is unreachable', () => {
   afterAll(async () => {
     kube?.close();
     await fleet?.stop();
-    await proxy?.stop();
-    await database?.drop();
   });
 
   it('answers 503 while the database is cut, the agent keeps correcting drift, and the next commit rolls out once it is back', async () => {
+    const { proxy } = fleet.postgres as FleetPostgres;
     await proxy.cut();
     const res = await fleet.api().get('/api/v1/apps/web/status');
     expect(res.status).toBe(503);

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { KubeClient } from '@flotilla/kube';
 import { type StatusEvent, StatusServiceClient } from '@flotilla/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLEET_ADMIN_TOKEN, type Fleet, startFleet } from './fleet.js';
+import { FLEET_ADMIN_TOKEN, FLEET_DATABASES, type Fleet, startFleet } from './fleet.js';
 
 const files = {
   'web/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  greeting: hello\n  tuned: "1"\n',
@@ -34,7 +34,7 @@ interface DriftItem {
   action: string;
 }
 
-describe('drift across hub and agents on real clusters', () => {
+describe.each(FLEET_DATABASES)('drift across hub and agents on real clusters, the hub on %s', (database) => {
   let fleet: Fleet;
   let status: StatusServiceClient;
   const kube: Record<string, KubeClient> = {};
@@ -64,7 +64,7 @@ describe('drift across hub and agents on real clusters', () => {
   };
 
   beforeAll(async () => {
-    fleet = await startFleet({ clusters: { 'eu-1': { env: 'prod' }, 'us-1': { env: 'prod' } }, files });
+    fleet = await startFleet({ clusters: { 'eu-1': { env: 'prod' }, 'us-1': { env: 'prod' } }, files, database });
     for (const [name, plane] of Object.entries(fleet.planes)) kube[name] = new KubeClient({ kubeConfig: plane.kubeConfig('admin') });
     await fleet.api().post('/api/v1/sources').send({ name: 'fleet', url: fleet.git.repoUrl('fleet'), pollIntervalSeconds: 3600 }).expect(201);
     await fleet
@@ -83,7 +83,7 @@ describe('drift across hub and agents on real clusters', () => {
     // The namespace comes from outside the app, as a platform team would provide it.
     for (const client of Object.values(kube)) await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } } });
     await Promise.all([fleet.startAgent('eu-1'), fleet.startAgent('us-1')]);
-    status = new StatusServiceClient(fleet.hub.grpcAddress, grpc.credentials.createSsl(Buffer.from(fleet.certificates.ca.cert)));
+    status = new StatusServiceClient(fleet.grpcAddress, grpc.credentials.createSsl(Buffer.from(fleet.certificates.ca.cert)));
     const metadata = new grpc.Metadata();
     metadata.set('authorization', `Bearer ${FLEET_ADMIN_TOKEN}`);
     const call = status.watch({ clusters: [], apps: ['web'], resumeFrom: '', skipSnapshot: true }, metadata);

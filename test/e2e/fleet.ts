@@ -1,11 +1,33 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Agent, parseAgentConfig, startAgent } from '@flotilla/agent';
 import { type Hub, type HubConfig, parseHubConfig, startHub } from '@flotilla/hub';
-import { type ControlPlane, createTestCertificates, findFreePorts, type GitServer, startControlPlanes, startGitServer, type TestCertificates } from '@flotilla/testenv';
+import {
+  type ControlPlane,
+  createPostgresDatabase,
+  createTestCertificates,
+  findFreePorts,
+  type GitServer,
+  type PostgresDatabase,
+  proxyDatabaseUrl,
+  startControlPlanes,
+  startGitServer,
+  type TcpProxy,
+  type TestCertificates,
+} from '@flotilla/testenv';
 import { pino } from 'pino';
-import request from 'supertest';
+import { apiClient, FLEET_ADMIN_TOKEN, type FleetApi } from './support/api-client.js';
+import { type HubReplicas, startHubReplicas } from './support/hub-replicas.js';
+
+export { FLEET_ADMIN_TOKEN, type FleetApi };
+
+/** The hub's database in a test fleet. */
+export type FleetDatabase = 'sqlite' | 'postgres';
+
+/** Both databases, for suites that run once on each (`describe.each(FLEET_DATABASES)`). */
+export const FLEET_DATABASES: readonly FleetDatabase[] = ['sqlite', 'postgres'];
 
 /** Options of a test fleet. */
 export interface FleetOptions {
@@ -18,7 +40,19 @@ export interface FleetOptions {
   controlPlanes?: number;
   /** Files of the `fleet` repository's first commit. */
   files: Record<string, string>;
-  /** Extra hub settings (FLOTILLA_…). */
+  /**
+   * The hub's database: a SQLite file in its data directory (the default), or a fresh PostgreSQL database on the
+   * machine's server (dropped when the fleet stops), which the hub reaches through a TCP proxy the test can cut
+   * (`fleet.postgres.proxy`). `hubReplicas` implies PostgreSQL.
+   */
+  database?: FleetDatabase;
+  /**
+   * Runs this many hub replicas instead of one hub in this process: each a child process (so kill -9 is real) on its
+   * own ports, all on one PostgreSQL database with the same secret key, admin token and TLS certificates, behind
+   * HAProxy (`fleet.replicas`). Agents connect through the balancer, `fleet.api()` calls it.
+   */
+  hubReplicas?: number;
+  /** Extra hub settings (FLOTILLA_…), for every replica. */
   hubEnv?: Record<string, string>;
   /** Extra agent settings (FLOTILLA_…), for every agent. */
   agentEnv?: Record<string, string>;
@@ -33,23 +67,31 @@ export interface FleetOptions {
   workloads?: boolean;
 }
 
-/** The admin API token of every test fleet's hub. */
-export const FLEET_ADMIN_TOKEN = 'flt_e2e-admin-token-of-the-test-fleet';
+/** The fleet's PostgreSQL database and the proxy every hub (replica) reaches it through. */
+export interface FleetPostgres {
+  database: PostgresDatabase;
+  /** `cut()` is a database outage for every replica at once; `restore()` ends it. */
+  proxy: TcpProxy;
+  /** The database's URL through the proxy, as the hub has it. */
+  url: string;
+}
 
-/** The verbs of a supertest client that sends an API token with every request. */
-export type FleetApi = Pick<ReturnType<typeof request>, 'get' | 'post' | 'put' | 'patch' | 'delete'>;
-
-/** A hub, real clusters with their agents, and a Git server, all real and on this machine. */
-export interface Fleet {
+/** What every test fleet has, with one hub or with replicas: a Git server, real clusters with their agents, a hub API. */
+export interface FleetBase {
   git: GitServer;
   /** The control plane of each cluster (clusters share them when `controlPlanes` was given). */
   planes: Record<string, ControlPlane>;
-  hub: Hub;
   /** The CA, hub (server) and agent (client) certificates: the agent stream runs over TLS. */
   certificates: TestCertificates;
-  /** Join tokens by cluster (each agent exchanges its own for a credential on first start). */
-  /** The hub's configuration, e.g. to run it in a child process on the same database and ports. */
+  /** The hub's configuration (the one replicas share), e.g. to run it in a child process on the same database and ports. */
   hubConfig: HubConfig;
+  /** The PostgreSQL database, when the fleet runs on one. */
+  postgres: FleetPostgres | undefined;
+  /** Where agents and watchers reach the hub's gRPC services: the hub, or the replicas' balancer. */
+  grpcAddress: string;
+  /** Base URL of the hub's REST API: the hub, or the replicas' balancer. */
+  httpUrl: string;
+  /** Join tokens by cluster (each agent exchanges its own for a credential on first start). */
   tokens: Record<string, string>;
   agents: Map<string, Agent>;
   /** A supertest client of the hub's REST API with the admin token, or with the given token (`null`: none). */
@@ -58,20 +100,45 @@ export interface Fleet {
   agentEnv(cluster: string): Record<string, string | undefined>;
   startAgent(cluster: string): Promise<Agent>;
   stopAgent(cluster: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A fleet with one hub in this process. */
+export interface Fleet extends FleetBase {
+  hub: Hub;
   stopHub(): Promise<void>;
   /** Starts the hub again on the same database and ports. */
   startHub(): Promise<void>;
-  stop(): Promise<void>;
+}
+
+/** A fleet whose hub runs as replicas on PostgreSQL behind HAProxy. */
+export interface ReplicatedFleet extends FleetBase {
+  replicas: HubReplicas;
+  postgres: FleetPostgres;
 }
 
 const logLevel = process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'silent';
 
-/** Starts a fleet: Git server with a `fleet` repository, one control plane per cluster, a hub on SQLite, and agents. */
-export async function startFleet(options: FleetOptions): Promise<Fleet> {
+/**
+ * Starts a fleet: Git server with a `fleet` repository, one control plane per cluster (or `controlPlanes`), a hub on
+ * SQLite or PostgreSQL (or `hubReplicas` replicas on PostgreSQL behind a load balancer), and the clusters registered.
+ * Agents start with `fleet.startAgent`.
+ */
+export function startFleet(options: FleetOptions & { hubReplicas: number }): Promise<ReplicatedFleet>;
+export function startFleet(options: FleetOptions & { hubReplicas?: undefined }): Promise<Fleet>;
+export async function startFleet(options: FleetOptions): Promise<Fleet | ReplicatedFleet> {
+  const replicaCount = options.hubReplicas;
+  const database = options.database ?? (replicaCount === undefined ? 'sqlite' : 'postgres');
+  if (replicaCount !== undefined && database !== 'postgres') throw new Error('hub replicas share a PostgreSQL database: leave `database` unset or say postgres');
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-fleet-'));
   const names = Object.keys(options.clusters);
   const isSimulated = options.controlPlanes !== undefined;
-  const [git, planeList, certificates] = await Promise.all([(options.startGitServer ?? startGitServer)(), startControlPlanes(options.controlPlanes ?? names.length, { workloads: options.workloads }), createTestCertificates()]);
+  const [git, planeList, certificates, postgres] = await Promise.all([
+    (options.startGitServer ?? startGitServer)(),
+    startControlPlanes(options.controlPlanes ?? names.length, { workloads: options.workloads }),
+    createTestCertificates(),
+    database === 'postgres' ? startPostgres() : undefined,
+  ]);
   // Picked once the control planes have bound theirs, so that none of their servers can take the hub's meanwhile.
   const [httpPort, grpcPort] = (await findFreePorts(2)) as [number, number];
   await git.createRepository('fleet', options.files);
@@ -93,32 +160,37 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       FLOTILLA_GRPC_TLS_CERT: certificates.server.certPath,
       FLOTILLA_GRPC_TLS_KEY: certificates.server.keyPath,
       ...(options.mutualTls ? { FLOTILLA_GRPC_TLS_CLIENT_CA: certificates.ca.certPath } : {}),
+      // Replicas must open each other's sealed secrets: one key for all, not one generated into each data directory.
+      ...(postgres ? { FLOTILLA_DATABASE_URL: postgres.url, FLOTILLA_SECRET_KEY: randomBytes(32).toString('hex') } : {}),
       ...options.hubEnv,
     },
   });
-  let hub: Hub | undefined = await startHub(hubConfig);
-  const fleet: Fleet = {
+  // One hub in this process (which a test may stop and start again on the same ports and database), or replicas.
+  let hub: Hub | undefined;
+  let lastHub: Hub | undefined;
+  let replicas: HubReplicas | undefined;
+  if (replicaCount === undefined) lastHub = hub = await startHub(hubConfig);
+  else replicas = await startHubReplicas({ count: replicaCount, config: hubConfig });
+  const grpcAddress = replicas?.grpcAddress ?? `127.0.0.1:${grpcPort}`;
+  const httpUrl = replicas?.httpUrl ?? `http://127.0.0.1:${httpPort}`;
+  const fleet = {
     git,
     planes,
-    hub,
     certificates,
     hubConfig,
-    tokens: {},
-    agents: new Map(),
-    api: (token?: string | null) => {
-      const client = request(`http://127.0.0.1:${httpPort}`);
-      const bearer = token === null ? undefined : (token ?? FLEET_ADMIN_TOKEN);
-      const authorize = <T extends { set(field: string, value: string): T }>(test: T): T => (bearer === undefined ? test : test.set('authorization', `Bearer ${bearer}`));
-      return {
-        get: (url: string) => authorize(client.get(url)),
-        post: (url: string) => authorize(client.post(url)),
-        put: (url: string) => authorize(client.put(url)),
-        patch: (url: string) => authorize(client.patch(url)),
-        delete: (url: string) => authorize(client.delete(url)),
-      } as FleetApi;
+    postgres,
+    grpcAddress,
+    httpUrl,
+    replicas,
+    tokens: {} as Record<string, string>,
+    agents: new Map<string, Agent>(),
+    get hub(): Hub {
+      if (lastHub === undefined) throw new Error('this fleet runs hub replicas: see fleet.replicas');
+      return lastHub;
     },
-    agentEnv: (cluster) => ({
-      FLOTILLA_HUB_ADDRESS: `127.0.0.1:${grpcPort}`,
+    api: (token?: string | null) => apiClient(httpUrl, token),
+    agentEnv: (cluster: string) => ({
+      FLOTILLA_HUB_ADDRESS: grpcAddress,
       FLOTILLA_TOKEN: fleet.tokens[cluster],
       FLOTILLA_CLUSTER: cluster,
       FLOTILLA_DATA_DIR: join(dir, 'agents', cluster),
@@ -131,7 +203,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       ...(options.mutualTls ? { FLOTILLA_TLS_CERT_FILE: certificates.client.certPath, FLOTILLA_TLS_KEY_FILE: certificates.client.keyPath } : {}),
       ...options.agentEnv,
     }),
-    async startAgent(cluster) {
+    async startAgent(cluster: string) {
       const config = parseAgentConfig({ env: fleet.agentEnv(cluster) });
       const agent = await startAgent(config, {
         kubeConfig: (planes[cluster] as ControlPlane).kubeConfig('admin'),
@@ -141,7 +213,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       fleet.agents.set(cluster, agent);
       return agent;
     },
-    async stopAgent(cluster) {
+    async stopAgent(cluster: string) {
       await fleet.agents.get(cluster)?.stop();
       fleet.agents.delete(cluster);
     },
@@ -150,15 +222,18 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       hub = undefined;
     },
     async startHub() {
-      hub = await startHub(hubConfig);
-      fleet.hub = hub;
+      if (replicas) throw new Error('this fleet runs hub replicas: see fleet.replicas.start(i)');
+      lastHub = hub = await startHub(hubConfig);
     },
     async stop() {
       for (const cluster of [...fleet.agents.keys()]) await fleet.stopAgent(cluster).catch(() => undefined);
       await hub?.close().catch(() => undefined);
+      await replicas?.stop().catch(() => undefined);
       await Promise.all(planeList.map((plane) => plane.stop()));
       await git.stop();
       await certificates.remove();
+      await postgres?.proxy.stop();
+      await postgres?.database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -166,11 +241,19 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     const res = await fleet.api().post('/api/v1/clusters').send({ name, labels }).expect(201);
     fleet.tokens[name] = res.body.joinToken;
   }
-  return fleet;
+  // The overloads tell the caller which of the two it has.
+  return fleet as Fleet | ReplicatedFleet;
+}
+
+/** A fresh database behind a TCP proxy the test controls. */
+async function startPostgres(): Promise<FleetPostgres> {
+  const database = await createPostgresDatabase();
+  const { proxy, url } = await proxyDatabaseUrl(database.url);
+  return { database, proxy, url };
 }
 
 /** The status of an app on one cluster, from the REST API. */
-export async function appStatusOn(fleet: Fleet, app: string, cluster: string): Promise<Record<string, unknown> | undefined> {
+export async function appStatusOn(fleet: FleetBase, app: string, cluster: string): Promise<Record<string, unknown> | undefined> {
   const res = await fleet.api().get(`/api/v1/apps/${app}/status`);
   return (res.body.items as Array<Record<string, unknown>> | undefined)?.find((item) => item.cluster === cluster);
 }

@@ -1,6 +1,6 @@
 import { KubeClient } from '@flotilla/kube';
 import { brokenImage } from '@flotilla/testenv';
-import type { Fleet } from './fleet.js';
+import type { FleetBase } from './fleet.js';
 
 /**
  * The namespace, a ConfigMap whose `version` tells which revision a cluster runs, and a two-replica Deployment of the
@@ -37,7 +37,7 @@ function revision(dir: string, version: string, image: string): Record<string, s
 }
 
 /** Commits files (and removes paths) on the fleet repository's branch, tells the hub, and returns the commit. */
-export async function pushRevision(fleet: Fleet, files: Record<string, string>, remove: string[] = []): Promise<string> {
+export async function pushRevision(fleet: FleetBase, files: Record<string, string>, remove: string[] = []): Promise<string> {
   const checkout = await fleet.git.checkout('fleet');
   for (const [path, content] of Object.entries(files)) await checkout.write(path, content);
   for (const path of remove) await checkout.remove(path);
@@ -63,7 +63,7 @@ type LiveDeployment = {
 export const runs = (version: string): Live => ({ version, image: `registry.example/api:${version}`, rolledOut: true });
 
 /** Reads what an app runs on each cluster, straight from the clusters' API servers. */
-export function liveReader(fleet: Fleet): { live(cluster: string, namespace: string): Promise<Live>; close(): void } {
+export function liveReader(fleet: FleetBase): { live(cluster: string, namespace: string): Promise<Live>; close(): void } {
   const clients = new Map(Object.entries(fleet.planes).map(([name, plane]) => [name, new KubeClient({ kubeConfig: plane.kubeConfig('admin') })]));
   return {
     async live(cluster, namespace) {
@@ -110,7 +110,7 @@ export interface RolloutDetail {
 }
 
 /** The newest rollout of an app, in detail. */
-export async function latestRollout(fleet: Fleet, app: string): Promise<RolloutDetail | undefined> {
+export async function latestRollout(fleet: FleetBase, app: string): Promise<RolloutDetail | undefined> {
   const list = await fleet.api().get('/api/v1/rollouts').query({ app, limit: 1 }).expect(200);
   const id = list.body.items[0]?.id as number | undefined;
   return id === undefined ? undefined : (await fleet.api().get(`/api/v1/rollouts/${id}`).expect(200)).body;

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { type StatusEvent, StatusServiceClient } from '@flotilla/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLEET_ADMIN_TOKEN, type Fleet, startFleet } from './fleet.js';
+import { FLEET_ADMIN_TOKEN, FLEET_DATABASES, type Fleet, startFleet } from './fleet.js';
 import {
   badRevision,
   clusterStates,
@@ -19,7 +19,7 @@ const CLUSTERS = ['ap-1', 'eu-1', 'us-1'];
 
 // The clusters run workloads (controllers, a scheduler, KWOK's simulated Nodes): each revision's Deployment rolls out
 // for real, and a bad revision is a broken image whose Pods crash-loop, so its health times out the way it would live.
-describe('rollouts across real clusters', () => {
+describe.each(FLEET_DATABASES)('rollouts across real clusters, the hub on %s', (database) => {
   let fleet: Fleet;
   let reader: ReturnType<typeof liveReader>;
   const commits: Record<string, string> = {};
@@ -35,6 +35,7 @@ describe('rollouts across real clusters', () => {
       clusters: { 'eu-1': { env: 'prod', region: 'eu' }, 'us-1': { env: 'prod', region: 'us' }, 'ap-1': { env: 'prod', region: 'ap' } },
       files: goodRevision('web', '1'),
       workloads: true,
+      database,
     });
     reader = liveReader(fleet);
     for (const cluster of CLUSTERS) await fleet.startAgent(cluster);
@@ -134,7 +135,7 @@ describe('rollouts across real clusters', () => {
   });
 
   it('returns the canary to the previous revision when the strategy says rollback, and tells the status stream', async () => {
-    const watcher = new StatusServiceClient(fleet.hub.grpcAddress, grpc.credentials.createSsl(Buffer.from(fleet.certificates.ca.cert)));
+    const watcher = new StatusServiceClient(fleet.grpcAddress, grpc.credentials.createSsl(Buffer.from(fleet.certificates.ca.cert)));
     const events: StatusEvent[] = [];
     const metadata = new grpc.Metadata();
     metadata.set('authorization', `Bearer ${FLEET_ADMIN_TOKEN}`);

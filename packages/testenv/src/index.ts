@@ -32,3 +32,5 @@ export { createTestCertificates, type CertificateFiles, type TestCertificates, t
 export { findFreePorts } from './free-ports.js';
 export { SeededRandom } from './seeded-random.js';
 export { proxyDatabaseUrl, startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+export { loadBalancerConfig, startLoadBalancer, type LoadBalancer, type LoadBalancerFrontend, type LoadBalancerOptions } from './load-balancer.js';
+export { startSupervisedProcess, type SupervisedProcess, type SupervisedProcessOptions } from './supervised-process.js';

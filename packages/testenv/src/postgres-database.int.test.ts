@@ -46,6 +46,8 @@ describe('createPostgresDatabase', () => {
     await dataSource.initialize();
     cleanups.push(() => (dataSource.isInitialized ? dataSource.destroy() : Promise.resolve()));
     expect(await roundTrip(dataSource)).toEqual({ id: 1, name: 'edge-1', server: 'https://127.0.0.1:6443' });
+    // query() reads what the program wrote, in that database only.
+    expect(await database.query('SELECT name, current_database() AS db FROM clusters WHERE id = $1', [1])).toEqual([{ name: 'edge-1', db: database.name }]);
 
     // A connection left open on purpose: drop() must end it rather than fail with "being accessed by other users".
     await database.drop();

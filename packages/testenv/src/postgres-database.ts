@@ -13,6 +13,8 @@ export interface PostgresDatabase {
   readonly name: string;
   /** Connection URL of this database (the server URL with the database name swapped in). */
   readonly url: string;
+  /** Runs one statement on a fresh connection to this database and returns its rows (tests read what a program wrote). */
+  query<Row extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Ends leftover connections and drops the database; safe to call twice. */
   drop(): Promise<void>;
 }
@@ -54,6 +56,7 @@ export async function createPostgresDatabase(options: PostgresDatabaseOptions = 
   return {
     name,
     url: url.toString(),
+    query: <Row extends Record<string, unknown>>(sql: string, params: unknown[] = []) => withClient(url.toString(), async (client) => (await client.query<Row>(sql, params)).rows),
     drop() {
       // WITH (FORCE) ends other sessions in the same statement; terminating them first leaves a gap
       // in which a pool could reconnect and make the DROP fail.

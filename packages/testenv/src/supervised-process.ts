@@ -24,6 +24,8 @@ export interface SupervisedProcessOptions {
   args: readonly string[];
   logPath: string;
   cwd?: string;
+  /** The environment of the process; default this process's. */
+  env?: NodeJS.ProcessEnv;
   /** A directory to delete if this Node process dies without stopping the server (the server's temp dir). */
   removeWhenOrphaned?: string;
 }
@@ -53,6 +55,7 @@ export function startSupervisedProcess(options: SupervisedProcessOptions): Super
     try {
       return spawn('bash', ['-c', WATCHDOG, 'flotilla-watchdog', options.removeWhenOrphaned ?? '', options.command, ...options.args], {
         cwd: options.cwd,
+        env: options.env,
         stdio: ['ignore', logFd, logFd, 'pipe'],
       });
     } finally {

@@ -176,7 +176,9 @@ describe('hub replicas on one PostgreSQL database behind a load balancer', () =>
         return at === -1 ? ['cursor not seen by the staying watcher'] : watch.events.slice(at + 1).map((e) => `${e.cursor} ${statusEventKind(e)}`);
       };
       const resumedWatch = resumed;
-      await expect.poll(() => resumedWatch.events.map((e) => `${e.cursor} ${statusEventKind(e)}`), { timeout: 15_000 }).toEqual(afterCursor(staying));
+      const resumedEvents = () => resumedWatch.events.map((e) => `${e.cursor} ${statusEventKind(e)}`);
+      // Both watchers keep receiving: compared until they agree, then shown side by side if they never do.
+      await expect.poll(() => resumedEvents().join('\n') === afterCursor(staying).join('\n'), { timeout: 15_000 }).toBe(true).catch(() => expect(resumedEvents()).toEqual(afterCursor(staying)));
       expect(resumedWatch.events.some((e) => e.snapshotComplete || e.clusterSnapshot || e.statusSnapshot)).toBe(false);
       expect(seenBy(resumedWatch).synced).toEqual(all);
       expect(resumedWatch.error).toBeUndefined();
@@ -296,7 +298,7 @@ describe('hub replicas on one PostgreSQL database behind a load balancer', () =>
 
     // The outage was real: calls made while it lasted were answered 503, none crashed a replica.
     expect(outcomes.slice(cutAt + 1, restoredAt).map((o) => o.status)).toContain(503);
-    for (let i = 0; i < REPLICAS; i++) expect(fleet.replicas.isRunning(i), `replica ${i} runs`).toBe(true);
+    for (let i = 0; i < REPLICAS; i++) expect(fleet.replicas.isRunning(i), `replica ${i} runs; its log ends with:\n${await fleet.replicas.readLogTail(i, 40)}`).toBe(true);
     // Each replica answers again, by itself, and knows every app that was created.
     const created = outcomes.filter((o) => o.status === 201).map((o) => o.name);
     expect(created.length).toBeGreaterThan(0);

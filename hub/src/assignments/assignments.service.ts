@@ -13,6 +13,7 @@ import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { databaseKind } from '../database/data-source-options.js';
 import { UPSERT_CHUNK_ROWS, upsertRows } from '../database/upsert-rows.js';
+import { EventLog } from '../replicas/event-log.js';
 import { Leases } from '../replicas/leases.js';
 import { type SourceEvent, SourceEvents } from '../sources/source-events.js';
 import { SourcesService } from '../sources/sources.service.js';
@@ -22,7 +23,7 @@ import type { RenderFailure } from '../rendering/render-failure.js';
 import { RenderStatus } from '../rendering/render-status.js';
 import type { AssignmentGate } from './assignment-gate.js';
 import { isDatabaseUnavailable } from '../database/database-unavailable.js';
-import { AssignmentEvents } from './assignment-events.js';
+import { ASSIGNMENT_LOG_TOPIC, AssignmentEvents } from './assignment-events.js';
 import { Assignment } from './assignment.entity.js';
 import { clusterVariables, desiredAssignment, desiredCommit, isSameAssignment, isTarget } from './desired-assignment.js';
 
@@ -64,6 +65,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     private readonly renderer: AppRenderer,
     private readonly renderStatus: RenderStatus,
     private readonly leases: Leases,
+    private readonly log: EventLog,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {
     this.shared = databaseKind(config) === 'postgres';
@@ -343,7 +345,18 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     // Each chunk goes to the agents as soon as it is stored (never before): the first agents need not wait for the last.
     for (let i = 0; i < changed.length; i += UPSERT_CHUNK_ROWS) {
       const chunk = changed.slice(i, i + UPSERT_CHUNK_ROWS);
-      await upsertRows(this.assignments.manager, Assignment, chunk, ['appName', 'clusterName']);
+      if (this.shared) {
+        // The replicas holding these clusters' streams learn of them from the log, written with them.
+        await this.assignments.manager.transaction(async (manager) => {
+          await upsertRows(manager, Assignment, chunk, ['appName', 'clusterName']);
+          await this.log.appendWithin(
+            manager,
+            chunk.map((assignment) => ({ topic: ASSIGNMENT_LOG_TOPIC, cluster: assignment.clusterName, app: assignment.appName, payload: { generation: assignment.generation } })),
+          );
+        });
+      } else {
+        await upsertRows(this.assignments.manager, Assignment, chunk, ['appName', 'clusterName']);
+      }
       for (const assignment of chunk) this.events.publish({ kind: 'assignment', assignment });
     }
   }

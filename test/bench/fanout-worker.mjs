@@ -57,7 +57,7 @@ function connect(agent) {
     call.on('error', (error) => {
       if (!complete) reject(new Error(`stream of ${agent.cluster}: ${error.message}`));
     });
-    call.write({ hello: { cluster: agent.cluster, agentVersion: 'bench', kubernetesVersion: 'v1.36.3', assignments: [], bufferedReports: 0, capabilities: [], droppedReports: 0 } });
+    call.write({ hello: { cluster: agent.cluster, agentVersion: 'bench', kubernetesVersion: 'v1.36.3', assignments: [], bufferedReports: 0, droppedReports: 0, capabilities: [] } });
   });
 }
 

@@ -36,18 +36,14 @@ export function ask(child: ChildProcess, message: object, reply: string, timeout
 }
 
 /**
- * Starts `workerCount` workers, joins their agents, then connects them all; returns the workers and the times. With
- * several addresses (hub replicas), worker i joins and connects its agents at address i mod their number.
+ * Starts `workerCount` workers, joins their agents at `address`, then connects them all; returns the workers and the
+ * times. With several addresses (hub replicas), worker i uses address i mod their number.
  */
-export async function connectAll(
-  addresses: string | readonly string[],
-  agents: SimulatedAgent[],
-  workerCount = WORKERS,
-): Promise<{ workers: ChildProcess[]; joinMs: number; connectMs: number }> {
-  const list = typeof addresses === 'string' ? [addresses] : addresses;
+export async function connectAll(address: string | readonly string[], agents: SimulatedAgent[], workerCount = WORKERS): Promise<{ workers: ChildProcess[]; joinMs: number; connectMs: number }> {
+  const addresses = typeof address === 'string' ? [address] : address;
   const workers = Array.from({ length: workerCount }, () => fork(join(here, 'fanout-worker.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const joinStarted = performance.now();
-  await Promise.all(workers.map((w, i) => ask(w, { type: 'join', address: list[i % list.length], agents: agents.filter((_, j) => j % workerCount === i) }, 'joined')));
+  await Promise.all(workers.map((w, i) => ask(w, { type: 'join', address: addresses[i % addresses.length], agents: agents.filter((_, j) => j % workerCount === i) }, 'joined')));
   const joinMs = Math.round(performance.now() - joinStarted);
   const connectStarted = performance.now();
   await Promise.all(workers.map((w) => ask(w, { type: 'connect' }, 'connected')));

@@ -1,17 +1,14 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { EventLog, type LogEntry } from '../replicas/event-log.js';
-import { AssignmentEvents } from '../assignments/assignment-events.js';
+import { ASSIGNMENT_LOG_TOPIC, AssignmentEvents } from '../assignments/assignment-events.js';
 import type { Assignment } from '../assignments/assignment.entity.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
 import { type AgentSession, AgentSessionRegistry } from './agent-session-registry.js';
 
-/** The log topic of stored assignment changes, for the replicas holding their agents' streams. */
-export const ASSIGNMENT_TOPIC = 'assignment';
-
 /**
  * Sends agents their assignments: every current one when a stream opens, then each change as it is stored. With
- * replicas, a change stored on one is also put in the fleet event log; the replica holding the cluster's stream reads
+ * replicas, a change is stored with an entry of the fleet event log; the replica holding the cluster's stream reads
  * the assignment as stored now and sends it (level-triggered: the latest generation, whatever it missed).
  */
 @Injectable()
@@ -31,12 +28,9 @@ export class AssignmentPusher implements OnApplicationBootstrap, BeforeApplicati
 
   onApplicationBootstrap(): void {
     this.subscriptions.push(
-      this.events.events.subscribe(({ assignment }) => {
-        this.push(assignment);
-        if (this.log.shared) void this.log.append({ topic: ASSIGNMENT_TOPIC, cluster: assignment.clusterName, app: assignment.appName, payload: { generation: assignment.generation } });
-      }),
+      this.events.events.subscribe(({ assignment }) => this.push(assignment)),
     );
-    if (this.log.shared) this.subscriptions.push(this.log.topic<{ generation: number }>(ASSIGNMENT_TOPIC).subscribe((entry) => this.followRemote(entry)));
+    if (this.log.shared) this.subscriptions.push(this.log.topic<{ generation: number }>(ASSIGNMENT_LOG_TOPIC).subscribe((entry) => this.followRemote(entry)));
   }
 
   beforeApplicationShutdown(): void {

@@ -1,15 +1,20 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { merge, type Subscription } from 'rxjs';
 import { In, Repository } from 'typeorm';
-import { formatRevision } from '@flotilla/core';
+import { FlotillaError, formatRevision } from '@flotilla/core';
 import { type AppEvent, AppEvents } from '../apps/app-events.js';
 import type { App } from '../apps/app.entity.js';
 import { AppsService } from '../apps/apps.service.js';
 import { type ClusterEvent, ClusterEvents } from '../clusters/cluster-events.js';
 import type { Cluster } from '../clusters/cluster.entity.js';
 import { ClustersService } from '../clusters/clusters.service.js';
+import { HUB_CONFIG } from '../common/hub-config.provider.js';
+import type { HubConfig } from '../config/hub-config.js';
+import { databaseKind } from '../database/data-source-options.js';
 import { UPSERT_CHUNK_ROWS, upsertRows } from '../database/upsert-rows.js';
+import { EventLog } from '../replicas/event-log.js';
+import { Leases } from '../replicas/leases.js';
 import { type SourceEvent, SourceEvents } from '../sources/source-events.js';
 import { SourcesService } from '../sources/sources.service.js';
 import type { Source, StoredGitCredentials } from '../sources/source.entity.js';
@@ -18,7 +23,7 @@ import type { RenderFailure } from '../rendering/render-failure.js';
 import { RenderStatus } from '../rendering/render-status.js';
 import type { AssignmentGate } from './assignment-gate.js';
 import { isDatabaseUnavailable } from '../database/database-unavailable.js';
-import { AssignmentEvents } from './assignment-events.js';
+import { ASSIGNMENT_LOG_TOPIC, AssignmentEvents } from './assignment-events.js';
 import { Assignment } from './assignment.entity.js';
 import { clusterVariables, desiredAssignment, desiredCommit, isSameAssignment, isTarget } from './desired-assignment.js';
 
@@ -45,6 +50,8 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
   private worker: Promise<void> | undefined;
   private retry: NodeJS.Timeout | undefined;
   private subscription: Subscription | undefined;
+  /** On PostgreSQL other replicas compute assignments too: one app at a time, under its lease. */
+  private readonly shared: boolean;
 
   constructor(
     @InjectRepository(Assignment) private readonly assignments: Repository<Assignment>,
@@ -57,7 +64,13 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     private readonly sourceEvents: SourceEvents,
     private readonly renderer: AppRenderer,
     private readonly renderStatus: RenderStatus,
-  ) {}
+    private readonly leases: Leases,
+    private readonly log: EventLog,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+  ) {
+    this.shared = databaseKind(config) === 'postgres';
+  }
+
 
   /** The gate the rollouts registered, if any. */
   gate: AssignmentGate | undefined;
@@ -204,12 +217,12 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
       this.dirtyClusters.clear();
       try {
         if (whole.length > 0) {
-          const clusters = await this.clusters.all();
+          const clusters = this.clusterReader(() => this.clusters.all());
           for (const name of whole) await this.recomputeLogged(name, clusters);
         }
         if (scope.length > 0) {
           // The apps just recomputed whole have seen these clusters already.
-          const clusters = await this.clusters.findMany(scope);
+          const clusters = this.clusterReader(() => this.clusters.findMany(scope));
           for (const name of await this.allAppNames()) if (!whole.includes(name)) await this.recomputeLogged(name, clusters, scope);
         }
       } catch (error) {
@@ -222,17 +235,34 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     }
   }
 
+  /**
+   * Reads clusters once per pass; with replicas, again when they changed since (another replica may have relabelled
+   * or removed one while this one waited for an app's lease, and must not be undone with what was read before).
+   */
+  private clusterReader(read: () => Promise<Cluster[]>): () => Promise<Cluster[]> {
+    let cached: { fingerprint: string; clusters: Cluster[] } | undefined;
+    return async () => {
+      if (!this.shared) return (cached ??= { fingerprint: '', clusters: await read() }).clusters;
+      const fingerprint = await this.clusters.fingerprint();
+      if (cached?.fingerprint !== fingerprint) cached = { fingerprint, clusters: await read() };
+      return cached.clusters;
+    };
+  }
+
   /** Every app, and every app name assignments still carry (an app removed while the hub was down). */
   private async allAppNames(): Promise<string[]> {
     const stored = await this.assignments.createQueryBuilder('a').select('DISTINCT a.appName', 'appName').getRawMany<{ appName: string }>();
     return [...new Set([...(await this.apps.names()), ...stored.map((r) => r.appName)])];
   }
 
-  private async recomputeLogged(appName: string, clusters: Cluster[], scope?: string[]): Promise<void> {
+  private async recomputeLogged(appName: string, clusters: () => Promise<Cluster[]>, scope?: string[]): Promise<void> {
+    const recompute = async () => this.recompute(appName, await clusters(), scope);
     try {
-      await this.recompute(appName, clusters, scope);
+      // Replicas compute one app at a time: a generation is the stored one plus one, read and written under the lease.
+      if (this.shared) await this.leases.withLease(`assignments/${appName}`, recompute, { waitMs: 2 * this.config.leaseTtlMs });
+      else await recompute();
     } catch (error) {
-      if (isDatabaseUnavailable(error)) throw error;
+      if (isDatabaseUnavailable(error) || FlotillaError.is(error, 'UNAVAILABLE')) throw error;
       this.logger.error({ msg: 'recomputing the assignments of an app failed', app: appName, error: (error as Error).stack });
     }
   }
@@ -315,7 +345,18 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     // Each chunk goes to the agents as soon as it is stored (never before): the first agents need not wait for the last.
     for (let i = 0; i < changed.length; i += UPSERT_CHUNK_ROWS) {
       const chunk = changed.slice(i, i + UPSERT_CHUNK_ROWS);
-      await upsertRows(this.assignments.manager, Assignment, chunk, ['appName', 'clusterName']);
+      if (this.shared) {
+        // The replicas holding these clusters' streams learn of them from the log, written with them.
+        await this.assignments.manager.transaction(async (manager) => {
+          await upsertRows(manager, Assignment, chunk, ['appName', 'clusterName']);
+          await this.log.appendWithin(
+            manager,
+            chunk.map((assignment) => ({ topic: ASSIGNMENT_LOG_TOPIC, cluster: assignment.clusterName, app: assignment.appName, payload: { generation: assignment.generation } })),
+          );
+        });
+      } else {
+        await upsertRows(this.assignments.manager, Assignment, chunk, ['appName', 'clusterName']);
+      }
       for (const assignment of chunk) this.events.publish({ kind: 'assignment', assignment });
     }
   }

@@ -87,6 +87,15 @@ export class ClustersService {
     return cluster;
   }
 
+  /**
+   * Changes when a cluster is registered, relabelled or removed (its count and latest update): what a replica reads
+   * to know whether the clusters it read a moment ago are still the ones that exist.
+   */
+  async fingerprint(): Promise<string> {
+    const row = await this.clusters.createQueryBuilder('c').select('COUNT(*)', 'n').addSelect('MAX(c.updatedAt)', 'at').getRawOne<{ n: string | number; at: string | number | null }>();
+    return `${row?.n ?? 0}/${row?.at ?? ''}`;
+  }
+
   /** One cluster, or null when unknown. */
   find(name: string): Promise<Cluster | null> {
     return this.clusters.findOneBy({ name });

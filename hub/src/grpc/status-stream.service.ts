@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { type StatusEvent, toTimestamp, type WatchRequest } from '@flotilla/proto';
 import { concatMap, from, merge, Observable, Subject, type Subscription } from 'rxjs';
 import { type AssignmentEvent, AssignmentEvents } from '../assignments/assignment-events.js';
@@ -15,6 +15,10 @@ import { toAppClusterStatus, toAssignmentEvent, toClusterEvent, toClusterInfo } 
 import { StatusService } from '../status/status.service.js';
 import { type RenderEvent, RenderEvents, RenderStatus } from '../rendering/render-status.js';
 import { EventLog, type LogEntry } from '../replicas/event-log.js';
+import { isDatabaseUnavailable } from '../database/database-unavailable.js';
+
+/** How long mapping an event to a message is tried again while the database is out of reach. */
+const MAP_RETRY_MS = 30_000;
 
 /** The log topic of the status stream's events, as each replica mapped the events of its own domains. */
 export const STATUS_TOPIC = 'status';
@@ -54,6 +58,7 @@ export class StatusStreamChannels {
  */
 @Injectable()
 export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('status-stream');
   private readonly live = new Subject<LoggedEvent>();
   private watching = 0;
   private subscriptions: Subscription[] = [];
@@ -74,7 +79,7 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
     const { clusters, assignments, statuses, drift, rollouts, renders } = this.channels;
     const events = merge<FleetEvent[]>(clusters.events, assignments.events, statuses.events, drift.events, rollouts.events, renders.events);
     this.subscriptions.push(
-      events.pipe(concatMap((event) => from(this.toMessages(event)))).subscribe((messages) => {
+      events.pipe(concatMap((event) => from(this.mapped(event)))).subscribe((messages) => {
         void this.log.append(...messages.map(({ message, cluster, app }) => ({ topic: STATUS_TOPIC, cluster, app, payload: message })));
       }),
       this.log.topic<LoggedMessage>(STATUS_TOPIC).subscribe((entry) => this.live.next(toLogged(entry))),
@@ -84,6 +89,24 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
   onModuleDestroy(): void {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.live.complete();
+  }
+
+  /**
+   * Maps an event, trying again while the database is out of reach (for up to MAP_RETRY_MS, holding the events after
+   * it, which keep their order); an event that still cannot be mapped is left out, and said so in the log.
+   */
+  private async mapped(event: FleetEvent): Promise<Array<{ message: LoggedMessage; cluster?: string; app?: string }>> {
+    for (let waited = 0, delay = 250; ; waited += delay, delay = Math.min(delay * 2, 2000)) {
+      try {
+        return await this.toMessages(event);
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || waited >= MAP_RETRY_MS) {
+          this.logger.error({ msg: 'an event could not be put on the status stream; watchers miss it', kind: event.kind, error: (error as Error).message });
+          return [];
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   /** Watch calls open on this replica. */

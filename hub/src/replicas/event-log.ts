@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import pg from 'pg';
 import { filter, type Observable, Subject } from 'rxjs';
-import { DataSource, MoreThan, Repository } from 'typeorm';
+import { DataSource, type EntityManager, MoreThan, Repository } from 'typeorm';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { databaseKind } from '../database/data-source-options.js';
@@ -137,6 +137,20 @@ export class EventLog implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     }
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
     return this.flushing;
+  }
+
+  /**
+   * Appends entries in the caller's transaction, so they are in the log if and only if what they tell of was stored
+   * (on PostgreSQL; the caller's transaction then holds the append lock until it commits, so keep it short).
+   */
+  async appendWithin(manager: EntityManager, entries: readonly NewEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const createdAt = Date.now();
+    const rows = entries.map((entry) => this.toRow(entry, createdAt));
+    if (this.shared) await manager.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+    for (let i = 0; i < rows.length; i += BATCH) await manager.createQueryBuilder().insert().into(FleetEventRow).values(rows.slice(i, i + BATCH)).execute();
+    if (this.shared) await manager.query(`SELECT pg_notify('${EVENT_LOG_CHANNEL}', '')`);
+    else setImmediate(() => this.wake());
   }
 
   /** Entries of a topic after `afterId` (exclusive), oldest first, at most `limit`. */

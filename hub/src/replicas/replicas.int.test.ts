@@ -153,6 +153,25 @@ describe('hub replicas on one PostgreSQL database', () => {
     await expect.poll(async () => (await rolloutsTo()).map((r: { state: string }) => r.state), { timeout: 20_000 }).toEqual(['completed']);
   });
 
+  it('numbers the generations of one app once, however many replicas change it at once', async () => {
+    const agent = agents[0] as TestAgent;
+    const from = agent.received.length;
+    await Promise.all(Array.from({ length: 24 }, (_, i) => [a, b][i % 2]?.api().patch('/api/v1/apps/web').send({ variables: { step: String(i) } }).expect(200)));
+    const last = (await a.api().get('/api/v1/apps/web').expect(200)).body.variables.step as string;
+    await agent.next((m) => m.assignment?.app === 'web' && m.assignment.variables?.step === last, 15_000, from);
+    const sent = agent.received.slice(from).flatMap((m) => (m.assignment?.app === 'web' ? [m.assignment] : []));
+    // The same generation is never sent with two contents, and each replica's pushes only go forward.
+    const contents = new Map<number, string>();
+    for (const assignment of sent) {
+      const generation = Number(assignment.generation);
+      const content = JSON.stringify(assignment.variables);
+      expect(contents.get(generation) ?? content, `generation ${generation}`).toBe(content);
+      contents.set(generation, content);
+    }
+    const stored = (await b.api().get('/api/v1/apps/web/status').expect(200)).body.items[0].desired.generation as number;
+    expect(Math.max(...contents.keys())).toBe(stored);
+  });
+
   it('gives a cursor older than the log retains a fresh snapshot, marked as a reset', async () => {
     const stale = watch(b.grpcAddress, { clusters: [], apps: [], resumeFrom: '1a2b3c4d-17', skipSnapshot: false });
     await expect.poll(() => stale.events.find((e) => e.snapshotComplete)?.snapshotComplete, { timeout: 10_000 }).toEqual({ reset: true });

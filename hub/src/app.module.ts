@@ -1,8 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSourceOptions } from 'typeorm';
 import type { HubConfig } from './config/hub-config.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { migrations } from './database/migrations/index.js';
+import { openMigrated } from './database/migrate-once.js';
 import { AgentsModule } from './agents/agents.module.js';
 import { AppsModule } from './apps/apps.module.js';
 import { AssignmentsModule } from './assignments/assignments.module.js';
@@ -50,7 +52,10 @@ export class AppModule {
         AgentsModule,
         GrpcEdgeModule,
         FleetMetricsModule,
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config), migrations, autoLoadEntities: true }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...dataSourceOptions(config), migrations, autoLoadEntities: true }),
+          dataSourceFactory: (options) => openMigrated(options as DataSourceOptions),
+        }),
         HealthModule,
         FeedModule,
         UiModule,

@@ -43,8 +43,8 @@ describe('hub replicas on one PostgreSQL database', () => {
     commit = (await git.createRepository('fleet', { 'web/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' })).commit;
     database = await createPostgresDatabase();
     const env = { FLOTILLA_DATABASE_URL: database.url, FLOTILLA_SECRET_KEY: randomBytes(32).toString('base64') };
-    a = await startTestHub('postgres', env);
-    b = await startTestHub('postgres', env);
+    // Started together on a fresh database: they migrate it one after the other.
+    [a, b] = await Promise.all([startTestHub('postgres', env), startTestHub('postgres', env)]);
     for (const [name, labels] of [['eu-1', { env: 'prod' }], ['us-1', { env: 'prod' }], ['w-1', { ring: 'waves' }], ['w-2', { ring: 'waves' }]] as const) {
       const token = (await a.api().post('/api/v1/clusters').send({ name, labels }).expect(201)).body.joinToken;
       credentials[name] = await TestAgent.join(b.grpcAddress, token, name);

@@ -61,9 +61,10 @@ describe('rollouts and rollbacks when the hub is away', () => {
       .toEqual(CLUSTERS.map((c) => [c, 'RolledBack', good]));
     const history = await fleet.api().get('/api/v1/apps/guard/history').query({ cluster: 'eu-1', limit: 1 }).expect(200);
     expect(history.body.items[0]).toMatchObject({ outcome: 'rolled-back', revision: good, message: expect.stringContaining(`rolled back from main@sha1:${bad}`) });
-    // The hub's rollout counts each of them as a failure.
+    // The hub's rollout counts each of them as a failure: it halts at the first, and judges the others as their reports
+    // (kept in their outboxes, sent in any order) come in.
     await expect.poll(async () => (await latestRollout(fleet, 'guard'))?.state, { timeout: 10_000 }).toBe('halted');
-    expect(clusterStates(await latestRollout(fleet, 'guard'))).toEqual({ 'ap-1': 'failed', 'eu-1': 'failed', 'us-1': 'failed' });
+    await expect.poll(async () => clusterStates(await latestRollout(fleet, 'guard')), { timeout: 10_000 }).toEqual({ 'ap-1': 'failed', 'eu-1': 'failed', 'us-1': 'failed' });
 
     // A restarted agent still knows not to apply the failed generation again.
     await fleet.stopAgent('eu-1');

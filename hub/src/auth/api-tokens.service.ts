@@ -117,7 +117,14 @@ export class ApiTokensService implements OnModuleInit {
     if (existing) await this.tokens.delete({ name: BOOTSTRAP_TOKEN_NAME });
     // The same secret under another name would break the unique hash: that token becomes the admin one.
     await this.tokens.delete({ tokenHash });
-    await this.tokens.insert(this.tokens.create({ name: BOOTSTRAP_TOKEN_NAME, role: 'admin', tokenHash, createdBy: 'config', createdAt: new Date(), expiresAt: null, lastUsedAt: null }));
+    try {
+      await this.tokens.insert(this.tokens.create({ name: BOOTSTRAP_TOKEN_NAME, role: 'admin', tokenHash, createdBy: 'config', createdAt: new Date(), expiresAt: null, lastUsedAt: null }));
+    } catch (error) {
+      // Another replica starting with the same setting made it first: nothing is left to do.
+      const made = await this.tokens.findOneBy({ name: BOOTSTRAP_TOKEN_NAME });
+      if (made?.tokenHash === tokenHash && made.role === 'admin' && made.expiresAt === null) return;
+      throw error;
+    }
     await this.audit.record({ actor: 'system', action: 'token.create', target: `token/${BOOTSTRAP_TOKEN_NAME}`, result: 'success', details: { role: 'admin', from: 'FLOTILLA_ADMIN_TOKEN' } });
   }
 

@@ -42,12 +42,18 @@ export function ask(child: ChildProcess, message: object, reply: string, timeout
 export async function connectAll(address: string | readonly string[], agents: SimulatedAgent[], workerCount = WORKERS): Promise<{ workers: ChildProcess[]; joinMs: number; connectMs: number }> {
   const addresses = typeof address === 'string' ? [address] : address;
   const workers = Array.from({ length: workerCount }, () => fork(join(here, 'fanout-worker.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-  const joinStarted = performance.now();
-  await Promise.all(workers.map((w, i) => ask(w, { type: 'join', address: addresses[i % addresses.length], agents: agents.filter((_, j) => j % workerCount === i) }, 'joined')));
-  const joinMs = Math.round(performance.now() - joinStarted);
-  const connectStarted = performance.now();
-  await Promise.all(workers.map((w) => ask(w, { type: 'connect' }, 'connected')));
-  return { workers, joinMs, connectMs: Math.round(performance.now() - connectStarted) };
+  try {
+    const joinStarted = performance.now();
+    await Promise.all(workers.map((w, i) => ask(w, { type: 'join', address: addresses[i % addresses.length], agents: agents.filter((_, j) => j % workerCount === i) }, 'joined')));
+    const joinMs = Math.round(performance.now() - joinStarted);
+    const connectStarted = performance.now();
+    await Promise.all(workers.map((w) => ask(w, { type: 'connect' }, 'connected')));
+    return { workers, joinMs, connectMs: Math.round(performance.now() - connectStarted) };
+  } catch (error) {
+    // The caller never gets the workers: they are stopped here rather than left running.
+    stopAll(workers);
+    throw error;
+  }
 }
 
 /** Makes the revision each agent of these workers holds now the one to leave: the next `collect` times the next one. */

@@ -116,7 +116,10 @@ export class EventLog implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     return this.lastId;
   }
 
-  /** Every entry of a topic from now on, from every replica (this one included), in id order. */
+  /**
+   * Every entry of a topic from now on, from every replica (this one included), in id order. Subscribers must not
+   * throw: rxjs reports an error thrown by a subscriber asynchronously, as an uncaught exception.
+   */
   topic<P>(topic: string): Observable<LogEntry<P>> {
     return this.entries.pipe(filter((entry): entry is LogEntry<P> => entry.topic === topic));
   }
@@ -244,7 +247,7 @@ export class EventLog implements OnModuleInit, OnApplicationBootstrap, BeforeApp
         const rows = await this.rows.find({ where: { id: MoreThan(this.lastId) }, order: { id: 'ASC' }, take: BATCH });
         for (const row of rows) {
           this.lastId = Number(row.id);
-          this.deliver(toEntry(row));
+          this.entries.next(toEntry(row));
         }
         if (rows.length < BATCH || this.stopped) break;
       }
@@ -252,14 +255,6 @@ export class EventLog implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     } catch (error) {
       // Logged once per outage; the poller (or the next append) reads again.
       if (this.readFailures++ === 0) this.logger.warn({ msg: 'reading the fleet event log failed; retrying', error: (error as Error).message });
-    }
-  }
-
-  private deliver(entry: LogEntry): void {
-    try {
-      this.entries.next(entry);
-    } catch (error) {
-      this.logger.error({ msg: 'a subscriber of the fleet event log failed', topic: entry.topic, id: entry.id, error: (error as Error).message });
     }
   }
 

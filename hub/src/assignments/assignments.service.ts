@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { merge, type Subscription } from 'rxjs';
 import { In, Repository } from 'typeorm';
@@ -9,9 +9,6 @@ import { AppsService } from '../apps/apps.service.js';
 import { type ClusterEvent, ClusterEvents } from '../clusters/cluster-events.js';
 import type { Cluster } from '../clusters/cluster.entity.js';
 import { ClustersService } from '../clusters/clusters.service.js';
-import { HUB_CONFIG } from '../common/hub-config.provider.js';
-import type { HubConfig } from '../config/hub-config.js';
-import { databaseKind } from '../database/data-source-options.js';
 import { UPSERT_CHUNK_ROWS, upsertRows } from '../database/upsert-rows.js';
 import { EventLog } from '../replicas/event-log.js';
 import { Leases } from '../replicas/leases.js';
@@ -50,8 +47,6 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
   private worker: Promise<void> | undefined;
   private retry: NodeJS.Timeout | undefined;
   private subscription: Subscription | undefined;
-  /** On PostgreSQL other replicas compute assignments too: one app at a time, under its lease. */
-  private readonly shared: boolean;
 
   constructor(
     @InjectRepository(Assignment) private readonly assignments: Repository<Assignment>,
@@ -66,10 +61,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     private readonly renderStatus: RenderStatus,
     private readonly leases: Leases,
     private readonly log: EventLog,
-    @Inject(HUB_CONFIG) private readonly config: HubConfig,
-  ) {
-    this.shared = databaseKind(config) === 'postgres';
-  }
+  ) {}
 
 
   /** The gate the rollouts registered, if any. */
@@ -242,7 +234,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
   private clusterReader(read: () => Promise<Cluster[]>): () => Promise<Cluster[]> {
     let cached: { fingerprint: string; clusters: Cluster[] } | undefined;
     return async () => {
-      if (!this.shared) return (cached ??= { fingerprint: '', clusters: await read() }).clusters;
+      if (!this.log.shared) return (cached ??= { fingerprint: '', clusters: await read() }).clusters;
       const fingerprint = await this.clusters.fingerprint();
       if (cached?.fingerprint !== fingerprint) cached = { fingerprint, clusters: await read() };
       return cached.clusters;
@@ -256,11 +248,9 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private async recomputeLogged(appName: string, clusters: () => Promise<Cluster[]>, scope?: string[]): Promise<void> {
-    const recompute = async () => this.recompute(appName, await clusters(), scope);
     try {
       // Replicas compute one app at a time: a generation is the stored one plus one, read and written under the lease.
-      if (this.shared) await this.leases.withLease(`assignments/${appName}`, recompute, { waitMs: 2 * this.config.leaseTtlMs });
-      else await recompute();
+      await this.leases.exclusive(`assignments/${appName}`, async () => this.recompute(appName, await clusters(), scope));
     } catch (error) {
       if (isDatabaseUnavailable(error) || FlotillaError.is(error, 'UNAVAILABLE')) throw error;
       this.logger.error({ msg: 'recomputing the assignments of an app failed', app: appName, error: (error as Error).stack });
@@ -345,7 +335,7 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
     // Each chunk goes to the agents as soon as it is stored (never before): the first agents need not wait for the last.
     for (let i = 0; i < changed.length; i += UPSERT_CHUNK_ROWS) {
       const chunk = changed.slice(i, i + UPSERT_CHUNK_ROWS);
-      if (this.shared) {
+      if (this.log.shared) {
         // The replicas holding these clusters' streams learn of them from the log, written with them.
         await this.assignments.manager.transaction(async (manager) => {
           await upsertRows(manager, Assignment, chunk, ['appName', 'clusterName']);

@@ -45,6 +45,8 @@ export class Leases implements BeforeApplicationShutdown {
   private readonly jobs = new Set<LeasedJob>();
   private readonly gauge: Gauge<'lease'>;
   private closing = false;
+  /** True on PostgreSQL, where other replicas may hold leases; SQLite serves one hub. */
+  readonly shared: boolean;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -52,6 +54,7 @@ export class Leases implements BeforeApplicationShutdown {
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     metrics: MetricsRegistry,
   ) {
+    this.shared = dataSource.options.type === 'postgres';
     this.gauge = metrics.gauge({ name: 'flotilla_leases_held', help: 'Leases (work done once among hub replicas) this replica holds, by name: 1 while held', labelNames: ['lease'] });
   }
 
@@ -77,7 +80,7 @@ export class Leases implements BeforeApplicationShutdown {
    */
   async tryAcquire(name: string, ttlMs: number = this.config.leaseTtlMs, options: { takeOverFrom?: string } = {}): Promise<boolean> {
     const sentAt = Date.now();
-    const postgres = this.dataSource.options.type === 'postgres';
+    const postgres = this.shared;
     // Epoch ms on the database's clock; PostgreSQL's now() would be the transaction's start, clock_timestamp() is now.
     const now = postgres ? `(extract(epoch from clock_timestamp()) * 1000)::bigint` : `CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`;
     const [p1, p2, p3, p4] = postgres ? ['$1', '$2', '$3::bigint', '$4'] : ['?', '?', '?', '?'];
@@ -115,7 +118,7 @@ export class Leases implements BeforeApplicationShutdown {
    * stalled past its lease.
    */
   async isHeldIn(manager: EntityManager, name: string): Promise<boolean> {
-    const postgres = this.dataSource.options.type === 'postgres';
+    const postgres = this.shared;
     const rows = (await manager.query(
       postgres
         ? `SELECT holder FROM leases WHERE name = $1 AND holder = $2 AND "expiresAt" > (extract(epoch from clock_timestamp()) * 1000)::bigint FOR UPDATE`
@@ -138,11 +141,22 @@ export class Leases implements BeforeApplicationShutdown {
    * this replica too.
    */
   withLease<T>(name: string, task: (signal: AbortSignal) => Promise<T>, options: WithLeaseOptions): Promise<T> {
+    return this.queue(name, () => this.runHolding(name, task, options));
+  }
+
+  /**
+   * Runs `task` with no other replica, and no other task of `name` here, running one at once: under the lease on
+   * PostgreSQL (waiting at most two TTLs: UNAVAILABLE past that, which a dead replica never causes), queued in this
+   * process alone on SQLite, which serves one hub.
+   */
+  exclusive<T>(name: string, task: () => Promise<T>): Promise<T> {
+    return this.shared ? this.withLease(name, () => task(), { waitMs: 2 * this.ttlMs }) : this.queue(name, task);
+  }
+
+  /** Runs `run` once every earlier task of `name` in this process has ended. */
+  private queue<T>(name: string, run: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(name) ?? Promise.resolve();
-    const result = previous.then(
-      () => this.runHolding(name, task, options),
-      () => this.runHolding(name, task, options),
-    );
+    const result = previous.then(run, run);
     const tail = result.catch(() => undefined);
     this.tails.set(name, tail);
     void tail.then(() => {
@@ -213,7 +227,7 @@ export class Leases implements BeforeApplicationShutdown {
   }
 
   private parameter(index: number): string {
-    return this.dataSource.options.type === 'postgres' ? `$${index}` : '?';
+    return this.shared ? `$${index}` : '?';
   }
 }
 

@@ -36,16 +36,10 @@ export class AgentCredentialSweeper implements OnApplicationBootstrap, BeforeApp
     this.subscriptions.push(
       this.credentials.changes.subscribe((change) => {
         void this.follow(change);
-        if (this.log.shared) void this.log.append({ topic: CREDENTIAL_TOPIC, cluster: change.cluster, payload: change });
+        this.log.tellOthers({ topic: CREDENTIAL_TOPIC, cluster: change.cluster, payload: change });
       }),
+      this.log.fromOthers<CredentialChange>(CREDENTIAL_TOPIC).subscribe((entry) => void this.follow(entry.payload)),
     );
-    if (this.log.shared) {
-      this.subscriptions.push(
-        this.log.topic<CredentialChange>(CREDENTIAL_TOPIC).subscribe((entry) => {
-          if (entry.origin !== this.log.origin) void this.follow(entry.payload);
-        }),
-      );
-    }
     this.sweeper = setInterval(() => void this.sweep(), Math.min(1000, this.config.heartbeatTimeoutMs / 3));
     this.sweeper.unref();
   }

@@ -37,16 +37,12 @@ export class AgentSessionRegistry implements OnApplicationBootstrap, BeforeAppli
       this.clusterEvents.events.subscribe((event) => {
         if (event.type !== 'removed') return;
         this.closeRemoved(event.cluster.name);
-        if (this.log.shared) void this.log.append({ topic: CLUSTER_REMOVED_TOPIC, cluster: event.cluster.name, payload: {} });
+        this.log.tellOthers({ topic: CLUSTER_REMOVED_TOPIC, cluster: event.cluster.name, payload: {} });
+      }),
+      this.log.fromOthers(CLUSTER_REMOVED_TOPIC).subscribe((entry) => {
+        if (entry.cluster !== null) this.closeRemoved(entry.cluster);
       }),
     );
-    if (this.log.shared) {
-      this.subscriptions.push(
-        this.log.topic(CLUSTER_REMOVED_TOPIC).subscribe((entry) => {
-          if (entry.origin !== this.log.origin && entry.cluster !== null) this.closeRemoved(entry.cluster);
-        }),
-      );
-    }
   }
 
   private closeRemoved(cluster: string): void {

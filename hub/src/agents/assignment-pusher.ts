@@ -29,8 +29,8 @@ export class AssignmentPusher implements OnApplicationBootstrap, BeforeApplicati
   onApplicationBootstrap(): void {
     this.subscriptions.push(
       this.events.events.subscribe(({ assignment }) => this.push(assignment)),
+      this.log.fromOthers<{ generation: number }>(ASSIGNMENT_LOG_TOPIC).subscribe((entry) => this.followRemote(entry)),
     );
-    if (this.log.shared) this.subscriptions.push(this.log.topic<{ generation: number }>(ASSIGNMENT_LOG_TOPIC).subscribe((entry) => this.followRemote(entry)));
   }
 
   beforeApplicationShutdown(): void {
@@ -56,7 +56,7 @@ export class AssignmentPusher implements OnApplicationBootstrap, BeforeApplicati
 
   /** Notes a change stored on another replica whose cluster's stream is held here; the rows are read once per tick. */
   private followRemote(entry: LogEntry<{ generation: number }>): void {
-    if (entry.origin === this.log.origin || entry.app === null || entry.cluster === null || !this.registry.isConnected(entry.cluster)) return;
+    if (entry.app === null || entry.cluster === null || !this.registry.isConnected(entry.cluster)) return;
     let clusters = this.remote.get(entry.app);
     if (!clusters) this.remote.set(entry.app, (clusters = new Set()));
     clusters.add(entry.cluster);

@@ -51,9 +51,8 @@ export class RenderStatus implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    if (!this.log.shared) return;
-    this.subscription = this.log.topic<{ state: (Omit<AppRenderState, 'updatedAt'> & { updatedAt: string }) | null }>(RENDER_STATE_TOPIC).subscribe((entry) => {
-      if (entry.origin === this.log.origin || entry.app === null) return;
+    this.subscription = this.log.fromOthers<{ state: (Omit<AppRenderState, 'updatedAt'> & { updatedAt: string }) | null }>(RENDER_STATE_TOPIC).subscribe((entry) => {
+      if (entry.app === null) return;
       const { state } = entry.payload;
       if (state) this.keep(entry.app, { ...state, updatedAt: new Date(state.updatedAt) });
       else this.drop(entry.app);
@@ -75,14 +74,14 @@ export class RenderStatus implements OnApplicationBootstrap, OnModuleDestroy {
     const same = previous && previous.state === state.state && previous.revision === state.revision && previous.failure?.message === state.failure?.message;
     if (same) return;
     this.events.publish({ kind: 'render', app, render: state });
-    if (this.log.shared) void this.log.append({ topic: RENDER_STATE_TOPIC, app, payload: { state } });
+    this.log.tellOthers({ topic: RENDER_STATE_TOPIC, app, payload: { state } });
   }
 
   /** Forgets a removed App. */
   forget(app: string): void {
     if (!this.drop(app)) return;
     this.events.publish({ kind: 'render', app, render: null });
-    if (this.log.shared) void this.log.append({ topic: RENDER_STATE_TOPIC, app, payload: { state: null } });
+    this.log.tellOthers({ topic: RENDER_STATE_TOPIC, app, payload: { state: null } });
   }
 
   private keep(app: string, state: AppRenderState): AppRenderState | undefined {

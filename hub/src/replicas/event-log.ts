@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import pg from 'pg';
-import { filter, type Observable, Subject } from 'rxjs';
+import { EMPTY, filter, type Observable, Subject } from 'rxjs';
 import { DataSource, type EntityManager, MoreThan, Repository } from 'typeorm';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
@@ -122,6 +122,19 @@ export class EventLog implements OnModuleInit, OnApplicationBootstrap, BeforeApp
    */
   topic<P>(topic: string): Observable<LogEntry<P>> {
     return this.entries.pipe(filter((entry): entry is LogEntry<P> => entry.topic === topic));
+  }
+
+  /**
+   * Entries of a topic that other replicas appended (none on SQLite, which serves one hub): how a replica hears of what
+   * another one told with {@link tellOthers}.
+   */
+  fromOthers<P>(topic: string): Observable<LogEntry<P>> {
+    return this.shared ? this.topic<P>(topic).pipe(filter((entry) => entry.origin !== this.origin)) : EMPTY;
+  }
+
+  /** Appends an entry for the other replicas, having acted on it here already (nothing on SQLite: no other replica). */
+  tellOthers(entry: NewEntry): void {
+    if (this.shared) void this.append(entry);
   }
 
   /**

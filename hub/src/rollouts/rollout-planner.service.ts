@@ -67,8 +67,8 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     if (this.log.shared) {
       // Replicas share which apps wait for reports: the report may reach a replica that did not plan the rollout. A
       // replica that starts follows every app with an open rollout until its first plan says otherwise.
-      this.logSubscription = this.log.topic<{ watching: boolean }>(WATCH_TOPIC).subscribe((entry) => {
-        if (entry.origin === this.log.origin || entry.app === null) return;
+      this.logSubscription = this.log.fromOthers<{ watching: boolean }>(WATCH_TOPIC).subscribe((entry) => {
+        if (entry.app === null) return;
         if (entry.payload.watching) this.watching.add(entry.app);
         else this.watching.delete(entry.app);
       });
@@ -274,7 +274,7 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
     const watched = this.watching.has(app);
     if (waiting) this.watching.add(app);
     else if (!partial) this.watching.delete(app);
-    if (this.log.shared && watched !== this.watching.has(app)) void this.log.append({ topic: WATCH_TOPIC, app, payload: { watching: !watched } });
+    if (watched !== this.watching.has(app)) this.log.tellOthers({ topic: WATCH_TOPIC, app, payload: { watching: !watched } });
     const scheduled = this.timers.get(app);
     if (partial && (wakeAt === null || (scheduled && scheduled.at <= wakeAt.getTime()))) return;
     clearTimeout(scheduled?.timer);

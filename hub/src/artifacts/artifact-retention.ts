@@ -1,5 +1,4 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { LeasedJob } from '../replicas/leased-job.js';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Leases } from '../replicas/leases.js';
 import { ArtifactsService } from './artifacts.service.js';
 
@@ -13,9 +12,8 @@ export const ARTIFACT_GRACE_MS = 60 * 60_000;
  * replica holding the `artifact-retention` lease only.
  */
 @Injectable()
-export class ArtifactRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ArtifactRetention implements OnApplicationBootstrap {
   private readonly logger = new Logger('artifacts');
-  private job: LeasedJob | undefined;
 
   constructor(
     private readonly artifacts: ArtifactsService,
@@ -23,12 +21,10 @@ export class ArtifactRetention implements OnApplicationBootstrap, BeforeApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    this.job = this.leases.singleton('artifact-retention', SWEEP_INTERVAL_MS, async () => void (await this.sweep()));
+    // Stopped with the others by Leases when the hub shuts down.
+    this.leases.singleton('artifact-retention', SWEEP_INTERVAL_MS, async () => void (await this.sweep()));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.job?.stop();
-  }
 
   /** One pass; failures are logged, the next pass tries again. */
   async sweep(now = new Date()): Promise<number> {

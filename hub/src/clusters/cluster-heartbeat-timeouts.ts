@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
-import type { LeasedJob } from '../replicas/leased-job.js';
 import { Leases } from '../replicas/leases.js';
 import { ClustersService } from './clusters.service.js';
 
@@ -18,9 +17,8 @@ export const HEARTBEAT_WRITE_MARGIN_MS = 5_000;
  * heartbeat written for longer than the heartbeat timeout. On the replica holding the `heartbeat-timeouts` lease only.
  */
 @Injectable()
-export class ClusterHeartbeatTimeouts implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ClusterHeartbeatTimeouts implements OnApplicationBootstrap {
   private readonly logger = new Logger('clusters');
-  private job: LeasedJob | undefined;
 
   constructor(
     private readonly clusters: ClustersService,
@@ -29,12 +27,10 @@ export class ClusterHeartbeatTimeouts implements OnApplicationBootstrap, BeforeA
   ) {}
 
   onApplicationBootstrap(): void {
-    this.job = this.leases.singleton('heartbeat-timeouts', Math.min(SWEEP_INTERVAL_MS, this.config.heartbeatTimeoutMs), async () => void (await this.sweep()));
+    // Stopped with the others by Leases when the hub shuts down.
+    this.leases.singleton('heartbeat-timeouts', Math.min(SWEEP_INTERVAL_MS, this.config.heartbeatTimeoutMs), async () => void (await this.sweep()));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.job?.stop();
-  }
 
   /** One pass: returns the clusters it marked disconnected. */
   async sweep(now = Date.now()): Promise<string[]> {

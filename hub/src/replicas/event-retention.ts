@@ -1,10 +1,9 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { FleetEventRow } from './fleet-event.entity.js';
-import type { LeasedJob } from './leased-job.js';
 import { Leases } from './leases.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 
@@ -22,9 +21,8 @@ export interface RetentionPass {
  * deliveries past their replay window. On the replica holding the `event-retention` lease only.
  */
 @Injectable()
-export class EventRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class EventRetention implements OnApplicationBootstrap {
   private readonly logger = new Logger('replicas');
-  private job: LeasedJob | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -33,12 +31,10 @@ export class EventRetention implements OnApplicationBootstrap, BeforeApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    this.job = this.leases.singleton('event-retention', SWEEP_INTERVAL_MS, async () => void (await this.sweep()));
+    // Stopped with the others by Leases when the hub shuts down.
+    this.leases.singleton('event-retention', SWEEP_INTERVAL_MS, async () => void (await this.sweep()));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.job?.stop();
-  }
 
   /** One pass. */
   async sweep(now = Date.now()): Promise<RetentionPass> {

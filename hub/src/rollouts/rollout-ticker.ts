@@ -1,5 +1,4 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { LeasedJob } from '../replicas/leased-job.js';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Leases } from '../replicas/leases.js';
 import { RolloutPlanner } from './rollout-planner.service.js';
 import { RolloutStore } from './rollout-store.js';
@@ -16,9 +15,8 @@ export const ROLLOUT_STALE_MS = 10_000;
  * everything from stored state, so planning an app once more than needed changes nothing.
  */
 @Injectable()
-export class RolloutTicker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class RolloutTicker implements OnApplicationBootstrap {
   private readonly logger = new Logger('rollouts');
-  private job: LeasedJob | undefined;
 
   constructor(
     private readonly store: RolloutStore,
@@ -27,12 +25,10 @@ export class RolloutTicker implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    this.job = this.leases.singleton('rollout-ticker', ROLLOUT_TICK_MS, async () => void (await this.tick()));
+    // Stopped with the others by Leases when the hub shuts down.
+    this.leases.singleton('rollout-ticker', ROLLOUT_TICK_MS, async () => void (await this.tick()));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.job?.stop();
-  }
 
   /** One pass: the apps it asked to plan again. */
   async tick(now = Date.now()): Promise<string[]> {

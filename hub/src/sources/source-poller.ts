@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
-import type { LeasedJob } from '../replicas/leased-job.js';
 import { Leases } from '../replicas/leases.js';
 import { SourcesService } from './sources.service.js';
 
@@ -13,9 +12,8 @@ export const SOURCE_POLLER_LEASE = 'source-poller';
  * holding the `source-poller` lease only.
  */
 @Injectable()
-export class SourcePoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class SourcePoller implements OnApplicationBootstrap {
   private readonly logger = new Logger('source-poller');
-  private job: LeasedJob | undefined;
   private running = false;
 
   constructor(
@@ -25,12 +23,10 @@ export class SourcePoller implements OnApplicationBootstrap, BeforeApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.job = this.leases.singleton(SOURCE_POLLER_LEASE, this.config.pollTickMs, () => this.tick());
+    // Stopped with the others by Leases when the hub shuts down.
+    this.leases.singleton(SOURCE_POLLER_LEASE, this.config.pollTickMs, () => this.tick());
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.job?.stop();
-  }
 
   /** Refreshes every source whose interval has passed since it was last checked. */
   async tick(now = Date.now()): Promise<void> {

@@ -1,20 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
-import { Health, Phase, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
+import { Health, Phase, StatusServiceClient } from '@flotilla/proto';
 import { type GitServer, startGitServer } from '@flotilla/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, TEST_ADMIN_TOKEN, type TestHub } from '../testing/start-test-hub.js';
+import { startTestHub, type TestHub } from '../testing/start-test-hub.js';
+import { watchStatus } from '../testing/watch-status.js';
 import { TestAgent } from '../testing/test-agent.js';
-
-/** Collects a Watch stream's events. */
-function watch(client: StatusServiceClient, request: Parameters<StatusServiceClient['watch']>[0]) {
-  const events: StatusEvent[] = [];
-  const metadata = new grpc.Metadata();
-  metadata.set('authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
-  const call = client.watch(request, metadata);
-  call.on('data', (event: StatusEvent) => events.push(event));
-  call.on('error', () => undefined);
-  return { events, call };
-}
 
 describe('status stream', () => {
   let git: GitServer;
@@ -45,7 +35,7 @@ describe('status stream', () => {
   });
 
   it('starts with a snapshot of clusters and statuses, filtered, then a completion marker', async () => {
-    const { events, call } = watch(client, { clusters: [], apps: ['web'], resumeFrom: '', skipSnapshot: false });
+    const { events, call } = watchStatus(client, { clusters: [], apps: ['web'], resumeFrom: '', skipSnapshot: false });
     await expect.poll(() => events.some((e) => e.snapshotComplete)).toBe(true);
     call.cancel();
     expect(events.filter((e) => e.clusterSnapshot).map((e) => e.clusterSnapshot?.name)).toEqual(['eu-1', 'us-1']);
@@ -57,7 +47,7 @@ describe('status stream', () => {
   });
 
   it('sends live status and cluster events, and resumes after the last cursor seen', async () => {
-    const first = watch(client, { clusters: ['eu-1'], apps: [], resumeFrom: '', skipSnapshot: true });
+    const first = watchStatus(client, { clusters: ['eu-1'], apps: [], resumeFrom: '', skipSnapshot: true });
     await new Promise((resolve) => setTimeout(resolve, 200));
     agent.send({
       status: {
@@ -81,7 +71,7 @@ describe('status stream', () => {
     await hub.api().patch('/api/v1/clusters/us-1').send({ labels: { env: 'prod', tier: 'x' } }).expect(200);
     await expect.poll(async () => (await hub.api().get('/api/v1/apps/web/status')).body.items[0].applied.health).toBe('Healthy');
 
-    const resumed = watch(client, { clusters: ['eu-1'], apps: [], resumeFrom: cursor, skipSnapshot: false });
+    const resumed = watchStatus(client, { clusters: ['eu-1'], apps: [], resumeFrom: cursor, skipSnapshot: false });
     await expect.poll(() => resumed.events.find((e) => e.status)?.status?.health).toBe('HEALTH_HEALTHY');
     resumed.call.cancel();
     expect(resumed.events.some((e) => e.snapshotComplete || e.clusterSnapshot)).toBe(false);
@@ -89,13 +79,13 @@ describe('status stream', () => {
   });
 
   it('answers an unknown cursor with a fresh snapshot marked reset', async () => {
-    const { events, call } = watch(client, { clusters: [], apps: [], resumeFrom: 'ffffffff-1', skipSnapshot: false });
+    const { events, call } = watchStatus(client, { clusters: [], apps: [], resumeFrom: 'ffffffff-1', skipSnapshot: false });
     await expect.poll(() => events.find((e) => e.snapshotComplete)?.snapshotComplete).toEqual({ reset: true });
     call.cancel();
   });
 
   it('tells of clusters connecting and disconnecting', async () => {
-    const { events, call } = watch(client, { clusters: ['us-1'], apps: [], resumeFrom: '', skipSnapshot: true });
+    const { events, call } = watchStatus(client, { clusters: ['us-1'], apps: [], resumeFrom: '', skipSnapshot: true });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const token = (await hub.api().post('/api/v1/clusters').send({ name: 'ap-1' }).expect(201)).body.joinToken as string;
     expect(token).toBeTruthy();

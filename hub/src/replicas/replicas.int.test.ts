@@ -1,21 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { Health, type StatusEvent, StatusServiceClient } from '@flotilla/proto';
+import { Health, StatusServiceClient } from '@flotilla/proto';
 import { createPostgresDatabase, type GitServer, type PostgresDatabase, startGitServer } from '@flotilla/testenv';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, TEST_ADMIN_TOKEN, type TestHub } from '../testing/start-test-hub.js';
+import { startTestHub, type TestHub } from '../testing/start-test-hub.js';
+import { watchStatus } from '../testing/watch-status.js';
 import { syncedReport, TestAgent } from '../testing/test-agent.js';
 
-/** Collects a Watch stream's events. */
+/** A Watch call on a hub, with a client of its own, and how to end both. */
 function watch(address: string, request: Parameters<StatusServiceClient['watch']>[0]) {
   const client = new StatusServiceClient(address, grpc.credentials.createInsecure());
-  const events: StatusEvent[] = [];
-  const metadata = new grpc.Metadata();
-  metadata.set('authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
-  const call = client.watch(request, metadata);
-  call.on('data', (event: StatusEvent) => events.push(event));
-  call.on('error', () => undefined);
+  const { events, call } = watchStatus(client, request);
   return {
     events,
     close: () => {

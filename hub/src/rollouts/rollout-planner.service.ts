@@ -112,12 +112,16 @@ export class RolloutPlanner implements AssignmentGate, OnApplicationBootstrap, O
   private requestForReport(app: string): void {
     if (this.reportWaits.has(app)) return;
     const wait = (this.lastPlanned.get(app) ?? 0) + REPORT_COALESCE_MS - Date.now();
+    // The window starts when the plan is asked for, not when it begins: computing assignments before it takes time,
+    // and reports arriving meanwhile must wait for the next window rather than ask again.
     if (wait <= 0) {
+      this.lastPlanned.set(app, Date.now());
       this.request(app);
       return;
     }
     const timer = setTimeout(() => {
       this.reportWaits.delete(app);
+      this.lastPlanned.set(app, Date.now());
       this.request(app);
     }, wait);
     timer.unref();

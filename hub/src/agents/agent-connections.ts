@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { concatMap, from, Observable, type Subscriber } from 'rxjs';
 import { ClusterCredentials } from '../identity/cluster-credentials.service.js';
 import type { AgentMessage, HubMessage } from './agent-messages.js';
 import { AgentMessageRouter } from './agent-message-router.js';
@@ -15,10 +14,25 @@ interface StreamIdentity {
   expiresAt: Date | null;
 }
 
+/** What the transport gives a stream: a way to send a message, and to end the stream (with why, or cleanly). */
+export interface AgentStreamPort {
+  send(message: HubMessage): void;
+  end(error?: unknown): void;
+}
+
+/** What the transport tells a stream: each message as it arrives, and that the agent's side ended. */
+export interface AgentStream {
+  receive(message: AgentMessage): void;
+  closed(): void;
+}
+
 /**
  * The hub end of an agent stream: authenticates the agent, opens its session on its hello (sending every current
- * assignment), hands each later message to the router, and releases the session when the stream ends. Errors end the
- * stream: StreamClosed says why; anything else is internal.
+ * assignment), hands each later message to the router in order, and releases the session when the stream ends.
+ * Errors end the stream: StreamClosed says why; anything else is internal.
+ *
+ * A stream holds one session, one promise chain and the transport's port: at 10,000 streams per replica every
+ * object kept per stream counts (test/bench/README.md, fanout).
  */
 @Injectable()
 export class AgentConnections {
@@ -31,40 +45,30 @@ export class AgentConnections {
   ) {}
 
   /** Serves one stream; `token` is the bearer credential it was opened with. */
-  connect(messages: Observable<AgentMessage>, token: string | undefined): Observable<HubMessage> {
-    return new Observable<HubMessage>((subscriber) => {
-      const authenticated = this.authenticate(token);
-      authenticated.catch(() => undefined);
-      let session: AgentSession | undefined;
-      let finished = false;
-      const finish = (error?: unknown): void => {
-        if (finished) return;
-        finished = true;
-        if (session) void this.presence.disconnected(session);
-        if (error) subscriber.error(error);
-        else subscriber.complete();
-      };
-      const incoming = messages
-        .pipe(
-          concatMap((message) =>
-            from(
-              (async () => {
-                if (finished) return;
-                if (!session) {
-                  session = await this.open(await authenticated, message, subscriber, finish);
-                  return;
-                }
-                await this.router.route(session, message);
-              })(),
-            ),
-          ),
-        )
-        .subscribe({ error: (error) => finish(error), complete: () => finish() });
-      return () => {
-        incoming.unsubscribe();
-        finish();
-      };
-    });
+  connect(token: string | undefined, port: AgentStreamPort): AgentStream {
+    let session: AgentSession | undefined;
+    let finished = false;
+    const finish = (error?: unknown): void => {
+      if (finished) return;
+      finished = true;
+      if (session) void this.presence.disconnected(session);
+      port.end(error);
+    };
+    const authenticated = this.authenticate(token);
+    // Refused credentials end the stream at once, before any message.
+    authenticated.catch((error: unknown) => finish(error));
+    // Messages are handled one after the other, in the order they came.
+    let queue: Promise<unknown> = authenticated;
+    return {
+      receive: (message) => {
+        queue = queue.then(async () => {
+          if (finished) return;
+          if (!session) session = await this.open(await authenticated, message, port, finish);
+          else await this.router.route(session, message);
+        }).catch((error: unknown) => finish(error));
+      },
+      closed: () => finish(),
+    };
   }
 
   private async authenticate(token: string | undefined): Promise<StreamIdentity> {
@@ -74,7 +78,7 @@ export class AgentConnections {
     return check;
   }
 
-  private async open(identity: StreamIdentity, first: AgentMessage, subscriber: Subscriber<HubMessage>, finish: (error?: unknown) => void): Promise<AgentSession> {
+  private async open(identity: StreamIdentity, first: AgentMessage, port: AgentStreamPort, finish: (error?: unknown) => void): Promise<AgentSession> {
     const { cluster } = identity;
     if (first.kind !== 'hello') throw new StreamClosed('invalid-argument', 'the first message of a stream must be AgentHello');
     if (first.cluster !== cluster) throw new StreamClosed('permission-denied', `credential belongs to cluster "${cluster}", not "${first.cluster}"`);
@@ -83,8 +87,8 @@ export class AgentConnections {
       credentialHash: identity.hash,
       credentialExpiresAt: identity.expiresAt?.getTime() ?? null,
       lastHeartbeatAt: Date.now(),
-      send: (message) => subscriber.next(message),
-      close: (error) => finish(error),
+      send: port.send,
+      close: finish,
     });
     await this.presence.connected(session, first);
     await this.pusher.sendAll(session);

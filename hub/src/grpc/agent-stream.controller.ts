@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
-import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
-import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
+import { GrpcMethod, GrpcStreamCall } from '@nestjs/microservices';
+import type { Metadata, ServerDuplexStream, ServerUnaryCall } from '@grpc/grpc-js';
 import type { AgentMessage, ArtifactChunk, FetchArtifactRequest, HubMessage, JoinRequest, JoinResponse } from '@flotilla/proto';
-import { catchError, from, map, mergeMap, Observable, throwError } from 'rxjs';
+import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { AgentConnections } from '../agents/agent-connections.js';
 import { ArtifactDownloads } from '../agents/artifact-downloads.js';
 import { bearerToken } from '../auth/bearer-token.js';
@@ -20,13 +20,34 @@ export class AgentStreamController {
     private readonly downloads: ArtifactDownloads,
   ) {}
 
-  @GrpcStreamMethod('AgentService', 'Connect')
-  connect(messages: Observable<AgentMessage>, metadata: Metadata): Observable<HubMessage> {
-    const token = bearerToken(metadata.get('authorization')[0]);
-    return this.connections.connect(messages.pipe(map(fromAgentMessage)), token).pipe(
-      map(toHubMessage),
-      catchError((error: unknown) => throwError(() => toStreamGrpcError(error))),
-    );
+  /**
+   * The stream is served on grpc-js's call itself (GrpcStreamCall), not through Nest's Observable wrapping of it: a
+   * hub holds thousands of these streams, and the wrapping cost each several rxjs subscribers, a subject and a copy
+   * of the call for as long as it stayed open. The promise settles when the stream has ended.
+   */
+  @GrpcStreamCall('AgentService', 'Connect')
+  connect(call: ServerDuplexStream<AgentMessage, HubMessage>): Promise<void> {
+    return new Promise((resolve) => {
+      let ended = false;
+      const stream = this.connections.connect(bearerToken(call.metadata.get('authorization')[0]), {
+        send: (message) => {
+          if (!ended) call.write(toHubMessage(message));
+        },
+        end: (error) => {
+          if (ended) return;
+          ended = true;
+          // grpc-js sends an error emitted on the call as the stream's status.
+          if (error) call.emit('error', toStreamGrpcError(error));
+          else call.end();
+          resolve();
+        },
+      });
+      call.on('data', (message: AgentMessage) => stream.receive(fromAgentMessage(message)));
+      const closed = (): void => stream.closed();
+      call.on('end', closed);
+      call.on('cancelled', closed);
+      call.on('error', closed);
+    });
   }
 
   @GrpcMethod('AgentService', 'Join')

@@ -5,12 +5,34 @@ import { REPLICA, type Replica } from '../replicas/replica.js';
 import { startTestHub, type TestHub } from '../testing/start-test-hub.js';
 import { TestAgent } from '../testing/test-agent.js';
 import { ClusterEvents, type ClusterEvent } from './cluster-events.js';
+import { Cluster } from './cluster.entity.js';
+import { ClustersService } from './clusters.service.js';
 import { ClusterHeartbeatTimeouts } from './cluster-heartbeat-timeouts.js';
 
 /** The clusters table as stored: which replica holds each stream. */
 async function stored(hub: TestHub, name: string): Promise<{ connected: boolean; replica: string | null }> {
   const rows = (await hub.app.get(DataSource).query(`SELECT connected, replica FROM clusters WHERE name = '${name}'`)) as Array<{ connected: boolean; replica: string | null }>;
   return { connected: Boolean(rows[0]?.connected), replica: rows[0]?.replica ?? null };
+}
+
+/** Writes heartbeats through `hub` for clusters held by it and by another replica; only its own are written. */
+async function heartbeatsOnlyOfOwnStreams(hub: TestHub, param: (i: number) => string): Promise<void> {
+  const dataSource = hub.app.get(DataSource);
+  const own = hub.app.get<Replica>(REPLICA).id;
+  const names = Array.from({ length: 1203 }, (_, i) => `hb-${i}`);
+  const now = new Date();
+  for (let i = 0; i < names.length; i += 100) {
+    await dataSource.getRepository(Cluster).insert(names.slice(i, i + 100).map((name) => ({ name, labels: {}, connected: true, replica: own, createdAt: now, updatedAt: now })));
+  }
+  await dataSource.query(`UPDATE clusters SET replica = ${param(1)} WHERE name = 'hb-7'`, ['elsewhere/1/alive']);
+  const base = Date.now() - 5_000;
+  // More than one statement's worth, each cluster with its own time.
+  await hub.app.get(ClustersService).recordHeartbeats(new Map(names.map((name, i) => [name, new Date(base + i)])));
+  const rows = (await dataSource.query(`SELECT name, "lastHeartbeatAt" AS at FROM clusters WHERE name LIKE 'hb-%'`)) as Array<{ name: string; at: string | number | null }>;
+  const written = new Map(rows.map((row) => [row.name, row.at === null ? null : Number(row.at)]));
+  expect(names.filter((name, i) => name !== 'hb-7' && written.get(name) !== base + i)).toEqual([]);
+  // Held by another replica: that replica writes its heartbeats.
+  expect(written.get('hb-7')).toBeNull();
 }
 
 describe('which replica holds each agent stream (two hubs on one PostgreSQL database)', () => {
@@ -80,6 +102,10 @@ describe('which replica holds each agent stream (two hubs on one PostgreSQL data
     expect(await b.app.get(ClusterHeartbeatTimeouts).sweep()).toEqual([]);
     expect(await stored(a, 'us-1')).toEqual({ connected: true, replica: 'elsewhere/1/alive' });
   });
+
+  it('writes heartbeats in batches, each cluster its own time, only of the streams this replica holds', async () => {
+    await heartbeatsOnlyOfOwnStreams(a, (i) => `$${i}`);
+  });
 });
 
 describe('heartbeat timeouts on SQLite (one replica)', () => {
@@ -96,5 +122,9 @@ describe('heartbeat timeouts on SQLite (one replica)', () => {
     await hub.app.get(DataSource).query(`UPDATE clusters SET connected = 1, replica = 'gone/1/dead', "lastHeartbeatAt" = ? WHERE name = 'eu-1'`, [Date.now() - 120_000]);
     expect(await hub.app.get(ClusterHeartbeatTimeouts).sweep()).toEqual(['eu-1']);
     expect((await hub.api().get('/api/v1/clusters/eu-1').expect(200)).body.connected).toBe(false);
+  });
+
+  it('writes heartbeats in batches, each cluster its own time, only of the streams it holds', async () => {
+    await heartbeatsOnlyOfOwnStreams(hub, () => '?');
   });
 });

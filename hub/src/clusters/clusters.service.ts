@@ -17,6 +17,9 @@ export interface ClusterQuery {
   continue?: string;
 }
 
+/** Heartbeats written per statement: three bound values each, well under SQLite's and PostgreSQL's limits. */
+const HEARTBEAT_CHUNK = 500;
+
 /** Registers clusters, keeps their labels, and tells the fleet when they change. */
 @Injectable()
 export class ClustersService {
@@ -138,9 +141,29 @@ export class ClustersService {
     return cluster;
   }
 
-  /** Records heartbeats of many clusters in one write per cluster, batched by the caller; only of streams this replica holds. */
+  /**
+   * Records heartbeats of many clusters, batched by the caller: one statement per {@link HEARTBEAT_CHUNK} clusters
+   * (about 1,000 heartbeats a second at 10,000 agents with 10 s heartbeats), only of streams this replica holds.
+   */
   async recordHeartbeats(beats: Map<string, Date>): Promise<void> {
-    for (const [name, at] of beats) await this.clusters.update({ name, replica: this.replica.id }, { lastHeartbeatAt: at });
+    const { driver } = this.clusters.manager.connection;
+    const column = (name: string): string => driver.escape(this.clusters.metadata.findColumnWithPropertyName(name)?.databaseName ?? name);
+    const entries = [...beats];
+    for (let i = 0; i < entries.length; i += HEARTBEAT_CHUNK) {
+      const parameters: unknown[] = [];
+      const parameter = (value: unknown): string => {
+        parameters.push(value);
+        return driver.createParameter(`p${parameters.length}`, parameters.length - 1);
+      };
+      const chunk = entries.slice(i, i + HEARTBEAT_CHUNK);
+      const values = chunk.map(([name, at]) => `(${parameter(name)}, CAST(${parameter(at.getTime())} AS BIGINT))`).join(', ');
+      const table = driver.escape(this.clusters.metadata.tableName);
+      // UPDATE … FROM (VALUES …): both databases name the columns of VALUES column1, column2.
+      await this.clusters.query(
+        `UPDATE ${table} SET ${column('lastHeartbeatAt')} = beats.column2 FROM (VALUES ${values}) AS beats WHERE ${table}.${column('name')} = beats.column1 AND ${table}.${column('replica')} = ${parameter(this.replica.id)}`,
+        parameters,
+      );
+    }
   }
 
   /**

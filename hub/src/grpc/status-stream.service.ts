@@ -13,7 +13,7 @@ import { DriftService } from '../drift/drift.service.js';
 import { toRolloutEvent } from './rollout-event-mapping.js';
 import { toAppClusterStatus, toAssignmentEvent, toClusterEvent, toClusterInfo } from './status-event-mapping.js';
 import { StatusService } from '../status/status.service.js';
-import { type RenderEvent, RenderEvents, RenderStatus } from '../rendering/render-status.js';
+import { type AppRenderState, type RenderEvent, RenderEvents, RenderStatus } from '../rendering/render-status.js';
 import { EventLog, type LogEntry } from '../replicas/event-log.js';
 import { isDatabaseUnavailable } from '../database/database-unavailable.js';
 
@@ -208,18 +208,24 @@ export class StatusStream implements OnApplicationBootstrap, OnModuleDestroy {
       case 'rollout':
         return [base({ rollout: toRolloutEvent(event.rollout) }, { app: event.rollout.app })];
       case 'render': {
-        // A revision that failed to render, or the one that rendered again: the app's status on each cluster it
-        // concerns, with the failure as a RENDER_FAILED error (the clusters keep running their previous revision).
-        const [assignments, statuses] = await Promise.all([this.assignments.forApp(event.app), this.statuses.forApp(event.app)]);
-        const clusters = event.render?.state === 'RenderFailed' ? event.render.clusters : assignments.filter((a) => a.active).map((a) => a.clusterName);
-        const logged: Array<{ message: LoggedMessage; cluster?: string; app?: string }> = [];
-        for (const cluster of clusters) {
-          const assignment = assignments.find((a) => a.clusterName === cluster) ?? null;
-          const status = statuses.find((s) => s.clusterName === cluster) ?? null;
-          const drifted = await this.drift.count(event.app, cluster);
-          logged.push(base({ status: toAppClusterStatus(event.app, cluster, assignment, status, drifted, this.renderFailureOn(event.app, cluster)) }, { cluster, app: event.app }));
-        }
-        return logged;
+        // A revision that failed to render, or the one that rendered again: the app's status on each cluster whose
+        // render failure came, changed or went, with the failure as a RENDER_FAILED error (the clusters keep running
+        // their previous revision). A revision that renders where the last one did changes no cluster's status.
+        // A removed app's render state goes with it: its assignments' removal says the rest.
+        if (event.render === null) return [];
+        const failedOn = (render: AppRenderState | null): readonly string[] => (render?.state === 'RenderFailed' ? render.clusters : []);
+        const clusters = [...new Set([...failedOn(event.render), ...failedOn(event.previous)])];
+        if (clusters.length === 0) return [];
+        const [assignments, statuses, drift] = await Promise.all([this.assignments.forApp(event.app), this.statuses.forApp(event.app), this.drift.counts({ app: event.app })]);
+        const assignmentOn = new Map(assignments.map((a) => [a.clusterName, a]));
+        const statusOn = new Map(statuses.map((s) => [s.clusterName, s]));
+        const driftOn = new Map(drift.map((d) => [d.cluster, d.count]));
+        return clusters.map((cluster) =>
+          base(
+            { status: toAppClusterStatus(event.app, cluster, assignmentOn.get(cluster) ?? null, statusOn.get(cluster) ?? null, driftOn.get(cluster) ?? 0, this.renderFailureOn(event.app, cluster)) },
+            { cluster, app: event.app },
+          ),
+        );
       }
       default:
         return event satisfies never;

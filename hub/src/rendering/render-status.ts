@@ -22,6 +22,8 @@ export interface RenderEvent {
   kind: 'render';
   app: string;
   render: AppRenderState | null;
+  /** The state before (null: none known), so that a listener can tell which clusters' failure came or went. */
+  previous: AppRenderState | null;
 }
 
 /** The channel of render state changes. */
@@ -73,14 +75,15 @@ export class RenderStatus implements OnApplicationBootstrap, OnModuleDestroy {
     const previous = this.keep(app, state);
     const same = previous && previous.state === state.state && previous.revision === state.revision && previous.failure?.message === state.failure?.message;
     if (same) return;
-    this.events.publish({ kind: 'render', app, render: state });
+    this.events.publish({ kind: 'render', app, render: state, previous: previous ?? null });
     this.log.tellOthers({ topic: RENDER_STATE_TOPIC, app, payload: { state } });
   }
 
   /** Forgets a removed App. */
   forget(app: string): void {
-    if (!this.drop(app)) return;
-    this.events.publish({ kind: 'render', app, render: null });
+    const previous = this.drop(app);
+    if (!previous) return;
+    this.events.publish({ kind: 'render', app, render: null, previous });
     this.log.tellOthers({ topic: RENDER_STATE_TOPIC, app, payload: { state: null } });
   }
 
@@ -92,9 +95,10 @@ export class RenderStatus implements OnApplicationBootstrap, OnModuleDestroy {
     return previous;
   }
 
-  private drop(app: string): boolean {
-    if (!this.states.delete(app)) return false;
+  private drop(app: string): AppRenderState | undefined {
+    const previous = this.states.get(app);
+    if (!this.states.delete(app)) return undefined;
     this.failedGauge.remove({ app });
-    return true;
+    return previous;
   }
 }

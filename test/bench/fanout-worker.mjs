@@ -1,6 +1,7 @@
 // Simulated agents for the fan-out benchmark, in their own process, on the built @flotilla/proto client and with no
 // TypeScript loader. Driven over IPC by fanout.bench.ts:
-//   { type: 'join', address, agents: [{ cluster, joinToken }] } → { type: 'joined' } (credentials kept)
+//   { type: 'join', address, agents: [{ cluster, joinToken }] } → { type: 'joined', times: [wall clock ms each join ended] }
+//     (credentials kept)
 //   { type: 'connect' } → { type: 'connected' } once every agent has had AssignmentsComplete
 //   { type: 'collect' } → { type: 'times', times: [wall clock ms of the first Assignment of a new revision, per agent], missing }
 //   { type: 'rearm' } → { type: 'rearmed' }: the revision each agent has now is the one to leave; collect times the next
@@ -72,10 +73,12 @@ process.on('message', async (message) => {
     if (message.type === 'join') {
       address = message.address;
       agents = message.agents.map((a) => ({ ...a }));
+      const times = [];
       await pool(agents, 32, async (agent) => {
         agent.credential = await join(agent);
+        times.push(Date.now());
       });
-      process.send({ type: 'joined' });
+      process.send({ type: 'joined', times });
     } else if (message.type === 'connect') {
       await pool(agents, 64, connect);
       process.send({ type: 'connected' });

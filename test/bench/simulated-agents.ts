@@ -39,16 +39,23 @@ export function ask(child: ChildProcess, message: object, reply: string, timeout
  * Starts `workerCount` workers, joins their agents at `address`, then connects them all; returns the workers and the
  * times. With several addresses (hub replicas), worker i uses address i mod their number.
  */
-export async function connectAll(address: string | readonly string[], agents: SimulatedAgent[], workerCount = WORKERS): Promise<{ workers: ChildProcess[]; joinMs: number; connectMs: number }> {
+export async function connectAll(
+  address: string | readonly string[],
+  agents: SimulatedAgent[],
+  workerCount = WORKERS,
+): Promise<{ workers: ChildProcess[]; joinMs: number; joinedAfterMs: number[]; connectMs: number }> {
   const addresses = typeof address === 'string' ? [address] : address;
   const workers = Array.from({ length: workerCount }, () => fork(join(here, 'fanout-worker.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   try {
     const joinStarted = performance.now();
-    await Promise.all(workers.map((w, i) => ask(w, { type: 'join', address: addresses[i % addresses.length], agents: agents.filter((_, j) => j % workerCount === i) }, 'joined')));
+    const joinStartedAt = Date.now();
+    const joined = await Promise.all(workers.map((w, i) => ask(w, { type: 'join', address: addresses[i % addresses.length], agents: agents.filter((_, j) => j % workerCount === i) }, 'joined')));
     const joinMs = Math.round(performance.now() - joinStarted);
+    // When each join ended, from the start, in order: joinedAfterMs[k - 1] is when k agents had joined.
+    const joinedAfterMs = joined.flatMap((reply) => reply.times ?? []).map((at) => at - joinStartedAt).sort((a, b) => a - b);
     const connectStarted = performance.now();
     await Promise.all(workers.map((w) => ask(w, { type: 'connect' }, 'connected')));
-    return { workers, joinMs, connectMs: Math.round(performance.now() - connectStarted) };
+    return { workers, joinMs, joinedAfterMs, connectMs: Math.round(performance.now() - connectStarted) };
   } catch (error) {
     // The caller never gets the workers: they are stopped here rather than left running.
     stopAll(workers);

@@ -81,6 +81,12 @@ async function hubFanout(n: number, git: GitServer, dir: string, setup: HubSetup
     return (await res.json()) as Record<string, unknown>;
   };
   const rss = () => hubs.map((hub) => rssMiB(hub.pid as number));
+  // Where replica 0's memory is: its RSS, and the V8 heap and external memory its /metrics report (prom-client).
+  const memory = async (): Promise<string> => {
+    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    const mib = (metric: string): number => round(Number(new RegExp(`^flotilla_hub_${metric} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) / 1048576);
+    return `RSS ${rss()[0]} MiB, heap used ${mib('nodejs_heap_size_used_bytes')} of ${mib('nodejs_heap_size_total_bytes')} MiB, external ${mib('nodejs_external_memory_bytes')} MiB`;
+  };
   let workers: ChildProcess[] = [];
   try {
     // One after the other: the first creates the schema, which the others then find.
@@ -92,6 +98,7 @@ async function hubFanout(n: number, git: GitServer, dir: string, setup: HubSetup
       }
     }
     const idleRss = rss();
+    const idleMemory = await memory();
     const registerStarted = performance.now();
     const agents: Array<{ cluster: string; joinToken: string }> = [];
     // registeredAfterMs[k - 1]: when k clusters were registered, from the start.
@@ -102,6 +109,8 @@ async function hubFanout(n: number, git: GitServer, dir: string, setup: HubSetup
       registeredAfterMs.push(Math.round(performance.now() - registerStarted));
     });
     const registerMs = Math.round(performance.now() - registerStarted);
+    await sleep(2000);
+    const registeredMemory = await memory();
     await api('POST', '/api/v1/sources', { name: 'fleet', url: git.repoUrl('fleet'), pollIntervalSeconds: 3600 });
     await api('POST', '/api/v1/apps', { name: 'bench', source: 'fleet', path: 'app', namespace: 'bench', targets: { selector: { matchLabels: { fleet: 'bench' } } } });
     const connected = await connectAll(
@@ -111,6 +120,7 @@ async function hubFanout(n: number, git: GitServer, dir: string, setup: HubSetup
     workers = connected.workers;
     await sleep(2000);
     const connectedRss = rss();
+    const connectedMemory = await memory();
 
     const checkout = await git.checkout('fleet');
     // A value of its own: a bench running the hub twice on one repository makes a new commit each time.
@@ -120,15 +130,16 @@ async function hubFanout(n: number, git: GitServer, dir: string, setup: HubSetup
     // REST while the hub is quiet, then during the fan-out: the same read, one after the other.
     const quietRest = await probeRest(base, 2000);
     const startedAt = Date.now();
-    const during = probeRest(base, 120_000);
+    const during = probeRest(base, 120_000); process.stderr.write(`T ${startedAt} refresh-start\n`);
     // The commit is found by replica 0; with replicas, the agents of the others get it through the event log.
     const refresh = await api('POST', '/api/v1/sources/fleet/refresh');
     const refreshMs = Date.now() - startedAt;
     if (refresh.changed !== true) throw new Error(`the refresh did not see the new commit: ${JSON.stringify(refresh)}`);
     const fanout = await collect(workers, n, startedAt, 120_000);
+    process.stderr.write(`T ${startedAt + Math.min(...fanout.latencies)} first-agent\nT ${startedAt + Math.max(...fanout.latencies)} last-agent\n`);
     during.stop();
     const duringRest = await during;
-    return { idleRss, rss: connectedRss, registerMs, registeredAfterMs, ...connected, refreshMs, ...fanout, quietRest, duringRest };
+    return { idleRss, rss: connectedRss, memory: { idle: idleMemory, registered: registeredMemory, connected: connectedMemory }, registerMs, registeredAfterMs, ...connected, refreshMs, ...fanout, quietRest, duringRest };
   } finally {
     stopAll(workers);
     for (const hub of hubs) {
@@ -139,8 +150,8 @@ async function hubFanout(n: number, git: GitServer, dir: string, setup: HubSetup
   }
 }
 
-/** How often the REST probe reads, as a dashboard polling the app's status would. */
-const REST_PROBE_INTERVAL_MS = 100;
+/** How often the REST probe reads, as a dashboard polling the app's status (10,000 clusters in one answer) would. */
+const REST_PROBE_INTERVAL_MS = 1000;
 
 /**
  * Latencies (ms) of `GET /api/v1/apps/bench/status`, one every REST_PROBE_INTERVAL_MS (or as soon as the last one
@@ -241,6 +252,7 @@ export async function fanoutBench(full: boolean): Promise<BenchReport> {
       notes: [
         `hub idle RSS ${hub.idleRss[0]} MiB; registering ${n} clusters over REST took ${hub.registerMs} ms, joining them ${hub.joinMs} ms (baseline join ${baseline.joinMs} ms)`,
         `registration, clusters registered by: ${growth(hub.registeredAfterMs)}`,
+        `hub memory: idle ${hub.memory.idle}; ${n} clusters registered ${hub.memory.registered}; ${n} streams ${hub.memory.connected}`,
         `joins, agents joined by: ${growth(hub.joinedAfterMs)}`,
         `REST during the fan-out: ${hub.duringRest.length} reads, p50 ${p(hub.duringRest, 50)} ms (quiet: ${hub.quietRest.length} reads, p50 ${p(hub.quietRest, 50)} ms)`,
         `the refresh call answered after ${hub.refreshMs} ms (fan-out latency counts from its start)`,

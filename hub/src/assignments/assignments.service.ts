@@ -348,6 +348,10 @@ export class AssignmentsService implements OnApplicationBootstrap, OnModuleDestr
         await upsertRows(this.assignments.manager, Assignment, chunk, ['appName', 'clusterName']);
       }
       for (const assignment of chunk) this.events.publish({ kind: 'assignment', assignment });
+      // Let the streams write what was just sent before the next chunk: on SQLite every query resolves without
+      // leaving the microtask queue, and HTTP/2 writes wait for the event loop, so without this no agent heard of a
+      // change until the last chunk (and whatever ran after it) was done.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   /** Renders an app at a commit for some clusters (the Source's credentials stay on the hub). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ConcurrencyLimit, encodeArtifact, FlotillaError } from '@flotilla/core';
+import { ConcurrencyLimit, encodeArtifact, FlotillaError, isVariableName, referencedVariables } from '@flotilla/core';
 import { type ArtifactRef, ArtifactsService } from '../artifacts/artifacts.service.js';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
@@ -55,6 +55,7 @@ export class AppRenderer implements OnApplicationBootstrap {
   private readonly builds = new Map<string, Promise<BuiltApp>>();
   /** Per build (as long as it is kept), the outcome of each set of cluster variables. */
   private readonly substituted = new WeakMap<BuiltApp, Map<string, Substituted>>();
+  private readonly referenced = new WeakMap<BuiltApp, readonly string[]>();
   private readonly limit: ConcurrencyLimit;
   private tools: RenderToolsOptions;
   private readonly renders;
@@ -100,8 +101,9 @@ export class AppRenderer implements OnApplicationBootstrap {
     const memo = remembered;
     const stored = new Map<string, Promise<ArtifactRef>>();
     const now = Date.now();
+    const referenced = this.referencedBy(built);
     for (const { cluster, variables } of clusters) {
-      const key = variablesKey(variables);
+      const key = variablesKey(variables, referenced);
       let entry = memo.get(key);
       if (!entry || now - entry.at > STORED_FRESH_MS) {
         const fresh: Substituted = { outcome: this.substitute(built, variables, stored), at: now };
@@ -112,6 +114,21 @@ export class AppRenderer implements OnApplicationBootstrap {
       outcome.set(cluster, await entry.outcome);
     }
     return outcome;
+  }
+
+  /**
+   * The variable names a build's templates refer to: a cluster's artifact depends on their values alone, so clusters
+   * that agree on them share one substitution (with none named, the whole fleet shares one; at 10,000 clusters one per
+   * cluster took 1.6 s of a fleet-wide commit).
+   */
+  private referencedBy(built: BuiltApp): readonly string[] {
+    let names = this.referenced.get(built);
+    if (!names) {
+      const found = new Set<string>();
+      for (const piece of built.objects) if (piece.kind === 'template') for (const name of referencedVariables(piece.text)) found.add(name);
+      this.referenced.set(built, (names = [...found].sort()));
+    }
+    return names;
   }
 
   /** One cluster's artifact of a build, stored unless `stored` (this render's) has its digest already. */
@@ -165,7 +182,11 @@ export class AppRenderer implements OnApplicationBootstrap {
   }
 }
 
-/** The identity of a set of variables, whatever the order of its keys. */
-function variablesKey(variables: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.entries(variables).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/**
+ * What a cluster's artifact of a build depends on: the values of the variables its templates name (null: undefined,
+ * which is an error for a `cluster.*` name), and any variable name substitution refuses.
+ */
+function variablesKey(variables: Readonly<Record<string, string>>, referenced: readonly string[]): string {
+  const refused = Object.keys(variables).filter((name) => !isVariableName(name));
+  return JSON.stringify([refused, referenced.map((name) => (Object.hasOwn(variables, name) ? variables[name] : null))]);
 }

@@ -26,11 +26,10 @@ export class StatusController {
     await this.apps.get(name);
     const [assignments, statuses, drift] = await Promise.all([this.assignments.forApp(name), this.status.forApp(name), this.drift.counts({ app: name })]);
     const byCluster = new Map(statuses.map((s) => [s.clusterName, s]));
+    const assignmentOn = new Map(assignments.map((a) => [a.clusterName, a]));
     const drifted = new Map(drift.map((d) => [d.cluster, d.count]));
     const clusters = [...new Set([...assignments.filter((a) => a.active).map((a) => a.clusterName), ...byCluster.keys()])].sort();
-    const items = clusters.map((cluster) =>
-      toStatusView(name, cluster, assignments.find((a) => a.clusterName === cluster), byCluster.get(cluster), drifted.get(cluster) ?? 0),
-    );
+    const items = clusters.map((cluster) => toStatusView(name, cluster, assignmentOn.get(cluster), byCluster.get(cluster), drifted.get(cluster) ?? 0));
     const driftedObjects = items.reduce((sum, i) => sum + i.driftedObjects, 0);
     return { app: name, clusters: items.length, inSync: items.filter((i) => i.inSync).length, driftedObjects, items };
   }

@@ -24,7 +24,7 @@ export {
 export { isBuiltinNamespaced } from './is-builtin-namespaced.js';
 export { compareBytewise } from './compare-bytewise.js';
 export { formatJsonPointer, parseJsonPointer, type PathSegment } from './json-pointer.js';
-export { CLUSTER_VARIABLE_PREFIX, isVariableName, substituteVariables, type Substitution, type SubstitutionError } from './substitute-variables.js';
+export { CLUSTER_VARIABLE_PREFIX, isVariableName, referencedVariables, substituteVariables, type Substitution, type SubstitutionError } from './substitute-variables.js';
 export { splitYamlDocuments, type YamlDocumentText } from './split-yaml-documents.js';
 export { parseManifestFile, type ParsedObject, type ParseManifestOptions } from './parse-manifest-file.js';
 export { isSubstitutionDisabled, SUBSTITUTE_ANNOTATIONS } from './is-substitution-disabled.js';

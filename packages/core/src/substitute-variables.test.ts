@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isVariableName, substituteVariables } from './substitute-variables.js';
+import { isVariableName, referencedVariables, substituteVariables } from './substitute-variables.js';
 
 describe('variable substitution', () => {
   it('replaces ${name} with the value of the variable', () => {
@@ -46,5 +46,14 @@ describe('variable substitution', () => {
   it('accepts names of letters, digits, _, . and - that do not start with a digit', () => {
     expect(['tag', '_x', 'a.b-c_1'].every(isVariableName)).toBe(true);
     expect(['1a', '', 'a b', 'a$', '-a'].some(isVariableName)).toBe(false);
+  });
+
+  it('names the variables a text refers to, and only those its result depends on differ between clusters', () => {
+    const text = 'a: ${cluster.name}\nb: ${1} ${HOME} $${escaped}\nc: ${team}-${cluster.name}\nd: ${not valid}\n';
+    expect([...referencedVariables(text)].sort()).toEqual(['HOME', 'cluster.name', 'escaped', 'team']);
+    // Two clusters that agree on the named variables get the same text, whatever else they define.
+    const one = substituteVariables(text, { 'cluster.name': 'x', team: 't', 'cluster.labels.zone': 'a' });
+    const two = substituteVariables(text, { 'cluster.name': 'x', team: 't', 'cluster.labels.zone': 'b', other: 'y' });
+    expect(two.text).toBe(one.text);
   });
 });

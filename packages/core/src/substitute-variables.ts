@@ -82,3 +82,16 @@ export function substituteVariables(text: string, variables: Readonly<Record<str
   copy(text.length);
   return { text: out.join(''), sourceLines, errors };
 }
+
+const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
+
+/**
+ * The variable names a text refers to as `${name}` (a `$${name}` too, which substitution leaves alone: naming one more
+ * than needed costs nothing). What {@link substituteVariables} makes of the text depends on these variables' values and
+ * on whether they are defined, and on nothing else: clusters that agree on them get the same text.
+ */
+export function referencedVariables(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const match of text.matchAll(REFERENCE)) names.add(match[1] as string);
+  return names;
+}

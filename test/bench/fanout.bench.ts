@@ -66,7 +66,7 @@ async function hubFanout(n: number, git: GitServer, dir: string, setup: HubSetup
         FLOTILLA_HEARTBEAT_TIMEOUT_MS: '600000',
         FLOTILLA_POLL_TICK_MS: '60000',
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'inherit', 'inherit'],
     }),
   );
   const bases = hubs.map((_, i) => `http://127.0.0.1:${ports[2 * i]}`);
@@ -121,6 +121,11 @@ async function hubFanout(n: number, git: GitServer, dir: string, setup: HubSetup
     await sleep(2000);
     const connectedRss = rss();
     const connectedMemory = await memory();
+    if (process.env.FLOTILLA_BENCH_HEAP_SNAPSHOT) {
+      // With FLOTILLA_BENCH_HUB_NODE_ARGS=--heapsnapshot-signal=SIGUSR2: a heap snapshot of the hub holding every stream.
+      for (const hub of hubs) hub.kill('SIGUSR2');
+      await sleep(Number(process.env.FLOTILLA_BENCH_HEAP_SNAPSHOT) * 1000);
+    }
 
     const checkout = await git.checkout('fleet');
     // A value of its own: a bench running the hub twice on one repository makes a new commit each time.

@@ -63,8 +63,12 @@ export class AgentConnections {
       receive: (message) => {
         queue = queue.then(async () => {
           if (finished) return;
-          if (!session) session = await this.open(await authenticated, message, port, finish);
-          else await this.router.route(session, message);
+          if (session) return this.router.route(session, message);
+          if (message.kind !== 'hello') throw new StreamClosed('invalid-argument', 'the first message of a stream must be AgentHello');
+          // Registered before anything is awaited: a stream that ends meanwhile is released like any other.
+          session = this.register(await authenticated, message, port, finish);
+          await this.presence.connected(session, message);
+          await this.pusher.sendAll(session);
         }).catch((error: unknown) => finish(error));
       },
       closed: () => finish(),
@@ -78,11 +82,11 @@ export class AgentConnections {
     return check;
   }
 
-  private async open(identity: StreamIdentity, first: AgentMessage, port: AgentStreamPort, finish: (error?: unknown) => void): Promise<AgentSession> {
+  /** Checks the hello of a stream and registers its session, replacing an older stream of its cluster. */
+  private register(identity: StreamIdentity, first: Extract<AgentMessage, { kind: 'hello' }>, port: AgentStreamPort, finish: (error?: unknown) => void): AgentSession {
     const { cluster } = identity;
-    if (first.kind !== 'hello') throw new StreamClosed('invalid-argument', 'the first message of a stream must be AgentHello');
     if (first.cluster !== cluster) throw new StreamClosed('permission-denied', `credential belongs to cluster "${cluster}", not "${first.cluster}"`);
-    const session = this.registry.add({
+    return this.registry.add({
       cluster,
       credentialHash: identity.hash,
       credentialExpiresAt: identity.expiresAt?.getTime() ?? null,
@@ -90,8 +94,5 @@ export class AgentConnections {
       send: port.send,
       close: finish,
     });
-    await this.presence.connected(session, first);
-    await this.pusher.sendAll(session);
-    return session;
   }
 }

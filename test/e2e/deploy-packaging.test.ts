@@ -66,7 +66,7 @@ describe('deploy: what the Dockerfiles package runs on its own', () => {
   it('runs the hub from its packaged directory, and an agent from its own that joins it over TLS', async () => {
     const hubImage = await readDockerfile('hub.Dockerfile');
     const agentImage = await readDockerfile('agent.Dockerfile');
-    expect(hubImage.entrypoint).toEqual(['node', '--max-semi-space-size=4', 'dist/main.js']);
+    expect(hubImage.entrypoint).toEqual(['node', '--max-semi-space-size=4', '--heap-growing-percent=20', 'dist/main.js']);
     expect(agentImage.entrypoint).toEqual(['node', '--max-semi-space-size=4', 'dist/main.js']);
     const hubDir = join(scratch, 'hub');
     const agentDir = join(scratch, 'agent');

@@ -149,7 +149,8 @@ async function hubFanout(n: number, git: GitServer, dir: string, setup: HubSetup
     stopAll(workers);
     for (const hub of hubs) {
       hub.kill('SIGTERM');
-      setTimeout(() => hub.kill('SIGKILL'), 5000).unref();
+      // Time to write a CPU profile (FLOTILLA_BENCH_HUB_NODE_ARGS=--cpu-prof) of a large run.
+      setTimeout(() => hub.kill('SIGKILL'), 30_000).unref();
     }
     await Promise.all(hubs.map((hub) => new Promise((resolve) => (hub.exitCode !== null ? resolve(undefined) : hub.once('exit', resolve)))));
   }

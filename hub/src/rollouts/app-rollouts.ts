@@ -106,9 +106,12 @@ export class AppRollouts {
    */
   enlist(rollout: Rollout, slots: readonly WaveSlot[], fromCommit: (cluster: string) => string | null, now: Date, make: (row: Partial<RolloutCluster>) => RolloutCluster): RolloutCluster[] {
     const added: RolloutCluster[] = [];
+    // By cluster, once: a scan of the rollout's rows per slot was quadratic (a fleet-wide rollout of 10,000 clusters
+    // spent 0.4 s here).
+    const ownRows = new Map(this.rowsOf(rollout).map((row) => [row.clusterName, row]));
     for (const slot of slots) {
       const previous = this.current.get(slot.clusterName);
-      const own = this.rowsOf(rollout).find((row) => row.clusterName === slot.clusterName);
+      const own = ownRows.get(slot.clusterName);
       if (previous && previous !== own) {
         previous.current = false;
         if (isUnsettled(previous.state)) Object.assign(previous, { state: 'superseded', finishedAt: now, message: 'taken by a newer rollout' });
@@ -128,7 +131,10 @@ export class AppRollouts {
         message: '',
       };
       const row = own ? Object.assign(own, fields) : make(fields);
-      if (!own) this.rowsOf(rollout).push(row);
+      if (!own) {
+        this.rowsOf(rollout).push(row);
+        ownRows.set(slot.clusterName, row);
+      }
       this.ownerOfRow.set(row, rollout);
       this.current.set(slot.clusterName, row);
       this.changedRows.add(row);

@@ -101,7 +101,8 @@ export class RollbacksService {
     return this.locks.run(appName, async () => {
       const work = await this.store.load(appName);
       const pinned = clusters.filter((cluster) => work.pins.has(cluster.name));
-      const orphaned = [...work.pins.keys()].filter((name) => !clusters.some((c) => c.name === name));
+      const registered = new Set(clusters.map((c) => c.name));
+      const orphaned = [...work.pins.keys()].filter((name) => !registered.has(name));
       const unpinned = [...this.select(pinned, body, `pinned clusters of app "${appName}"`).map((c) => c.name), ...(hasSelection(body) ? [] : orphaned)];
       if (unpinned.length === 0) return { app: appName, unpinned };
       work.deletedPins.push(...unpinned);
@@ -161,9 +162,11 @@ export class RollbacksService {
   private select(candidates: readonly Cluster[], body: Selection, what: string): Cluster[] {
     if (body.cluster !== undefined || body.clusters !== undefined) {
       const names = body.clusters ?? [body.cluster as string];
-      const missing = names.filter((name) => !candidates.some((c) => c.name === name));
+      const known = new Set(candidates.map((c) => c.name));
+      const missing = names.filter((name) => !known.has(name));
       if (missing.length > 0) throw new FlotillaError('NOT_FOUND', `${missing.map((n) => `"${n}"`).join(', ')} ${missing.length === 1 ? 'is not one of the' : 'are not'} ${what}`, { data: { clusters: missing } });
-      return candidates.filter((c) => names.includes(c.name));
+      const named = new Set(names);
+      return candidates.filter((c) => named.has(c.name));
     }
     if (body.selector) return candidates.filter((c) => matchesLabelSelector(body.selector as LabelSelector, c.labels));
     return [...candidates];

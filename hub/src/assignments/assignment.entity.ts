@@ -65,3 +65,6 @@ export class Assignment {
   @Column(timestampColumn())
   updatedAt!: Date;
 }
+
+/** The fields of an assignment a status view shows. */
+export type AssignmentSummary = Pick<Assignment, 'clusterName' | 'active' | 'commit' | 'ref' | 'generation' | 'pinned'>;

@@ -1,12 +1,12 @@
 import type { AppClusterStatusView, HistoryView } from '@flotilla/api';
 import { formatRevision } from '@flotilla/core';
-import type { Assignment } from '../assignments/assignment.entity.js';
+import type { AssignmentSummary } from '../assignments/assignment.entity.js';
 import type { ClusterAppStatus } from './cluster-app-status.entity.js';
 import type { HistoryEntry } from './history-entry.entity.js';
 import type { AppHealth, AppPhase } from './status-types.js';
 
 /** Joins an assignment and a status (either may be missing) into the REST view. */
-export function toStatusView(app: string, cluster: string, assignment: Assignment | undefined, status: ClusterAppStatus | undefined, driftedObjects = 0): AppClusterStatusView {
+export function toStatusView(app: string, cluster: string, assignment: AssignmentSummary | undefined, status: ClusterAppStatus | undefined, driftedObjects = 0): AppClusterStatusView {
   const desired =
     assignment && assignment.active
       ? {

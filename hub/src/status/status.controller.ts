@@ -24,7 +24,7 @@ export class StatusController {
   @ApiOperationOf(OPERATIONS.getAppStatus)
   async appStatus(@Param('name') name: string): Promise<AppStatusView> {
     await this.apps.get(name);
-    const [assignments, statuses, drift] = await Promise.all([this.assignments.forApp(name), this.status.forApp(name), this.drift.counts({ app: name })]);
+    const [assignments, statuses, drift] = await Promise.all([this.assignments.summariesForApp(name), this.status.forApp(name), this.drift.counts({ app: name })]);
     const byCluster = new Map(statuses.map((s) => [s.clusterName, s]));
     const assignmentOn = new Map(assignments.map((a) => [a.clusterName, a]));
     const drifted = new Map(drift.map((d) => [d.cluster, d.count]));
@@ -42,7 +42,8 @@ export class StatusController {
     const byApp = new Map(statuses.map((s) => [s.appName, s]));
     const drifted = new Map(drift.map((d) => [d.app, d.count]));
     const apps = [...new Set([...assignments.filter((a) => a.active).map((a) => a.appName), ...byApp.keys()])].sort();
-    const items = apps.map((app) => toStatusView(app, name, assignments.find((a) => a.appName === app), byApp.get(app), drifted.get(app) ?? 0));
+    const assignmentOf = new Map(assignments.map((a) => [a.appName, a]));
+    const items = apps.map((app) => toStatusView(app, name, assignmentOf.get(app), byApp.get(app), drifted.get(app) ?? 0));
     return { cluster: name, driftedObjects: items.reduce((sum, i) => sum + i.driftedObjects, 0), items };
   }
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
+import { TickBatcher } from '../common/tick-batcher.js';
 import { EventLog, type LogEntry } from '../replicas/event-log.js';
 import { ASSIGNMENT_LOG_TOPIC, AssignmentEvents } from '../assignments/assignment-events.js';
 import type { Assignment } from '../assignments/assignment.entity.js';
@@ -18,6 +19,8 @@ export class AssignmentPusher implements OnApplicationBootstrap, BeforeApplicati
   /** Changes stored on other replicas for streams held here, by app and then cluster, sent once per tick. */
   private remote = new Map<string, Set<string>>();
   private remoteScheduled = false;
+  /** The assignments of every stream that opened in one turn, read at once (agents connect in bursts). */
+  private readonly forNewStreams = new TickBatcher<string, Assignment[]>((clusters) => this.assignments.allForClusters(clusters), []);
 
   constructor(
     private readonly registry: AgentSessionRegistry,
@@ -39,7 +42,7 @@ export class AssignmentPusher implements OnApplicationBootstrap, BeforeApplicati
 
   /** Sends a new stream every assignment of its cluster (and removals not acked yet), then AssignmentsComplete. */
   async sendAll(session: AgentSession): Promise<void> {
-    const rows = await this.assignments.allForCluster(session.cluster);
+    const rows = await this.forNewStreams.load(session.cluster);
     for (const row of rows) {
       if (row.active) session.send({ kind: 'assignment', assignment: row });
       else if (row.ackedGeneration < row.generation) session.send({ kind: 'unassignment', assignment: row });

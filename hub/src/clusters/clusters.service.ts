@@ -4,6 +4,7 @@ import { FlotillaError, type LabelSelector, matchesLabelSelector } from '@flotil
 import { In, MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeContinue, type Page, toPage } from '../common/page.js';
+import { TickBatcher } from '../common/tick-batcher.js';
 import { ClusterCredentials } from '../identity/cluster-credentials.service.js';
 import { REPLICA, type Replica } from '../replicas/replica.js';
 import { ClusterEvents } from './cluster-events.js';
@@ -23,6 +24,9 @@ const HEARTBEAT_CHUNK = 500;
 /** Registers clusters, keeps their labels, and tells the fleet when they change. */
 @Injectable()
 export class ClustersService {
+  /** Clusters by name, read for every agent that connected or disconnected in one turn at once. */
+  private readonly byName = new TickBatcher<string, Cluster | null>(async (names) => new Map((await this.clusters.findBy({ name: In(names) })).map((c) => [c.name, c])), null);
+
   constructor(
     @InjectRepository(Cluster) private readonly clusters: Repository<Cluster>,
     private readonly events: ClusterEvents,
@@ -136,7 +140,7 @@ export class ClustersService {
     if (state.heartbeatAt) patch.lastHeartbeatAt = state.heartbeatAt;
     const result = await this.clusters.update(state.connected ? { name } : { name, replica: this.replica.id }, patch);
     if (!state.connected && result.affected === 0) return null;
-    const cluster = await this.clusters.findOneBy({ name });
+    const cluster = await this.byName.load(name);
     if (cluster) this.events.publish({ kind: 'cluster', type: state.connected ? 'connected' : 'disconnected', cluster });
     return cluster;
   }

@@ -9,6 +9,7 @@ import { resourceName } from '@flotilla/api';
 import { hashSecret, newSecretToken } from '../common/secret-token.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
+import { TickBatcher } from '../common/tick-batcher.js';
 import { ClusterCredential } from './cluster-credential.entity.js';
 
 /** The cluster a valid agent credential belongs to, or why it was refused. */
@@ -39,6 +40,11 @@ export class ClusterCredentials {
   /** Rotations and revocations, for the agent streams of this replica. */
   readonly changes = new Subject<CredentialChange>();
   private readonly joinRate: RateLimiter;
+  /** Credentials by hash, read for every stream that opened in one turn at once (agents connect in bursts). */
+  private readonly byHash = new TickBatcher<string, ClusterCredential | null>(
+    async (hashes) => new Map((await this.credentials.find({ where: { hash: In(hashes) } })).map((row) => [row.hash, row])),
+    null,
+  );
 
   constructor(
     @InjectRepository(ClusterCredential) private readonly credentials: Repository<ClusterCredential>,
@@ -104,7 +110,7 @@ export class ClusterCredentials {
   async authenticate(credential: string): Promise<CredentialCheck> {
     if (credential.length > MAX_SECRET_LENGTH) return { refused: 'unknown or revoked cluster credential' };
     const hash = hashSecret(credential);
-    const row = await this.credentials.findOneBy({ hash });
+    const row = await this.byHash.load(hash);
     if (!row) return { refused: 'unknown or revoked cluster credential' };
     if (row.kind === 'join') return { refused: 'this is a join token: the agent must exchange it for a credential with AgentService.Join first' };
     if (row.expiresAt !== null && row.expiresAt.getTime() <= Date.now()) {

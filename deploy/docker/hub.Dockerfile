@@ -37,7 +37,7 @@ USER 10001:10001
 EXPOSE 8080 9090
 # A young generation of at most 4 MiB per semi-space (V8's default grows to 16): 1,000 agent streams in about 230 MiB
 # RSS instead of 250, the idle hub in 130 instead of 155. The old generation grows by 20 % of what a full GC leaves
-# (V8 picks up to 4x by itself): a burst of joins, connects or a fleet-wide commit leaves much less garbage behind,
-# 1,000 streams in about 190 MiB instead of 240 and 10,000 in 590 instead of 690, at no measurable cost in fan-out
-# latency (test/bench/README.md). test/bench/fanout.bench.ts runs the hub with these flags.
+# (V8 picks up to 4x by itself): a burst of joins, connects or a fleet-wide commit leaves less garbage behind, 1,000
+# streams in about 190 MiB instead of 240 and 10,000 in about 525 instead of 563, for more collections during bursts
+# (test/bench/README.md). test/bench/fanout.bench.ts runs the hub with these flags.
 ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=20", "dist/main.js"]

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPostgresDatabase } from '@flotilla/testenv';
 import type { Logger } from 'pino';
-import request from 'supertest';
 import { parseHubConfig } from '../config/hub-config.js';
 import { type Hub, startHub } from '../start-hub.js';
+import { apiClient, type ApiClient } from './api-client.js';
+
+export { apiClient, type ApiClient };
 
 /** The databases every hub suite runs against. */
 export const TEST_DATABASES = ['sqlite', 'postgres'] as const;
@@ -15,23 +17,6 @@ export const TEST_GIT_ALLOWED_ADDRESSES = '127.0.0.1';
 
 /** The admin API token every test hub accepts (FLOTILLA_ADMIN_TOKEN), unless a test sets its own. */
 export const TEST_ADMIN_TOKEN = 'flt_test-admin-token-of-the-test-hubs';
-
-/** The verbs of a supertest client that sends an API token with every request. */
-export type ApiClient = Pick<ReturnType<typeof request>, 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head'>;
-
-/** A supertest client of a hub's REST API sending `Authorization: Bearer <token>` (no token: anonymous). */
-export function apiClient(httpUrl: string, token: string | undefined): ApiClient {
-  const client = request(httpUrl);
-  const authorize = <T extends { set(field: string, value: string): T }>(test: T): T => (token === undefined ? test : test.set('authorization', `Bearer ${token}`));
-  return {
-    get: (url: string) => authorize(client.get(url)),
-    post: (url: string) => authorize(client.post(url)),
-    put: (url: string) => authorize(client.put(url)),
-    patch: (url: string) => authorize(client.patch(url)),
-    delete: (url: string) => authorize(client.delete(url)),
-    head: (url: string) => authorize(client.head(url)),
-  } as ApiClient;
-}
 
 /** A hub for tests, with what it runs on, and a stop that removes that too. */
 export interface TestHub extends Hub {

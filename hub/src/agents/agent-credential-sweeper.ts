@@ -45,8 +45,13 @@ export class AgentCredentialSweeper implements OnApplicationBootstrap, BeforeApp
       }),
       this.log.fromOthers<CredentialChange>(CREDENTIAL_TOPIC).subscribe((entry) => void this.follow(entry.payload)),
     );
-    this.sweeper = setInterval(() => void this.sweep(), Math.min(1000, this.config.heartbeatTimeoutMs / 3));
+    this.sweeper = setInterval(() => void this.sweep(), this.sweepIntervalMs);
     this.sweeper.unref();
+  }
+
+  /** How often streams are swept: often enough to close one within a third of the heartbeat timeout. */
+  private get sweepIntervalMs(): number {
+    return Math.min(1000, this.config.heartbeatTimeoutMs / 3);
   }
 
   beforeApplicationShutdown(): void {
@@ -85,8 +90,7 @@ export class AgentCredentialSweeper implements OnApplicationBootstrap, BeforeApp
   private async checkCredentials(): Promise<void> {
     const all = this.registry.all();
     if (all.length === 0) return;
-    const sweepMs = Math.min(1000, this.config.heartbeatTimeoutMs / 3);
-    const size = Math.ceil((all.length * sweepMs) / CREDENTIAL_CHECK_INTERVAL_MS);
+    const size = Math.ceil((all.length * this.sweepIntervalMs) / CREDENTIAL_CHECK_INTERVAL_MS);
     if (this.checkFrom >= all.length) this.checkFrom = 0;
     const sessions = all.slice(this.checkFrom, this.checkFrom + size);
     this.checkFrom += size;

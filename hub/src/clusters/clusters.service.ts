@@ -5,6 +5,7 @@ import { In, MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeContinue, type Page, toPage } from '../common/page.js';
 import { TickBatcher } from '../common/tick-batcher.js';
+import { SqlParameters } from '../database/sql-parameters.js';
 import { ClusterCredentials } from '../identity/cluster-credentials.service.js';
 import { REPLICA, type Replica } from '../replicas/replica.js';
 import { ClusterEvents } from './cluster-events.js';
@@ -153,19 +154,17 @@ export class ClustersService {
     const { driver } = this.clusters.manager.connection;
     const column = (name: string): string => driver.escape(this.clusters.metadata.findColumnWithPropertyName(name)?.databaseName ?? name);
     const entries = [...beats];
+    const table = driver.escape(this.clusters.metadata.tableName);
     for (let i = 0; i < entries.length; i += HEARTBEAT_CHUNK) {
-      const parameters: unknown[] = [];
-      const parameter = (value: unknown): string => {
-        parameters.push(value);
-        return driver.createParameter(`p${parameters.length}`, parameters.length - 1);
-      };
-      const chunk = entries.slice(i, i + HEARTBEAT_CHUNK);
-      const values = chunk.map(([name, at]) => `(${parameter(name)}, CAST(${parameter(at.getTime())} AS BIGINT))`).join(', ');
-      const table = driver.escape(this.clusters.metadata.tableName);
+      const parameters = new SqlParameters(driver);
+      const values = entries
+        .slice(i, i + HEARTBEAT_CHUNK)
+        .map(([name, at]) => `(${parameters.add(name)}, CAST(${parameters.add(at.getTime())} AS BIGINT))`)
+        .join(', ');
       // UPDATE … FROM (VALUES …): both databases name the columns of VALUES column1, column2.
       await this.clusters.query(
-        `UPDATE ${table} SET ${column('lastHeartbeatAt')} = beats.column2 FROM (VALUES ${values}) AS beats WHERE ${table}.${column('name')} = beats.column1 AND ${table}.${column('replica')} = ${parameter(this.replica.id)}`,
-        parameters,
+        `UPDATE ${table} SET ${column('lastHeartbeatAt')} = beats.column2 FROM (VALUES ${values}) AS beats WHERE ${table}.${column('name')} = beats.column1 AND ${table}.${column('replica')} = ${parameters.add(this.replica.id)}`,
+        parameters.values,
       );
     }
   }

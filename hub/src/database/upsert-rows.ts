@@ -1,4 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { SqlParameters } from './sql-parameters.js';
 
 /** Rows per statement: at 13 columns, 6,500 bound values, well under SQLite's 32,766 and PostgreSQL's 65,535. */
 export const UPSERT_CHUNK_ROWS = 500;
@@ -27,14 +28,10 @@ export async function upsertRows<T extends ObjectLiteral>(manager: EntityManager
   // made a new one with the same key) are written as the last one, on both, whichever chunk they fall in.
   const unique = [...new Map(rows.map((row) => [JSON.stringify(conflict.map((column) => column.getEntityValue(row) as unknown)), row])).values()];
   for (let i = 0; i < unique.length; i += UPSERT_CHUNK_ROWS) {
-    const parameters: unknown[] = [];
-    const tuples = unique.slice(i, i + UPSERT_CHUNK_ROWS).map((row) => {
-      const placeholders = columns.map((column) => {
-        parameters.push(driver.preparePersistentValue(column.getEntityValue(row), column) ?? null);
-        return driver.createParameter(`p${parameters.length}`, parameters.length - 1);
-      });
-      return `(${placeholders.join(', ')})`;
-    });
-    await manager.query(`INSERT INTO ${table} (${names}) VALUES ${tuples.join(', ')} ON CONFLICT (${keys}) DO UPDATE SET ${overwrite}`, parameters);
+    const parameters = new SqlParameters(driver);
+    const tuples = unique
+      .slice(i, i + UPSERT_CHUNK_ROWS)
+      .map((row) => parameters.row(columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column) ?? null)));
+    await manager.query(`INSERT INTO ${table} (${names}) VALUES ${tuples.join(', ')} ON CONFLICT (${keys}) DO UPDATE SET ${overwrite}`, parameters.values);
   }
 }

@@ -4,7 +4,6 @@ import { FlotillaError, type LabelSelector, matchesLabelSelector } from '@flotil
 import { In, MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeContinue, type Page, toPage } from '../common/page.js';
-import { TickBatcher } from '../common/tick-batcher.js';
 import { SqlParameters } from '../database/sql-parameters.js';
 import { ClusterCredentials } from '../identity/cluster-credentials.service.js';
 import { REPLICA, type Replica } from '../replicas/replica.js';
@@ -25,9 +24,6 @@ const HEARTBEAT_CHUNK = 500;
 /** Registers clusters, keeps their labels, and tells the fleet when they change. */
 @Injectable()
 export class ClustersService {
-  /** Clusters by name, read for every agent that connected or disconnected in one turn at once. */
-  private readonly byName = new TickBatcher<string, Cluster | null>(async (names) => new Map((await this.clusters.findBy({ name: In(names) })).map((c) => [c.name, c])), null);
-
   constructor(
     @InjectRepository(Cluster) private readonly clusters: Repository<Cluster>,
     private readonly events: ClusterEvents,
@@ -141,7 +137,8 @@ export class ClustersService {
     if (state.heartbeatAt) patch.lastHeartbeatAt = state.heartbeatAt;
     const result = await this.clusters.update(state.connected ? { name } : { name, replica: this.replica.id }, patch);
     if (!state.connected && result.affected === 0) return null;
-    const cluster = await this.byName.load(name);
+    // Read at once, not batched with other connections: the event goes out right after the write it tells of.
+    const cluster = await this.clusters.findOneBy({ name });
     if (cluster) this.events.publish({ kind: 'cluster', type: state.connected ? 'connected' : 'disconnected', cluster });
     return cluster;
   }

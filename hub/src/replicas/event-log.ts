@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import pg from 'pg';
 import { EMPTY, filter, type Observable, Subject } from 'rxjs';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, MoreThan, Repository } from 'typeorm';
 import { HUB_CONFIG } from '../common/hub-config.provider.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { databaseKind } from '../database/data-source-options.js';
 import { isDatabaseUnavailable } from '../database/database-unavailable.js';
-import { SqlParameters } from '../database/sql-parameters.js';
 import { FleetEventRow } from './fleet-event.entity.js';
 import { REPLICA, type Replica } from './replica.js';
 
@@ -80,6 +79,7 @@ export class EventLog implements OnModuleInit, OnApplicationBootstrap, BeforeApp
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(FleetEventRow) private readonly rows: Repository<FleetEventRow>,
     @Inject(REPLICA) private readonly replica: Replica,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {
@@ -174,22 +174,19 @@ export class EventLog implements OnModuleInit, OnApplicationBootstrap, BeforeApp
 
   /** Entries of a topic after `afterId` (exclusive), oldest first, at most `limit`. */
   async read<P>(topic: string, afterId: number, limit = BATCH): Promise<Array<LogEntry<P>>> {
-    return (await this.readAfter(afterId, { topic, limit })).map((row) => toEntry<P>(row));
+    const rows = await this.rows.find({ where: { topic, id: MoreThan(afterId) }, order: { id: 'ASC' }, take: limit });
+    return rows.map((row) => toEntry<P>(row));
   }
 
   /**
-   * Rows after `afterId` (of one topic, or all), oldest first. Plain SQL, as {@link insertRows}: a fan-out to 10,000
-   * agents puts 10,000 entries through here, and TypeORM's query building and entity hydration cost more than the
-   * database.
+   * Entries after `afterId`, oldest first, at most BATCH. Plain SQL, as {@link insertRows}: a fan-out to 10,000 agents
+   * puts 10,000 entries through here, and TypeORM's query building and entity hydration cost more than the database.
    */
-  private async readAfter(afterId: number, { topic, limit = BATCH }: { topic?: string; limit?: number } = {}): Promise<FleetEventRow[]> {
+  private async readAfter(afterId: number): Promise<FleetEventRow[]> {
     const { driver } = this.dataSource;
-    const parameters = new SqlParameters(driver);
-    const where = `id > ${parameters.add(afterId)}${topic === undefined ? '' : ` AND topic = ${parameters.add(topic)}`}`;
-    const createdAt = driver.escape('createdAt');
     return (await this.dataSource.query(
-      `SELECT id, topic, origin, cluster, app, payload, ${createdAt} AS ${createdAt} FROM fleet_events WHERE ${where} ORDER BY id ASC LIMIT ${parameters.add(limit)}`,
-      parameters.values,
+      `SELECT id, topic, origin, cluster, app, payload, ${driver.escape('createdAt')} AS ${driver.escape('createdAt')} FROM fleet_events WHERE id > ${driver.createParameter('afterId', 0)} ORDER BY id ASC LIMIT ${BATCH}`,
+      [afterId],
     )) as FleetEventRow[];
   }
 
@@ -258,9 +255,15 @@ export class EventLog implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   /** One multi-row INSERT of at most BATCH rows. */
   private async insertRows(manager: EntityManager, rows: readonly NewRow[]): Promise<void> {
     const { driver } = this.dataSource;
-    const parameters = new SqlParameters(driver);
-    const tuples = rows.map((row) => parameters.row([row.topic, row.origin, row.cluster, row.app, row.payload, row.createdAt]));
-    await manager.query(`INSERT INTO fleet_events (topic, origin, cluster, app, payload, ${driver.escape('createdAt')}) VALUES ${tuples.join(', ')}`, parameters.values);
+    const parameters: unknown[] = [];
+    const tuples = rows.map((row) => {
+      const placeholders = [row.topic, row.origin, row.cluster, row.app, row.payload, row.createdAt].map((value) => {
+        parameters.push(value);
+        return driver.createParameter(`p${parameters.length}`, parameters.length - 1);
+      });
+      return `(${placeholders.join(', ')})`;
+    });
+    await manager.query(`INSERT INTO fleet_events (topic, origin, cluster, app, payload, ${driver.escape('createdAt')}) VALUES ${tuples.join(', ')}`, parameters);
   }
 
   /** Reads what was appended since the last read; a wake during a read reads again after it. */

@@ -48,6 +48,23 @@ describe('GET /api/v1/events and /api/v1/whoami', () => {
     expect(text).toMatch(new RegExp(`id: ${resumed?.cursor}\\ndata: \\{`));
   });
 
+  it('opens a resume that missed nothing at once, with no event (a quiet fleet is live, not reconnecting)', async () => {
+    const client = new HubApiClient({ url: hub.httpUrl, token: viewer });
+    const [, complete] = await take(client, 2);
+    expect(complete?.snapshotComplete).toEqual({});
+    const abort = new AbortController();
+    const received: FleetEventView[] = [];
+    const opened = new Promise<void>((onOpen) => {
+      void (async () => {
+        for await (const event of client.watchEvents({ cursor: complete?.cursor, signal: abort.signal, onOpen })) received.push(event);
+      })();
+    });
+    await opened;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    abort.abort();
+    expect(received).toEqual([]);
+  });
+
   it('refuses the feed without a token, and names the caller and role on whoami', async () => {
     await hub.api(null).get('/api/v1/events').expect(401);
     await hub.api(null).get('/api/v1/whoami').expect(401);

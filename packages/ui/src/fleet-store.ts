@@ -61,11 +61,12 @@ export class FleetStore {
     let delay = 250;
     while (!signal.aborted) {
       try {
-        for await (const event of client.watchEvents({ cursor: this.cursor, signal })) {
-          if (this.state !== 'live') this.setState('live');
+        // Live once the hub accepts the stream: a resume that missed nothing sends no event until the fleet changes.
+        const onOpen = () => {
+          this.setState('live');
           delay = 250;
-          this.apply(event);
-        }
+        };
+        for await (const event of client.watchEvents({ cursor: this.cursor, signal, onOpen })) this.apply(event);
       } catch (error) {
         if (signal.aborted) return;
         console.warn('live feed broken; reconnecting', error);

@@ -177,7 +177,11 @@ export class HubApiClient {
    * they happen, until the hub closes the stream or `signal` aborts; reconnecting with the last event's cursor
    * catches up exactly. Streamed over fetch, so the token goes in a header, never in the URL.
    */
-  async *watchEvents(options: { cursor?: string; signal?: AbortSignal } = {}): AsyncGenerator<FleetEventView> {
+  /**
+   * Follows GET /api/v1/events from `cursor` (or from a fresh snapshot). `onOpen` is called once the hub has accepted
+   * the stream, before any event: a resume with nothing missed sends no event, yet the feed is live.
+   */
+  async *watchEvents(options: { cursor?: string; signal?: AbortSignal; onOpen?: () => void } = {}): AsyncGenerator<FleetEventView> {
     const url = new URL(this.url + OPERATIONS.watchEvents.path);
     if (options.cursor) url.searchParams.set('cursor', options.cursor);
     const headers: Record<string, string> = { accept: 'text/event-stream' };
@@ -192,6 +196,7 @@ export class HubApiClient {
       const text = await response.text().catch(() => '');
       throw this.mapError(parseErrorAnswer('GET', OPERATIONS.watchEvents.path, response.status, text));
     }
+    options.onOpen?.();
     try {
       for await (const event of parseServerSentEvents(response.body)) {
         const parsed = fleetEventViewSchema.safeParse(JSON.parse(event.data));

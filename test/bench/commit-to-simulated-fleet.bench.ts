@@ -56,6 +56,41 @@ function kubectlApply(kubectl: string, kubeconfig: string, yaml: string): Promis
   });
 }
 
+/** API requests served by these API servers so far, by `VERB[ dry-run] resource[/subresource]` (apiserver_request_total; non-resource URLs such as /metrics left out). */
+async function apiRequests(kubectl: string, kubeconfigs: readonly string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const kubeconfig of kubeconfigs) {
+    const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'get', '--raw', '/metrics'], { maxBuffer: 64 * 1024 * 1024 });
+    for (const line of stdout.split('\n')) {
+      if (!line.startsWith('apiserver_request_total{')) continue;
+      const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+      if (!labels.resource) continue;
+      const key = `${labels.verb}${labels.dry_run ? ' dry-run' : ''} ${labels.resource}${labels.subresource ? `/${labels.subresource}` : ''}`;
+      counts.set(key, (counts.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+    }
+  }
+  return counts;
+}
+
+/** What was served between two apiRequests() readings: a count per key, and the sum. */
+function requestsBetween(before: Map<string, number>, after: Map<string, number>): { byKind: Map<string, number>; total: number } {
+  const byKind = new Map<string, number>();
+  for (const [key, count] of after) if (count > (before.get(key) ?? 0)) byKind.set(key, count - (before.get(key) ?? 0));
+  return { byKind, total: [...byKind.values()].reduce((sum, n) => sum + n, 0) };
+}
+
+/** Reads apiRequests() until two readings 500 ms apart agree (at most 15 s): the agents' work after their Synced report is done. */
+async function settledRequests(kubectl: string, kubeconfigs: readonly string[]): Promise<Map<string, number>> {
+  let last = await apiRequests(kubectl, kubeconfigs);
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+    await sleep(500);
+    const next = await apiRequests(kubectl, kubeconfigs);
+    if (requestsBetween(last, next).total === 0) return next;
+    last = next;
+  }
+  return last;
+}
+
 /** Starts every agent: in this process, or spread over AGENT_PROCESSES workers. */
 async function startAgents(fleet: Fleet, clusters: string[]): Promise<ChildProcess[]> {
   if (AGENT_PROCESSES === 0) {
@@ -141,7 +176,12 @@ export async function simulatedCommitBench(full: boolean): Promise<BenchReport> 
     const recorded: number[] = [];
     const reconcileDurations: number[] = [];
     const baseline: number[] = [];
+    const planes = [...new Set(clusters.map(kubeconfigOf))];
+    const agentRequests = new Map<string, number>();
+    let agentRequestTotal = 0;
+    let baselineRequestTotal = 0;
     for (let i = 1; i <= commits; i++) {
+      const beforeCommit = await apiRequests(kubectl, planes);
       const { commit, started, pushedMs, recordedMs } = await pushCommit(fleet, author, configMaps(i), `bench: version ${i}`);
       recorded.push(recordedMs);
 
@@ -154,13 +194,21 @@ export async function simulatedCommitBench(full: boolean): Promise<BenchReport> 
       if (behind.length > 0) throw new Error(`the status stream said every cluster Synced ${commit}, REST says not ${behind.map((item) => item.cluster).join(', ')}`);
       reconcileDurations.push(...items.map((item) => item.applied?.durationMs ?? Number.NaN));
 
+      // Every request of the commit's reconciles (health waits and state writes after the Synced report too), before the baseline starts.
+      const afterCommit = await settledRequests(kubectl, planes);
+      const served = requestsBetween(beforeCommit, afterCommit);
+      for (const [key, count] of served.byKind) agentRequests.set(key, (agentRequests.get(key) ?? 0) + count);
+      agentRequestTotal += served.total;
+
       // Baseline: the same commit, pulled, rendered for each cluster (its namespace) and applied by kubectl, in turn.
       const baselineStarted = performance.now();
       await run('git', ['-C', mirror, 'pull', '--quiet', '--ff-only']);
       const template = Array.from({ length: OBJECTS }, (_, n) => readFileSync(join(mirror, 'app', `cm-${n}.yaml`), 'utf8')).join('---\n');
       for (const cluster of clusters) await kubectlApply(kubectl, kubeconfigOf(cluster), template.replaceAll(APP_NAMESPACE, baselineNamespace(cluster)));
       baseline.push(pushedMs + performance.now() - baselineStarted);
+      baselineRequestTotal += requestsBetween(afterCommit, await apiRequests(kubectl, planes)).total;
     }
+    const perClusterCommit = (n: number) => round(n / (clusterCount * commits));
     const p = (values: number[], q: number) => round(percentile(values, q));
     const baselineName = `git pull + kubectl apply --server-side ×${clusterCount}`;
     return {
@@ -173,9 +221,14 @@ export async function simulatedCommitBench(full: boolean): Promise<BenchReport> 
         { name: 'push → hub recorded the revision, p50', value: p(recorded, 50), unit: 'ms' },
         { name: 'one reconcile (fetch, render, dry-run, apply), p50', value: p(reconcileDurations, 50), unit: 'ms' },
         { name: 'one reconcile, p99', value: p(reconcileDurations, 99), unit: 'ms' },
+        { name: 'API requests per cluster and commit', value: perClusterCommit(agentRequestTotal), unit: 'count', baseline: perClusterCommit(baselineRequestTotal), baselineName: 'kubectl apply --server-side' },
       ],
       notes: [
         `${clusterCount} agents ${AGENT_PROCESSES === 0 ? "in the benchmark's process with the hub" : `in ${AGENT_PROCESSES} worker processes`}; all joined and synced the first commit in ${Math.round(firstSyncMs)} ms`,
+        `the agents' API requests per cluster and commit, by kind: ${[...agentRequests]
+          .sort((a, b) => b[1] - a[1])
+          .map(([key, count]) => `${key} ${perClusterCommit(count)}`)
+          .join(', ')}; counted from the API servers' apiserver_request_total, until it stops moving after the commit (so the baseline starts on idle API servers)`,
         'timed from the start of `git push` to the StatusService.Watch event of the cluster\'s Synced report at the commit (the stream a monitoring system follows; until 2026-12-07 this bench polled GET /api/v1/apps/{app}/status every 10 ms, which at 100 clusters kept the hub busy serving the bench); a reconcile is as long as its agent reported (durationMs)',
       ],
     };

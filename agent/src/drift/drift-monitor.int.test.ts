@@ -233,4 +233,59 @@ describe('DriftMonitor on a real API server', () => {
       ['settings', false, 'night-shift'],
     ]);
   });
+  it('takes the apply\'s answer as its first comparison: no dry-run of its own for objects the watch shows as applied, and edits after it still found', async () => {
+    const ns = `drift-${randomBytes(3).toString('hex')}`;
+    const dryRuns: string[] = [];
+    const manager = new ResourceManager({
+      kubeConfig: plane.kubeConfig('admin'),
+      hooks: [{ pre: (request) => void (request.url.searchParams.get('dryRun') !== null && dryRuns.push(request.url.pathname)) }],
+    });
+    managers.push(manager);
+    const desired = ['a', 'b', 'c'].map((name) => configMap(ns, name, { version: '1' }));
+    const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
+    const applied = await manager.apply([namespace, ...desired]);
+    expect(applied.after.size).toBe(4);
+    const assignment: AgentAssignment = {
+      app: ns,
+      generation: 1,
+      source: { url: 'http://git.example/fleet.git', ref: 'main', commit: 'a'.repeat(40) },
+      revision: `main@sha1:${'a'.repeat(40)}`,
+      path: 'app',
+      variables: {},
+      defaultNamespace: ns,
+      policy: { prune: true, driftMode: 'report', healthTimeoutMs: 5_000, autoRollback: false, driftCheckIntervalMs: 0 },
+      pinned: false,
+    };
+    const reports: AppDriftReport[] = [];
+    const monitor = new DriftMonitor({ manager, logger: pino({ level: 'silent' }), report: (report) => reports.push(report) });
+    monitors.push(monitor);
+    dryRuns.length = 0;
+    monitor.track(assignment, desired, { isComplete: true, after: applied.after });
+    await expect.poll(() => reports.some((r) => r.full), { timeout: 20_000 }).toBe(true);
+    expect(dryRuns).toEqual([]);
+    expect(monitor.drifted(ns)).toEqual([]);
+
+    // An edit after the apply is compared (one dry-run) and reported as before.
+    await editor.request({ method: 'PATCH', path: `/api/v1/namespaces/${ns}/configmaps/b`, body: { data: { version: 'edited' } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'kubectl-edit' } });
+    await expect.poll(() => monitor.drifted(ns).map((d) => d.ref.name), { timeout: 10_000 }).toEqual(['b']);
+    expect(dryRuns).toEqual([`/api/v1/namespaces/${ns}/configmaps/b`]);
+
+    // The next generation applied over the drift (held, as the reconciler does): its answer does not clear the drift, a
+    // comparison of its own does.
+    monitor.hold(ns);
+    const next = await manager.apply(desired);
+    dryRuns.length = 0;
+    monitor.track({ ...assignment, generation: 2 }, desired, { isComplete: true, after: next.after });
+    await expect.poll(() => monitor.drifted(ns), { timeout: 10_000 }).toEqual([]);
+    expect(dryRuns).toContain(`/api/v1/namespaces/${ns}/configmaps/b`);
+    expect(dryRuns).not.toContain(`/api/v1/namespaces/${ns}/configmaps/a`);
+
+    // An edit between the apply and track() (the watch behind the apply, or past it) is found all the same.
+    monitor.hold(ns);
+    const third = ['a', 'b', 'c'].map((name) => configMap(ns, name, { version: '3' }));
+    const applied3 = await manager.apply(third);
+    await editor.request({ method: 'PATCH', path: `/api/v1/namespaces/${ns}/configmaps/a`, body: { data: { version: 'edited' } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'kubectl-edit' } });
+    monitor.track({ ...assignment, generation: 3 }, third, { isComplete: true, after: applied3.after });
+    await expect.poll(() => monitor.drifted(ns).map((d) => `${d.ref.name} ${d.manager}`), { timeout: 10_000 }).toEqual(['a kubectl-edit']);
+  });
 });

@@ -87,7 +87,13 @@ export class DriftMonitor implements DriftTracker {
 
   hold(app: string): void {
     const state = this.apps.get(app);
-    if (state) state.isHeld = true;
+    if (!state) return;
+    state.isHeld = true;
+    for (const key of state.keys) {
+      const tracked = this.tracked.get(key);
+      const version = tracked?.live?.metadata.resourceVersion;
+      if (tracked) tracked.versionsSeen = new Set(version === undefined ? [] : [version]);
+    }
   }
 
   release(app: string): void {
@@ -108,7 +114,7 @@ export class DriftMonitor implements DriftTracker {
     }, RELEASE_GRACE_MS).unref();
   }
 
-  track(assignment: AgentAssignment, objects: readonly KubeObject[], options: { isComplete: boolean }): void {
+  track(assignment: AgentAssignment, objects: readonly KubeObject[], options: { isComplete: boolean; after?: ReadonlyMap<string, KubeObject> }): void {
     if (this.isStopped) return;
     const { app } = assignment;
     const policy = driftPolicyOf(assignment.policy, this.defaults);
@@ -152,6 +158,11 @@ export class DriftMonitor implements DriftTracker {
         Object.assign(tracked, { ref, desired: object, ignored, isDeferred: false });
         if (isNewGeneration) this.resetCorrections(tracked);
       }
+      // What the apply answered matches the desired object (Flotilla just wrote it with force); a drift found before
+      // is cleared by a comparison of its own.
+      const applied = options.after?.get(key);
+      tracked.appliedVersion = tracked.drift ? undefined : applied?.metadata.resourceVersion;
+      if (tracked.appliedVersion !== undefined) tracked.compared = fingerprintOf(applied);
       state.keys.add(key);
     }
 
@@ -203,10 +214,32 @@ export class DriftMonitor implements DriftTracker {
     const keys = [...state.keys];
     const collections = new Set(keys.map((key) => this.tracked.get(key)?.collection).filter((c) => c !== undefined));
     await Promise.all([...collections].map((collection) => this.watches.ready(collection)));
-    await Promise.all(keys.map((key) => this.tracked.get(key)).filter((t) => t !== undefined).map((tracked) => this.schedule(tracked, true)));
+    const compared = keys.map((key) => this.tracked.get(key)).filter((t) => t !== undefined);
+    await Promise.all(
+      compared.map((tracked) => {
+        const isApplied = tracked.appliedVersion !== undefined;
+        return this.isLeftToWatch(tracked) ? undefined : this.schedule(tracked, !isApplied);
+      }),
+    );
     // A reconcile started meanwhile: it hands over the new objects, and a new check follows.
     if (state.isHeld || this.apps.get(state.app) !== state) return;
     this.sendFull(state);
+  }
+
+  /**
+   * Whether an object the apply just wrote (its answer taken as compared) needs no comparison now: the watch, which has
+   * told every version of it since the hold, has not shown that version yet, and its event will ask for a comparison
+   * that finds the fingerprint compared (or a change made since, which it compares). One the watch shows at that
+   * version or past it is compared if its copy differs from the answer (compare() skips an equal fingerprint).
+   */
+  private isLeftToWatch(tracked: Tracked): boolean {
+    const version = tracked.appliedVersion;
+    const seen = tracked.versionsSeen;
+    tracked.appliedVersion = undefined;
+    tracked.versionsSeen = undefined;
+    // Unknown (no event of it recorded since the hold: new to the App, or the App's first apply): compared as before.
+    if (version === undefined || !tracked.isSeen || seen === undefined) return false;
+    return tracked.live?.metadata.resourceVersion !== version && !seen.has(version);
   }
 
   /** The fields of a log line about an App, or about one of its objects: app, generation and revision compared, object. */
@@ -242,6 +275,7 @@ export class DriftMonitor implements DriftTracker {
   private onEvent(collection: string, type: WatchEventType, object: KubeObject): void {
     const tracked = this.tracked.get(objectKey(objectRefOf(object)));
     if (!tracked || tracked.collection !== collection) return;
+    if (object.metadata.resourceVersion !== undefined) tracked.versionsSeen?.add(object.metadata.resourceVersion);
     tracked.isSeen = true;
     tracked.live = type === 'DELETED' ? undefined : object;
     void this.schedule(tracked, false);
@@ -253,6 +287,7 @@ export class DriftMonitor implements DriftTracker {
       if (tracked.collection !== collection) continue;
       const live = listed.get(tracked.key);
       const isChanged = !tracked.isSeen || live?.metadata.resourceVersion !== tracked.live?.metadata.resourceVersion;
+      if (live?.metadata.resourceVersion !== undefined) tracked.versionsSeen?.add(live.metadata.resourceVersion);
       tracked.isSeen = true;
       tracked.live = live;
       // The first list only fills the cache: the full comparison that follows a track() compares everything.

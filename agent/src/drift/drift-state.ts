@@ -33,6 +33,16 @@ export interface Tracked {
   isSeen: boolean;
   /** The live object last compared, as a fingerprint: an event that changes nothing compared is not compared again. */
   compared?: string;
+  /**
+   * The resourceVersion of the apply's answer, when track() took that answer as `compared`: the full comparison after
+   * the apply leaves this object to the watch's events (read once, by that comparison).
+   */
+  appliedVersion?: string;
+  /**
+   * The resourceVersions the watch showed since the App was held (the one it showed then included): whether the watch
+   * is behind the apply's answer or past it.
+   */
+  versionsSeen?: Set<string>;
   drift?: DriftedObject;
   streak: CorrectionStreak;
   correction?: NodeJS.Timeout;
@@ -45,5 +55,16 @@ export interface Tracked {
   isDeferred: boolean;
 }
 
-/** The content of a live object, bookkeeping aside: equal fingerprints need no new comparison. */
-export const fingerprintOf = (live: KubeObject | undefined): string => (live ? JSON.stringify(stripBookkeeping(live)) : 'absent');
+/**
+ * The content of a live object, bookkeeping aside: equal fingerprints need no new comparison. Members are sorted, so the
+ * same object gives the same fingerprint from a watch event, a list item (apiVersion and kind added) or an apply's answer.
+ */
+export const fingerprintOf = (live: KubeObject | undefined): string => (live ? JSON.stringify(stripBookkeeping(live), sortedMembers) : 'absent');
+
+/** JSON.stringify's replacer for member order: an object's members by name, arrays as they are. */
+function sortedMembers(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const sorted: Record<string, unknown> = {};
+  for (const name of Object.keys(value).sort()) sorted[name] = (value as Record<string, unknown>)[name];
+  return sorted;
+}

@@ -13,8 +13,11 @@ export interface DriftTracker {
   hold(app: string): void;
   /** The apply ended without a new desired state (it failed): decide again about what changed meanwhile. */
   release(app: string): void;
-  /** The App's desired objects as applied (`isComplete` false when some failed); starts watching and compares them all. */
-  track(assignment: AgentAssignment, objects: readonly KubeObject[], options: { isComplete: boolean }): void;
+  /**
+   * The App's desired objects as applied (`isComplete` false when some failed); starts watching and compares them all,
+   * except those in `after` (by objectKey: as the apply just left them, so matching) while the watch shows them so.
+   */
+  track(assignment: AgentAssignment, objects: readonly KubeObject[], options: { isComplete: boolean; after?: ReadonlyMap<string, KubeObject> }): void;
   /** The App is being removed: stop watching its objects, so pruning them is not drift. */
   forget(app: string): void;
 }

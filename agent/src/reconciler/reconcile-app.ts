@@ -66,6 +66,8 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   let desired: KubeObject[];
   // Whether this reconcile found its generation applied before, rather than applying the objects (so they exist).
   let isApplied: boolean;
+  // Each object as the apply left it (none when nothing was applied): the drift monitor's first comparison.
+  let after: ReadonlyMap<string, KubeObject> = new Map();
   // Where each object came from, by `Kind/namespace/name`, for the errors that name an object.
   const sources = new Map<string, ArtifactSource>();
   try {
@@ -82,8 +84,9 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
     if (!isApplied) context.drift?.hold(assignment.app);
     // Namespaces to create (policy createNamespace) go with the objects, so they are dry-run and staged like declared ones.
     const namespaces = !isApplied && assignment.policy.createNamespace ? await missingNamespaces(context.manager, desired, assignment.app, signal) : [];
-    const applied = isApplied ? { entries: [] } : await context.manager.apply([...namespaces, ...desired], { signal });
+    const applied = isApplied ? { entries: [], after } : await context.manager.apply([...namespaces, ...desired], { signal });
     changes = applied.entries;
+    after = applied.after;
     inventory = [...createInventory(objects.map((o) => o.ref))];
   } catch (error) {
     context.drift?.release(assignment.app);
@@ -96,7 +99,7 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
     return report;
   }
 
-  context.drift?.track(assignment, desired, { isComplete: !changes.some((c) => c.action === 'failed') });
+  context.drift?.track(assignment, desired, { isComplete: !changes.some((c) => c.action === 'failed'), after });
 
   // Record what is now applied before pruning: objects still to prune stay listed, so a crash does not orphan them.
   const toPrune = assignment.policy.prune && previous ? diffInventory(previous.inventory, inventory) : [];

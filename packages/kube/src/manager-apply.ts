@@ -37,6 +37,12 @@ export interface ApplyOptions {
 /** The change set of one apply: one entry per object, in the order they were applied. */
 export interface ApplyResult {
   entries: ChangeSetEntry[];
+  /**
+   * Each object as the API server left it, by objectKey: the apply's answer for one written, the live copy for one
+   * found unchanged (none for a failed one). It matches the desired object at that resourceVersion, which the drift
+   * monitor need not check again with a dry-run of its own.
+   */
+  after: Map<string, KubeObject>;
 }
 
 interface CrdOfBatch {
@@ -166,7 +172,12 @@ export async function applyObjects(context: ManagerContext, objects: readonly Ku
     const refused = stage.objects.filter((item) => item.entry?.error);
     if (refused.length > 0) await undoAndThrow((undo) => applyError(refused, undo));
   }
-  return { entries };
+  const after = new Map<string, KubeObject>();
+  for (const item of items) {
+    const object = item.entry?.action === 'unchanged' ? item.live : item.after;
+    if (object) after.set(objectKey(item.ref), object);
+  }
+  return { entries, after };
 }
 
 /**
@@ -240,7 +251,7 @@ async function applyItem(context: ManagerContext, item: ApplyItem, settings: App
   if (item.unchanged) return { ref: item.ref, action: 'unchanged' };
   try {
     if (!item.path) throw new Error('the kind is not served');
-    const { status, body } = await context.client.send<{ metadata?: { uid?: string } }>({
+    const { status, body } = await context.client.send<KubeObject>({
       method: 'PATCH',
       path: item.path,
       query: applyQuery(context, settings, false),
@@ -250,6 +261,7 @@ async function applyItem(context: ManagerContext, item: ApplyItem, settings: App
     });
     // Server-side apply answers 201 when it created the object, 200 when it updated one.
     if (status === 201) item.createdUid = body.metadata?.uid;
+    item.after = body;
     return { ref: item.ref, action: status === 201 ? 'created' : 'configured' };
   } catch (error) {
     settings.signal?.throwIfAborted();

@@ -32,6 +32,8 @@ export interface ApplyItem {
   unchanged?: boolean;
   /** Once applied, or found unchanged. */
   entry?: ChangeSetEntry;
+  /** The API server's answer to the apply that wrote it. */
+  after?: KubeObject;
   /** The uid of the object when this apply created it (so undoing it deletes that object and no other). */
   createdUid?: string;
 }

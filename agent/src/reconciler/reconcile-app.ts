@@ -121,7 +121,7 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   log.info({ changes: formatChangeSet(changes) }, 'applied');
   context.report(finish({ phase, health: 'Progressing', changes, errors: failures, inventory }));
 
-  const health = await context.manager.waitForHealth(inventory, { timeoutMs: assignment.policy.healthTimeoutMs, intervalMs: 1000, justApplied: !isApplied, signal });
+  const health = await context.manager.waitForHealth(inventory, { timeoutMs: assignment.policy.healthTimeoutMs, intervalMs: 1000, justApplied: !isApplied, applied: after, signal });
   const status: ReportHealth = health.timedOut ? 'Degraded' : health.health.status;
   const healthErrors: ReportError[] = health.objects
     .filter((o) => o.status === 'Degraded' || (health.timedOut && o.status === 'Progressing'))

@@ -96,4 +96,26 @@ describe('ResourceManager.waitForHealth', () => {
       logged.close();
     }
   });
+  it('takes an object Healthy in the apply\'s answer (a Namespace Active) without reading it; a new Deployment is read', async () => {
+    const ns = uniqueName('web');
+    const api = deployment(ns, 'api');
+    const objects = [namespace(ns), configMap(ns, 'settings'), api];
+    await manager.apply([namespace(ns)]);
+    const { after } = await manager.apply(objects);
+    expect(after.size).toBe(3);
+    const log = new RequestLog();
+    const logged = new ResourceManager({ kubeConfig: plane.kubeConfig(), hooks: [log] });
+    try {
+      // Settled at once: nothing is read.
+      const settled = await logged.waitForHealth(objects.slice(0, 2).map(objectRefOf), { timeoutMs: 30_000, justApplied: true, applied: after });
+      expect(settled.objects.map((o) => o.status)).toEqual(['Healthy', 'Healthy']);
+      expect(log.requests.filter((r) => r.url.pathname.includes(ns))).toEqual([]);
+      // The new Deployment's answer is not Healthy (no replica available yet): it is read until it is.
+      const report = await logged.waitForHealth(objects.map(objectRefOf), { timeoutMs: 30_000, intervalMs: 100, justApplied: true, applied: after });
+      expect(report.objects.map((o) => o.status)).toEqual(['Healthy', 'Healthy', 'Healthy']);
+      expect(log.requests.map((r) => r.url.pathname)).toContain(`/apis/apps/v1/namespaces/${ns}/deployments/api`);
+    } finally {
+      logged.close();
+    }
+  });
 });

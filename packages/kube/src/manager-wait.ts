@@ -1,4 +1,4 @@
-import { aggregateHealth, assessHealth, formatObjectRef, isStatusless, type HealthAssessment, type ObjectRef } from '@flotilla/core';
+import { aggregateHealth, assessHealth, formatObjectRef, isStatusless, objectKey, type HealthAssessment, type KubeObject, type ObjectRef } from '@flotilla/core';
 import { mapConcurrent } from './map-concurrent.js';
 import { sleep, type ManagerContext } from './manager-context.js';
 import { getObject } from './manager-get.js';
@@ -14,6 +14,11 @@ export interface WaitOptions {
    * core's isStatusless) are Healthy without a read. A revision's health wait reads only what can change. Default false.
    */
   justApplied?: boolean;
+  /**
+   * The objects as the apply just left them (ApplyResult.after, by objectKey): in the first round, one that is Healthy
+   * there (a Namespace Active, a Deployment whose spec did not change and was available) is not read again.
+   */
+  applied?: ReadonlyMap<string, KubeObject>;
   signal?: AbortSignal;
 }
 
@@ -39,12 +44,19 @@ export async function waitForHealth(context: ManagerContext, refs: readonly Obje
   const timeoutMs = options.timeoutMs ?? 300_000;
   const intervalMs = options.intervalMs ?? 2_000;
   const deadline = Date.now() + timeoutMs;
-  const assess = async (ref: ObjectRef): Promise<{ health: ObjectHealth; readable: boolean }> =>
-    options.justApplied && isStatusless(ref)
-      ? { health: { ref, status: 'Healthy', message: `${formatObjectRef(ref)}: applied; a ${ref.kind} has no status to wait for` }, readable: true }
-      : assessOne(context, ref, options.signal);
+  let answers = options.applied;
+  const assess = async (ref: ObjectRef): Promise<{ health: ObjectHealth; readable: boolean }> => {
+    if (options.justApplied && isStatusless(ref)) {
+      return { health: { ref, status: 'Healthy', message: `${formatObjectRef(ref)}: applied; a ${ref.kind} has no status to wait for` }, readable: true };
+    }
+    const answer = answers?.get(objectKey(ref));
+    const health = answer && assessHealth(answer);
+    if (health?.status === 'Healthy') return { health: { ref, ...health }, readable: true };
+    return assessOne(context, ref, options.signal);
+  };
   for (;;) {
     const assessed = await mapConcurrent(refs, context.concurrency, assess);
+    answers = undefined;
     const objects = assessed.map(({ health }) => health);
     const degraded = objects.some((o) => o.status === 'Degraded');
     const settled = assessed.every(({ health, readable }) => readable && (health.status === 'Healthy' || health.status === 'Unknown'));

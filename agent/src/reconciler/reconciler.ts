@@ -267,14 +267,15 @@ export class Reconciler {
   }
 
   private async collectOnce(store: ArtifactStore): Promise<void> {
-    const stored = await store.digests();
+    const listed = await store.stored();
+    const stored = [...listed.keys()];
     if (stored.length === 0) return;
     // Computed after listing: an artifact stored since is not listed, so it cannot be taken for unused.
     const keep = new Set<string>();
     for (const held of this.held.values()) if (held.artifact) keep.add(held.artifact.digest);
     for (const digest of (await this.options.autoRollback?.retainedArtifacts([...this.held.keys()])) ?? []) keep.add(digest);
     if (stored.every((digest) => keep.has(digest))) return;
-    const removed = await store.retainOnly(keep);
+    const removed = await store.retainOnly(keep, listed);
     if (removed.length > 0) this.options.logger.info({ removed }, 'stored artifacts no longer enforced deleted');
   }
 

@@ -69,4 +69,12 @@ describe('the artifacts an agent keeps in its cluster', () => {
     expect((await parts()).map((s) => s.metadata.annotations['flotilla.dev/artifact-digest'])).toEqual([small.digest]);
     expect(await store.load(small.ref)).toBeInstanceOf(Buffer);
   });
+
+  it('deletes of a listing taken before what to keep was decided: an artifact stored since stays', async () => {
+    const listed = await store.stored();
+    expect([...listed.keys()]).toEqual([small.digest]);
+    await store.save('api', large.ref, large.bytes);
+    expect(await store.retainOnly(new Set(), listed)).toEqual([small.digest]);
+    expect(await store.digests()).toEqual([large.digest]);
+  });
 });

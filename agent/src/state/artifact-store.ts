@@ -28,6 +28,9 @@ interface PartMetadata {
   annotations?: Record<string, string>;
 }
 
+/** Stored artifact parts: the Secret names of each digest's parts. */
+export type StoredParts = Map<string, string[]>;
+
 /**
  * Keeps the artifacts the agent enforces in its cluster, so a restarted agent whose hub is away still has them:
  * gzip-compressed and split into Secrets of at most ARTIFACT_PART_BYTES (`flotilla-artifact-<hex>-<i>`, labelled
@@ -113,19 +116,32 @@ export class ArtifactStore {
 
   /** The digests stored (completely or not), read from the parts' metadata only. */
   async digests(): Promise<string[]> {
-    return [...new Set((await this.listParts()).map((part) => part.annotations?.[A.digest]).filter((d): d is string => d !== undefined))].sort();
+    return [...(await this.stored()).keys()].sort();
   }
 
-  /** Deletes every stored artifact whose digest is not in `keep`; returns the digests removed. */
-  async retainOnly(keep: ReadonlySet<string>): Promise<string[]> {
-    const removed = new Set<string>();
+  /** The parts stored, by digest (completely or not), read from the parts' metadata only: what retainOnly() takes. */
+  async stored(): Promise<StoredParts> {
+    const stored: StoredParts = new Map();
     for (const part of await this.listParts()) {
       const digest = part.annotations?.[A.digest] ?? '';
-      if (keep.has(digest)) continue;
-      await this.deletePart(part.name);
-      removed.add(digest);
+      stored.set(digest, [...(stored.get(digest) ?? []), part.name]);
     }
-    return [...removed];
+    return stored;
+  }
+
+  /**
+   * Deletes every stored artifact whose digest is not in `keep`; returns the digests removed. Of `listed` (a stored()
+   * taken before `keep` was decided) when given: an artifact stored since then is not in it, so it is not taken for
+   * unused; else of what is stored now.
+   */
+  async retainOnly(keep: ReadonlySet<string>, listed?: StoredParts): Promise<string[]> {
+    const removed: string[] = [];
+    for (const [digest, parts] of listed ?? (await this.stored())) {
+      if (keep.has(digest)) continue;
+      for (const part of parts) await this.deletePart(part);
+      removed.push(digest);
+    }
+    return removed;
   }
 
   /** Deletes one artifact's parts (a damaged one, before it is fetched again). */

@@ -234,4 +234,25 @@ describe('reconcileApp applies the artifact its assignment names', () => {
     expect(report).toMatchObject({ phase: 'Failed', errors: [{ code: 'ARTIFACT_UNAVAILABLE' }] });
     expect(await exists('/api/v1/namespaces/apps/configmaps/never-served')).toBe(false);
   });
+  it('writes the inventory once, healthy revision included, when the apply leaves every object healthy', async () => {
+    const writes: string[] = [];
+    const logged = new KubeClient({
+      kubeConfig: plane.kubeConfig('admin'),
+      hooks: [{ pre: (request) => void (request.method === 'PATCH' && request.url.searchParams.get('dryRun') === null && writes.push(request.url.pathname)) }],
+    });
+    const once: ReconcileContext = { ...context, manager: new ResourceManager({ client: logged }), inventories: new InventoryStore({ client: logged }) };
+    try {
+      const app = artifactOf([
+        { object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'once' } }, source: { file: 'once/namespace.yaml', line: 1 } },
+        { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'once' }, data: { a: '1' } }, source: { file: 'once/cm.yaml', line: 1 } },
+      ]);
+      server.serve(app.digest, app.bytes);
+      const target = { ...assignment('once', app.ref), defaultNamespace: 'once' };
+      expect(await reconcileApp(once, target, new AbortController().signal)).toMatchObject({ phase: 'Synced', health: 'Healthy' });
+      expect(writes.filter((path) => path.startsWith('/api/v1/namespaces/flotilla-system/configmaps/'))).toHaveLength(1);
+      expect((await once.inventories.load('once'))?.fields).toMatchObject({ healthyRevision: target.revision });
+    } finally {
+      logged.close();
+    }
+  });
 });

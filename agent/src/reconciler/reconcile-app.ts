@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
+  assessHealth,
   createInventory,
   diffInventory,
   formatChangeSet,
   formatObjectRef,
   isBuiltinNamespaced,
+  isStatusless,
+  objectKey,
   type ObjectRef,
   summarizeChangeSet,
   type ArtifactSource,
@@ -103,7 +106,11 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
 
   // Record what is now applied before pruning: objects still to prune stay listed, so a crash does not orphan them.
   const toPrune = assignment.policy.prune && previous ? diffInventory(previous.inventory, inventory) : [];
-  const fields = { ...(previous?.fields ?? {}) };
+  // Healthy as the apply left it (nothing failed or to prune; each object without status, or Healthy in the apply's
+  // answer): the healthy revision goes in this write, and the health wait below reads nothing.
+  const isHealthyAtOnce =
+    !isApplied && toPrune.length === 0 && !changes.some((c) => c.action === 'failed') && inventory.every((ref) => isStatusless(ref) || isHealthyAnswer(after.get(objectKey(ref))));
+  const fields = { ...(previous?.fields ?? {}), ...(isHealthyAtOnce ? { [HEALTHY_REVISION]: assignment.revision } : {}) };
   await context.inventories.save(assignment.app, { inventory: [...inventory, ...toPrune], revision: assignment.revision, generation: assignment.generation, fields });
   if (toPrune.length > 0) {
     const pruned = await context.manager.prune(toPrune, { signal });
@@ -126,7 +133,7 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   const healthErrors: ReportError[] = health.objects
     .filter((o) => o.status === 'Degraded' || (health.timedOut && o.status === 'Progressing'))
     .map((o) => ({ code: health.timedOut ? 'HEALTH_TIMEOUT' : 'DEGRADED', message: o.message, object: o.ref, ...sources.get(formatObjectRef(o.ref)) }));
-  if (status === 'Healthy' && phase === 'Synced') {
+  if (status === 'Healthy' && phase === 'Synced' && fields[HEALTHY_REVISION] !== assignment.revision) {
     await context.inventories.save(assignment.app, {
       inventory,
       revision: assignment.revision,
@@ -139,6 +146,9 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   context.report(report);
   return report;
 }
+
+/** Whether an object as an apply answered it is Healthy by core's rules (so it need not be read to know). */
+const isHealthyAnswer = (answer: KubeObject | undefined): boolean => answer !== undefined && assessHealth(answer).status === 'Healthy';
 
 /**
  * The end of a resync that found its generation applied before and nothing to do: health as it is now (one check, no

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
-  assessHealth,
   createInventory,
   diffInventory,
   formatChangeSet,
   formatObjectRef,
   isBuiltinNamespaced,
-  isStatusless,
   objectKey,
   type ObjectRef,
   summarizeChangeSet,
@@ -14,7 +12,7 @@ import {
   type ChangeSetEntry,
   type KubeObject,
 } from '@flotilla/core';
-import type { InventoryStore, ResourceManager } from '@flotilla/kube';
+import { healthyAsApplied, type InventoryStore, type ResourceManager } from '@flotilla/kube';
 import type { Logger } from 'pino';
 import type { AgentAssignment } from '../assignment/agent-assignment.js';
 import type { ReconcileReport, ReportError, ReportHealth } from '../assignment/reconcile-report.js';
@@ -102,14 +100,15 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
     return report;
   }
 
-  context.drift?.track(assignment, desired, { isComplete: !changes.some((c) => c.action === 'failed'), after });
+  const isComplete = !changes.some((c) => c.action === 'failed');
+  context.drift?.track(assignment, desired, { isComplete, after });
 
   // Record what is now applied before pruning: objects still to prune stay listed, so a crash does not orphan them.
   const toPrune = assignment.policy.prune && previous ? diffInventory(previous.inventory, inventory) : [];
   // Healthy as the apply left it (nothing failed or to prune; each object without status, or Healthy in the apply's
   // answer): the healthy revision goes in this write, and the health wait below reads nothing.
   const isHealthyAtOnce =
-    !isApplied && toPrune.length === 0 && !changes.some((c) => c.action === 'failed') && inventory.every((ref) => isStatusless(ref) || isHealthyAnswer(after.get(objectKey(ref))));
+    !isApplied && isComplete && toPrune.length === 0 && inventory.every((ref) => healthyAsApplied(ref, after.get(objectKey(ref))) !== undefined);
   const fields = { ...(previous?.fields ?? {}), ...(isHealthyAtOnce ? { [HEALTHY_REVISION]: assignment.revision } : {}) };
   await context.inventories.save(assignment.app, { inventory: [...inventory, ...toPrune], revision: assignment.revision, generation: assignment.generation, fields });
   if (toPrune.length > 0) {
@@ -146,9 +145,6 @@ export async function reconcileApp(context: ReconcileContext, assignment: AgentA
   context.report(report);
   return report;
 }
-
-/** Whether an object as an apply answered it is Healthy by core's rules (so it need not be read to know). */
-const isHealthyAnswer = (answer: KubeObject | undefined): boolean => answer !== undefined && assessHealth(answer).status === 'Healthy';
 
 /**
  * The end of a resync that found its generation applied before and nothing to do: health as it is now (one check, no

@@ -32,7 +32,7 @@ export { type DryRunFailure } from './manager-dry-run.js';
 export { type DiffOptions, type DiffResult } from './manager-diff.js';
 export { ResourceWatch, type ResourceWatchOptions, type WatchEventType } from './resource-watch.js';
 export { type PruneOptions, type PruneResult } from './manager-prune.js';
-export { type HealthReport, type ObjectHealth, type WaitOptions } from './manager-wait.js';
+export { healthyAsApplied, type HealthReport, type ObjectHealth, type WaitOptions } from './manager-wait.js';
 export {
   APP_ANNOTATION,
   INVENTORY_CONFIGMAP_PREFIX,

@@ -15,8 +15,8 @@ export interface WaitOptions {
    */
   justApplied?: boolean;
   /**
-   * The objects as the apply just left them (ApplyResult.after, by objectKey): in the first round, one that is Healthy
-   * there (a Namespace Active, a Deployment whose spec did not change and was available) is not read again.
+   * With `justApplied`, the objects as the apply left them (ApplyResult.after, by objectKey): in the first round, one
+   * that is Healthy there (healthyAsApplied) is not read again.
    */
   applied?: ReadonlyMap<string, KubeObject>;
   signal?: AbortSignal;
@@ -46,13 +46,8 @@ export async function waitForHealth(context: ManagerContext, refs: readonly Obje
   const deadline = Date.now() + timeoutMs;
   let answers = options.applied;
   const assess = async (ref: ObjectRef): Promise<{ health: ObjectHealth; readable: boolean }> => {
-    if (options.justApplied && isStatusless(ref)) {
-      return { health: { ref, status: 'Healthy', message: `${formatObjectRef(ref)}: applied; a ${ref.kind} has no status to wait for` }, readable: true };
-    }
-    const answer = answers?.get(objectKey(ref));
-    const health = answer && assessHealth(answer);
-    if (health?.status === 'Healthy') return { health: { ref, ...health }, readable: true };
-    return assessOne(context, ref, options.signal);
+    const known = options.justApplied ? healthyAsApplied(ref, answers?.get(objectKey(ref))) : undefined;
+    return known ? { health: known, readable: true } : assessOne(context, ref, options.signal);
   };
   for (;;) {
     const assessed = await mapConcurrent(refs, context.concurrency, assess);
@@ -64,6 +59,17 @@ export async function waitForHealth(context: ManagerContext, refs: readonly Obje
     if (degraded || settled || left <= 0) return { health: aggregateHealth(objects), objects, timedOut: !degraded && !settled };
     await sleep(Math.min(intervalMs, left), options.signal);
   }
+}
+
+/**
+ * The health of an object just applied, when it needs no read: Healthy if its kind has no status (it exists), or if the
+ * apply's answer is Healthy (a Namespace Active, a Deployment whose spec did not change and was available); undefined
+ * when it must be read.
+ */
+export function healthyAsApplied(ref: ObjectRef, answer: KubeObject | undefined): ObjectHealth | undefined {
+  if (isStatusless(ref)) return { ref, status: 'Healthy', message: `${formatObjectRef(ref)}: applied; a ${ref.kind} has no status to wait for` };
+  const health = answer && assessHealth(answer);
+  return health?.status === 'Healthy' ? { ref, ...health } : undefined;
 }
 
 async function assessOne(context: ManagerContext, ref: ObjectRef, signal?: AbortSignal): Promise<{ health: ObjectHealth; readable: boolean }> {

@@ -23,6 +23,19 @@ const deployment = (ns: string, name: string): KubeObject => ({
   },
 });
 
+/** Generation 1 of an App named after its namespace, drift reported, with this policy. */
+const assignmentIn = (ns: string, policy: Policy = {}): AgentAssignment => ({
+  app: ns,
+  generation: 1,
+  source: { url: 'http://git.example/fleet.git', ref: 'main', commit: 'a'.repeat(40) },
+  revision: `main@sha1:${'a'.repeat(40)}`,
+  path: 'app',
+  variables: {},
+  defaultNamespace: ns,
+  policy: { prune: true, driftMode: 'report', healthTimeoutMs: 5_000, autoRollback: false, driftCheckIntervalMs: 0, ...policy },
+  pinned: false,
+});
+
 // The plane runs workloads (controllers, a scheduler, KWOK's simulated Nodes): a Deployment's status is written by the
 // Deployment controller about Pods that really run.
 describe('DriftMonitor on a real API server', () => {
@@ -49,17 +62,7 @@ describe('DriftMonitor on a real API server', () => {
     managers.push(manager);
     const desired = objects(ns);
     await manager.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, ...desired]);
-    const assignment: AgentAssignment = {
-      app: ns,
-      generation: 1,
-      source: { url: 'http://git.example/fleet.git', ref: 'main', commit: 'a'.repeat(40) },
-      revision: `main@sha1:${'a'.repeat(40)}`,
-      path: 'app',
-      variables: {},
-      defaultNamespace: ns,
-      policy: { prune: true, driftMode: 'report', healthTimeoutMs: 5_000, autoRollback: false, driftCheckIntervalMs: 0, ...policy },
-      pinned: false,
-    };
+    const assignment = assignmentIn(ns, policy);
     const reports: Array<AppDriftReport & { at: number }> = [];
     const start = () => {
       const monitor = new DriftMonitor({ manager, logger: pino({ level: process.env.DBG ? 'warn' : 'silent' }), report: (report) => reports.push({ ...report, at: Date.now() }) });
@@ -245,17 +248,7 @@ describe('DriftMonitor on a real API server', () => {
     const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
     const applied = await manager.apply([namespace, ...desired]);
     expect(applied.after.size).toBe(4);
-    const assignment: AgentAssignment = {
-      app: ns,
-      generation: 1,
-      source: { url: 'http://git.example/fleet.git', ref: 'main', commit: 'a'.repeat(40) },
-      revision: `main@sha1:${'a'.repeat(40)}`,
-      path: 'app',
-      variables: {},
-      defaultNamespace: ns,
-      policy: { prune: true, driftMode: 'report', healthTimeoutMs: 5_000, autoRollback: false, driftCheckIntervalMs: 0 },
-      pinned: false,
-    };
+    const assignment = assignmentIn(ns);
     const reports: AppDriftReport[] = [];
     const monitor = new DriftMonitor({ manager, logger: pino({ level: 'silent' }), report: (report) => reports.push(report) });
     monitors.push(monitor);

@@ -19,7 +19,7 @@ import { compareObject } from './compare-object.js';
 import { decideCorrection, newStreak, recordCorrection } from './correction-streak.js';
 import { DRIFT_DEFAULTS, type DriftDefaults, driftPolicyOf } from './drift-policy.js';
 import { DriftReportQueue } from './drift-report-queue.js';
-import { type AppState, fingerprintOf, type Tracked } from './drift-state.js';
+import { type AppState, contentOf, isAsCompared, type Tracked } from './drift-state.js';
 import type { DriftTracker } from './drift-tracker.js';
 
 /** Options of a DriftMonitor. */
@@ -162,7 +162,7 @@ export class DriftMonitor implements DriftTracker {
       // is cleared by a comparison of its own.
       const applied = options.after?.get(key);
       tracked.appliedVersion = tracked.drift ? undefined : applied?.metadata.resourceVersion;
-      if (tracked.appliedVersion !== undefined) tracked.compared = fingerprintOf(applied);
+      if (tracked.appliedVersion !== undefined) tracked.compared = contentOf(applied);
       state.keys.add(key);
     }
 
@@ -229,8 +229,8 @@ export class DriftMonitor implements DriftTracker {
   /**
    * Whether an object the apply just wrote (its answer taken as compared) needs no comparison now: the watch, which has
    * told every version of it since the hold, has not shown that version yet, and its event will ask for a comparison
-   * that finds the fingerprint compared (or a change made since, which it compares). One the watch shows at that
-   * version or past it is compared if its copy differs from the answer (compare() skips an equal fingerprint).
+   * that finds the content compared (or a change made since, which it compares). One the watch shows at that
+   * version or past it is compared if its copy differs from the answer (compare() skips the content compared).
    */
   private isLeftToWatch(tracked: Tracked): boolean {
     const version = tracked.appliedVersion;
@@ -338,7 +338,7 @@ export class DriftMonitor implements DriftTracker {
       this.recordMatch(tracked, state);
       return;
     }
-    if (!isForced && tracked.isSeen && fingerprintOf(tracked.live) === tracked.compared) return;
+    if (!isForced && tracked.isSeen && isAsCompared(tracked)) return;
 
     const comparison = await compareObject(this.options.manager, tracked.desired, tracked.isSeen ? tracked.live : undefined, tracked.ignored).catch((error: Error) => {
       this.logger.warn({ ...this.fieldsOf(tracked), err: error.message }, 'drift comparison failed; will compare again');
@@ -350,7 +350,7 @@ export class DriftMonitor implements DriftTracker {
       return;
     }
     if (!tracked.isSeen) tracked.live = comparison.live;
-    tracked.compared = fingerprintOf(comparison.live);
+    tracked.compared = contentOf(comparison.live);
     if (comparison.drift) this.recordDrift(tracked, state, comparison.drift);
     else this.recordMatch(tracked, state);
   }

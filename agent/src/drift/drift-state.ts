@@ -1,4 +1,4 @@
-import { stripBookkeeping, type IgnoredFields, type KubeObject, type ObjectRef } from '@flotilla/core';
+import { isJsonEqual, stripBookkeeping, type IgnoredFields, type KubeObject, type ObjectRef } from '@flotilla/core';
 import type { CorrectionStreak } from './correction-streak.js';
 import type { DriftPolicy } from './drift-policy.js';
 import type { DriftedObject } from '../assignment/drift-report.js';
@@ -31,8 +31,8 @@ export interface Tracked {
   /** The live object as the watch last told (undefined: absent); meaningful once `isSeen`. */
   live?: KubeObject;
   isSeen: boolean;
-  /** The live object last compared, as a fingerprint: an event that changes nothing compared is not compared again. */
-  compared?: string;
+  /** The content of the live object last compared (contentOf): an event that changes nothing compared is not compared again. */
+  compared?: KubeObject | null;
   /**
    * The resourceVersion of the apply's answer, when track() took that answer as `compared`: the full comparison after
    * the apply leaves this object to the watch's events (read once, by that comparison).
@@ -55,16 +55,11 @@ export interface Tracked {
   isDeferred: boolean;
 }
 
-/**
- * The content of a live object, bookkeeping aside: equal fingerprints need no new comparison. Members are sorted, so the
- * same object gives the same fingerprint from a watch event, a list item (apiVersion and kind added) or an apply's answer.
- */
-export const fingerprintOf = (live: KubeObject | undefined): string => (live ? JSON.stringify(stripBookkeeping(live), sortedMembers) : 'absent');
+/** The content of a live object, bookkeeping and status aside; `null` when it is absent. */
+export const contentOf = (live: KubeObject | undefined): KubeObject | null => (live ? stripBookkeeping(live) : null);
 
-/** JSON.stringify's replacer for member order: an object's members by name, arrays as they are. */
-function sortedMembers(_key: string, value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const sorted: Record<string, unknown> = {};
-  for (const name of Object.keys(value).sort()) sorted[name] = (value as Record<string, unknown>)[name];
-  return sorted;
-}
+/**
+ * Whether the live object shows the content last compared: then an event needs no new comparison. Compared as JSON
+ * values (member order aside: an apply's answer starts with kind, a list item with the apiVersion and kind added to it).
+ */
+export const isAsCompared = (tracked: Pick<Tracked, 'live' | 'compared'>): boolean => tracked.compared !== undefined && isJsonEqual(contentOf(tracked.live), tracked.compared);
